@@ -1,0 +1,4 @@
+//! Components that only render: the page frame and small shared pieces.
+
+pub mod area;
+pub mod layout;

@@ -1,0 +1,73 @@
+//! Plots and plantings: list, show, and add a planting (the form works with and without wasm).
+
+use crate::models::{PlotPageData, PlotsPageData};
+use leptos::prelude::*;
+use leptos::server_fn::ServerFnError;
+
+/// The plots page's data, optionally for one village.
+#[server(prefix = "/fn", endpoint = "list_plots")]
+pub async fn list_plots(village: Option<i64>) -> Result<PlotsPageData, ServerFnError> {
+    let db = crate::services::db()?;
+    crate::services::plots_page(&db, village)
+        .await
+        .map_err(crate::services::internal)
+}
+
+/// One plot's page data; `None` when there is no such plot.
+#[server(prefix = "/fn", endpoint = "get_plot")]
+pub async fn get_plot(id: i64) -> Result<Option<PlotPageData>, ServerFnError> {
+    let db = crate::services::db()?;
+    crate::services::plot_page(&db, id)
+        .await
+        .map_err(crate::services::internal)
+}
+
+/// Adds a planting to a plot from the form's text fields.
+///
+/// Always answers with a redirect back to the plot's page: on success with `added=ID`, on
+/// refusal with each field's error code and the typed values, so that the page shows the
+/// messages next to the fields — the same with a plain form post (no wasm) and when hydrated.
+#[server(prefix = "/fn", endpoint = "add_planting")]
+pub async fn add_planting(
+    plot_id: Option<String>,
+    crop: Option<String>,
+    area: Option<String>,
+    planted_on: Option<String>,
+    status: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::services::{AddPlantingOutcome, add_planting_from_form, form_error_query};
+    use tianlian_domain::NewPlantingInput;
+
+    let db = crate::services::db()?;
+    // Every field is optional text so that a missing or garbled field is our refusal, not a
+    // deserialisation failure.
+    let Some(Ok(plot_id)) = plot_id.map(|p| p.trim().parse::<i64>()) else {
+        leptos_axum::redirect("/plots?missing=1");
+        return Ok(());
+    };
+    let input = NewPlantingInput {
+        crop: crop.unwrap_or_default(),
+        area: area.unwrap_or_default(),
+        planted_on: planted_on.unwrap_or_default(),
+        status: status.unwrap_or_default(),
+    };
+    match add_planting_from_form(&db, plot_id, &input)
+        .await
+        .map_err(crate::services::internal)?
+    {
+        AddPlantingOutcome::Added(id) => {
+            leptos_axum::redirect(&format!("/plots/{plot_id}?added={id}"))
+        }
+        AddPlantingOutcome::Refused(errors) => {
+            leptos_axum::redirect(&format!(
+                "/plots/{plot_id}?{}",
+                form_error_query(&input, &errors)
+            ));
+        }
+        AddPlantingOutcome::PlotNotFound => leptos_axum::redirect("/plots?missing=1"),
+        AddPlantingOutcome::PlotRetired => {
+            leptos_axum::redirect(&format!("/plots/{plot_id}?retired=1"))
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! Tianlian's Leptos app: the shell, the router, pages, components and server functions.
+//! Built with `ssr` into the server and with `hydrate` into the wasm bundle.
+
+pub mod components;
+pub mod functions;
+pub mod models;
+pub mod routes;
+#[cfg(feature = "ssr")]
+pub mod services;
+
+use components::layout::{Header, NotFound};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+use routes::{home::HomePage, plot::PlotPage, plots::PlotsPage};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#2f6b3a" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The app: header and routes. Pages render fully on the server before the response is sent
+/// (`SsrMode::Async`), so they work without JavaScript and can set their status code.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/tianlian.css" />
+        <Title text="田联 Tianlian" />
+        <Router>
+            <Header />
+            <main>
+                <Routes fallback=|| view! { <NotFound /> }>
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/plots") view=PlotsPage ssr=SsrMode::Async />
+                    <Route path=path!("/plots/:id") view=PlotPage ssr=SsrMode::Async />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+/// The wasm entry: hydrates the server-rendered page, then marks `<body data-hydrated>` so that
+/// end-to-end tests know when interactive behaviour is ready.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    if let Some(body) = document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

@@ -1,0 +1,184 @@
+//! Server-side use cases shared by server functions and the HTTP API: each combines a domain
+//! rule with storage calls. Only compiled with `ssr`.
+
+use crate::models::{
+    CropOption, PlantingView, PlotPageData, PlotSummary, PlotsPageData, VillageOption,
+};
+use chrono::Local;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFnError;
+use tianlian_domain::planting::validate_new_planting;
+use tianlian_domain::season::{Season, peak_area};
+use tianlian_domain::{NewPlantingInput, Occupancy, PlantingError};
+use tianlian_storage::plantings::{InsertError, PlantingRow};
+use tianlian_storage::plots::PlotRow;
+use tianlian_storage::{Db, StorageError, crops, places, plantings, plots};
+
+/// The database handle provided to every server function.
+///
+/// # Errors
+/// When the server was wired without a database (a bug, logged and reported as internal).
+pub fn db() -> Result<Db, ServerFnError> {
+    use_context::<Db>().ok_or_else(|| {
+        tracing::error!("no database in the server function context");
+        ServerFnError::new("服务器内部错误 / internal error")
+    })
+}
+
+/// Logs a storage failure with its cause and returns a plain message for the user.
+pub fn internal(e: StorageError) -> ServerFnError {
+    tracing::error!(error = ?e, "storage failure");
+    ServerFnError::new(
+        "服务器暂时无法处理，请稍后再试 / The server could not complete this, try again later",
+    )
+}
+
+fn planting_view(p: &PlantingRow) -> PlantingView {
+    PlantingView {
+        id: p.id,
+        crop_code: p.crop_code.clone(),
+        crop_name_zh: p.crop_name_zh.clone(),
+        area: p.area,
+        planned_on: p.planned_on.to_string(),
+        season_until: p.season.until.to_string(),
+        status: p.status,
+    }
+}
+
+fn plot_summary(plot: PlotRow, plantings: &[PlantingRow], today: chrono::NaiveDate) -> PlotSummary {
+    let held: Vec<Occupancy> = plantings
+        .iter()
+        .filter(|p| p.status.holds_land())
+        .map(|p| Occupancy {
+            season: p.season,
+            area: p.area,
+        })
+        .collect();
+    PlotSummary {
+        held_today: peak_area(
+            &held,
+            Season {
+                from: today,
+                until: today,
+            },
+        ),
+        plantings: plantings.iter().map(planting_view).collect(),
+        id: plot.id,
+        code: plot.code,
+        village_id: plot.village_id,
+        village: plot.village_name,
+        township: plot.township_name,
+        owner: plot.owner_name,
+        area: plot.area,
+        retired: plot.retired,
+    }
+}
+
+/// The plots page: every active plot (of one village, if given) with its plantings.
+///
+/// # Errors
+/// Storage failures.
+pub async fn plots_page(db: &Db, village: Option<i64>) -> Result<PlotsPageData, StorageError> {
+    let today = Local::now().date_naive();
+    let villages = places::list_villages(db).await?;
+    let plot_rows = plots::list_active(db, village).await?;
+    let planting_rows = plantings::list_on_active_plots(db, village).await?;
+    let plots = plot_rows
+        .into_iter()
+        .map(|plot| {
+            // Plantings come ordered by plot: take this plot's run.
+            let start = planting_rows.partition_point(|p| p.plot_id < plot.id);
+            let end = planting_rows.partition_point(|p| p.plot_id <= plot.id);
+            plot_summary(plot, &planting_rows[start..end], today)
+        })
+        .collect();
+    Ok(PlotsPageData {
+        villages: villages
+            .into_iter()
+            .map(|v| VillageOption {
+                id: v.id,
+                name: v.name,
+                township: v.township_name,
+            })
+            .collect(),
+        plots,
+    })
+}
+
+/// One plot's page, or `None` if there is no such plot.
+///
+/// # Errors
+/// Storage failures.
+pub async fn plot_page(db: &Db, id: i64) -> Result<Option<PlotPageData>, StorageError> {
+    let today = Local::now().date_naive();
+    let Some(plot) = plots::get(db, id).await? else {
+        return Ok(None);
+    };
+    let planting_rows = plantings::list_for_plot(db, id).await?;
+    let crops = crops::list(db).await?;
+    Ok(Some(PlotPageData {
+        plot: plot_summary(plot, &planting_rows, today),
+        crops: crops
+            .into_iter()
+            .map(|c| CropOption {
+                code: c.code,
+                name_zh: c.name_zh,
+            })
+            .collect(),
+        today: today.to_string(),
+    }))
+}
+
+/// What became of a planting submitted from the form or the API.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AddPlantingOutcome {
+    Added(i64),
+    Refused(Vec<PlantingError>),
+    PlotNotFound,
+    PlotRetired,
+}
+
+/// Checks the typed planting against the domain rules and the plot's load, and stores it if
+/// it passes — atomically, so concurrent requests can't over-fill the plot.
+///
+/// # Errors
+/// Storage failures only; every refusal is an [`AddPlantingOutcome`].
+pub async fn add_planting_from_form(
+    db: &Db,
+    plot_id: i64,
+    input: &NewPlantingInput,
+) -> Result<AddPlantingOutcome, StorageError> {
+    let crops = crops::list(db).await?;
+    let result = plantings::insert_checked(db, plot_id, None, |load| {
+        validate_new_planting(input, &crops, load.area, &load.held)
+    })
+    .await;
+    Ok(match result {
+        Ok(id) => {
+            tracing::info!(plot_id, planting_id = id, "planting added");
+            AddPlantingOutcome::Added(id)
+        }
+        Err(InsertError::Rejected(errors)) => AddPlantingOutcome::Refused(errors),
+        Err(InsertError::PlotNotFound) => AddPlantingOutcome::PlotNotFound,
+        Err(InsertError::PlotRetired) => AddPlantingOutcome::PlotRetired,
+        Err(InsertError::Storage(e)) => return Err(e),
+    })
+}
+
+/// The query string that carries a refused form back to its page: the typed values (`v_…`)
+/// and each field's error code (`e_…`), plus what was left of the plot when that was the reason.
+pub fn form_error_query(input: &NewPlantingInput, errors: &[PlantingError]) -> String {
+    let mut pairs: Vec<(String, String)> = vec![
+        ("v_crop".into(), input.crop.clone()),
+        ("v_area".into(), input.area.clone()),
+        ("v_planted_on".into(), input.planted_on.clone()),
+        ("v_status".into(), input.status.clone()),
+    ];
+    for e in errors {
+        pairs.push((format!("e_{}", e.field().code()), e.code().to_owned()));
+        if let PlantingError::AreaExceedsRemaining { remaining } = e {
+            pairs.push(("remaining".into(), remaining.centi().to_string()));
+        }
+    }
+    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+}

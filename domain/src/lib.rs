@@ -1,0 +1,16 @@
+//! Tianlian's pure domain rules: units (mu, fen), crops, plots and the planting-area rule.
+//! No I/O and no framework types, so the same code runs on the server and in the browser (wasm).
+
+pub mod area;
+pub mod crops;
+pub mod i18n;
+pub mod money;
+pub mod planting;
+pub mod season;
+
+pub use area::Mu;
+pub use crops::Crop;
+pub use i18n::Lang;
+pub use money::Fen;
+pub use planting::{NewPlantingInput, PlantingError, PlantingField, PlantingStatus, ValidPlanting};
+pub use season::{Occupancy, Season};

@@ -1,0 +1,67 @@
+//! Typed settings from environment variables (or flags), each with a documented default.
+//! `.env.example` lists them all; there are no default secrets.
+
+use clap::{Args, ValueEnum};
+use leptos::config::LeptosOptions;
+use std::net::SocketAddr;
+
+/// How logs are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// Settings shared by every command.
+#[derive(Debug, Clone, Args)]
+pub struct Settings {
+    /// Database URL: `sqlite://path/to/file.db` (created if missing) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = tianlian_storage::DEFAULT_SQLITE_URL)]
+    pub database_url: String,
+
+    /// Most connections the pool opens.
+    #[arg(long, env = "TIANLIAN_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    pub db_max_connections: u32,
+
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Folder with the built site (`pkg/` with the wasm, JS and CSS), as cargo-leptos writes it.
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+
+    /// Largest accepted request body in bytes.
+    #[arg(long, env = "TIANLIAN_BODY_LIMIT", default_value_t = 1024 * 1024)]
+    pub body_limit: usize,
+
+    /// Log format.
+    #[arg(long, env = "TIANLIAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    pub log_format: LogFormat,
+}
+
+impl Settings {
+    /// Leptos' own options, built from ours (the bundle is always named `tianlian`).
+    pub fn leptos_options(&self) -> LeptosOptions {
+        LeptosOptions::builder()
+            .output_name("tianlian")
+            .site_root(self.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(self.addr)
+            .build()
+    }
+
+    /// Settings for tests: a database URL and a free port on loopback.
+    pub fn for_tests(database_url: &str) -> Self {
+        Settings {
+            database_url: database_url.to_owned(),
+            db_max_connections: 8,
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            site_root: "target/site".into(),
+            body_limit: 1024 * 1024,
+            log_format: LogFormat::Pretty,
+        }
+    }
+}

@@ -1,0 +1,57 @@
+use crate::helpers::spawn_app;
+use tianlian_storage::testing::engines;
+
+#[tokio::test]
+async fn the_plots_page_lists_villages_plots_and_plantings_in_chinese() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let (status, html) = app.get_text("/plots").await;
+        assert_eq!(status, 200);
+        for text in [
+            "地块与种植",
+            "飞虹乡",
+            "石羊村",
+            "龙桥村",
+            "莴笋",
+            "羊肚菌",
+            "公顷",
+        ] {
+            assert!(html.contains(text), "{:?}: page lacks {text}", app.engine);
+        }
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_village_filter_shows_only_that_villages_plots() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let villages = tianlian_storage::places::list_villages(&app.db)
+            .await
+            .expect("villages");
+        let shiyang = villages
+            .iter()
+            .find(|v| v.name == "石羊村")
+            .expect("石羊村");
+        let (status, html) = app
+            .get_text(&format!("/plots?village={}", shiyang.id))
+            .await;
+        assert_eq!(status, 200);
+        assert!(html.contains("羊肚菌"));
+        assert!(
+            !html.contains("莴笋"),
+            "celtuce belongs to 飞虹乡, not 石羊村"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_plot_or_page_is_404() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        assert_eq!(app.get_text("/plots/987654").await.0, 404);
+        assert_eq!(app.get_text("/no/such/page").await.0, 404);
+        app.finish().await;
+    }
+}

@@ -1,0 +1,169 @@
+//! Demo data from the product's seed cases (`shared/agronomy.md`, "The product's own cases"):
+//! - 茂县飞虹乡: about 800 mu of winter vegetables (celtuce, cauliflower) to transplant by early
+//!   December for the Spring Festival market in February;
+//! - 什邡回澜镇 石羊村 and 龙桥村: 欣源羊肚菌专业合作社 grows morels on 700+ mu, pays 10 yuan an hour
+//!   for 8-hour days and needs about 300 workers a day.
+//!
+//! Village names in 飞虹乡 and all household names are invented; 石羊村, 龙桥村 and the cooperative
+//! are named in the reports. Loading twice adds nothing: every row has a natural key.
+
+use crate::households::{self, NewHousehold};
+use crate::plantings::{self, InsertError};
+use crate::plots::{self, NewPlot};
+use crate::{Db, StorageError, places};
+use chrono::{Days, NaiveDate};
+use tianlian_domain::{Mu, PlantingStatus, Season, ValidPlanting, crops::CATALOGUE};
+
+/// What the demo loader found and added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DemoSummary {
+    pub households: i64,
+    pub plantings: i64,
+    pub plantings_added: i64,
+}
+
+const SURNAMES: [&str; 12] = [
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "罗", "何",
+];
+const GIVEN: [&str; 10] = [
+    "德华", "秀英", "建国", "桂兰", "明", "春梅", "志强", "玉珍", "国富", "小红",
+];
+
+struct Site {
+    township: &'static str,
+    county: &'static str,
+    villages: &'static [&'static str],
+    households_per_village: usize,
+    /// Planting dates of the season, spread over the households.
+    first_planting: (i32, u32, u32),
+    spread_days: u64,
+    crops: &'static [&'static str],
+}
+
+const SITES: [Site; 2] = [
+    Site {
+        township: "飞虹乡",
+        county: "阿坝州茂县",
+        villages: &["团结村", "和平村", "新民村"],
+        households_per_village: 40,
+        // Transplanting runs from mid-November to the 10 December deadline.
+        first_planting: (2026, 11, 12),
+        spread_days: 28,
+        crops: &["celtuce", "celtuce", "cauliflower"],
+    },
+    Site {
+        township: "回澜镇",
+        county: "德阳市什邡市",
+        villages: &["石羊村", "龙桥村"],
+        households_per_village: 60,
+        // Morels are sown from late October into November in the Chengdu plain.
+        first_planting: (2026, 10, 25),
+        spread_days: 30,
+        crops: &["morel"],
+    },
+];
+
+/// The day the demo's season is seen from: plantings before it are "planted", after it "planned".
+const DEMO_TODAY: (i32, u32, u32) = (2026, 11, 25);
+
+fn date((y, m, d): (i32, u32, u32)) -> Result<NaiveDate, StorageError> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| StorageError::Corrupt("demo date".into()))
+}
+
+/// Loads (or completes) the demo data. Safe to run any number of times.
+///
+/// # Errors
+/// The database refused a statement.
+pub async fn load(db: &Db) -> Result<DemoSummary, StorageError> {
+    let today = date(DEMO_TODAY)?;
+    let mut added = 0;
+    for (site_no, site) in SITES.iter().enumerate() {
+        let township_id = places::ensure_township(db, site.township, site.county).await?;
+        for (v_no, village) in site.villages.iter().enumerate() {
+            let village_id = places::ensure_village(db, township_id, village).await?;
+            for h in 0..site.households_per_village {
+                let n = site_no * 1000 + v_no * 100 + h;
+                let name = format!(
+                    "{}{}",
+                    SURNAMES[n % SURNAMES.len()],
+                    GIVEN[(n / 3) % GIVEN.len()]
+                );
+                let code = format!("demo-{site_no}-{v_no}-{h:03}");
+                let phone = format!("1380000{n:04}");
+                let household_id = households::ensure(
+                    db,
+                    &NewHousehold {
+                        village_id,
+                        code: &code,
+                        head_name: &name,
+                        phone: Some(&phone),
+                        members: 2 + (n % 5) as i64,
+                        is_poor: n % 6 == 0,
+                        poor_since_year: (n % 6 == 0).then_some(2014 + (n % 4) as i64),
+                    },
+                )
+                .await?;
+                // 6.00–8.95 mu a plot: 120 plots ≈ 840 mu in 飞虹乡, 120 ≈ 850 mu in 回澜镇.
+                let area = Mu::from_centi(600 + ((n * 37) % 296) as i64);
+                let plot_code = format!("{}-{:03}", v_no + 1, h + 1);
+                let plot_id = plots::ensure(
+                    db,
+                    &NewPlot {
+                        village_id,
+                        code: &plot_code,
+                        area,
+                        owner_household_id: Some(household_id),
+                        irrigation: if h % 3 == 0 { "沟灌" } else { "" },
+                    },
+                )
+                .await?;
+                let ref_code = format!("{code}-2026");
+                if plantings::ref_exists(db, &ref_code).await? {
+                    continue;
+                }
+                let crop_code = site.crops[h % site.crops.len()];
+                let season_days = CATALOGUE
+                    .iter()
+                    .find(|c| c.code == crop_code)
+                    .map_or(100, |c| c.season_days);
+                let planted_on = date(site.first_planting)?
+                    .checked_add_days(Days::new((h as u64 * 7) % site.spread_days))
+                    .ok_or_else(|| StorageError::Corrupt("demo date".into()))?;
+                let status = if planted_on <= today {
+                    PlantingStatus::Planted
+                } else {
+                    PlantingStatus::Planned
+                };
+                // Nine in ten households plant the whole plot, the rest leave a strip free.
+                let planted_area = if h % 10 == 9 {
+                    Mu::from_centi(area.centi() / 2)
+                } else {
+                    area
+                };
+                let valid = ValidPlanting {
+                    crop_code: crop_code.to_owned(),
+                    area: planted_area,
+                    planted_on,
+                    status,
+                    season: Season::starting(planted_on, season_days),
+                };
+                match plantings::insert_checked(db, plot_id, Some(&ref_code), |_| {
+                    Ok::<_, ()>(valid)
+                })
+                .await
+                {
+                    Ok(_) => added += 1,
+                    Err(InsertError::Storage(e)) => return Err(e),
+                    Err(other) => {
+                        return Err(StorageError::Corrupt(format!("demo planting: {other}")));
+                    }
+                }
+            }
+        }
+    }
+    Ok(DemoSummary {
+        households: households::count(db).await?,
+        plantings: plantings::count(db).await?,
+        plantings_added: added,
+    })
+}

@@ -1,0 +1,52 @@
+//! Households (农户), including registered poor households (贫困户).
+
+use crate::{Db, StorageError};
+
+/// A household to add.
+#[derive(Debug, Clone)]
+pub struct NewHousehold<'a> {
+    pub village_id: i64,
+    /// Stable code unique across the county (used by imports and demo data).
+    pub code: &'a str,
+    pub head_name: &'a str,
+    pub phone: Option<&'a str>,
+    pub members: i64,
+    pub is_poor: bool,
+    pub poor_since_year: Option<i64>,
+}
+
+/// Adds a household unless one with that code exists; returns its id either way.
+///
+/// # Errors
+/// The database refused the statement.
+pub async fn ensure(db: &Db, h: &NewHousehold<'_>) -> Result<i64, StorageError> {
+    sqlx::query(
+        "INSERT INTO households (village_id, code, head_name, phone, members, is_poor, poor_since_year)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (code) DO NOTHING",
+    )
+    .bind(h.village_id)
+    .bind(h.code)
+    .bind(h.head_name)
+    .bind(h.phone)
+    .bind(h.members)
+    .bind(i64::from(h.is_poor))
+    .bind(h.poor_since_year)
+    .execute(db.pool())
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT id FROM households WHERE code = $1")
+            .bind(h.code)
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// How many households there are (for the demo summary and health of imports).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn count(db: &Db) -> Result<i64, StorageError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM households")
+        .fetch_one(db.pool())
+        .await?)
+}

@@ -1,0 +1,65 @@
+//! Townships (乡镇) and villages (村): the places plans are made for.
+
+use crate::{Db, StorageError};
+
+/// A village with its township, as lists show it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct VillageRow {
+    pub id: i64,
+    pub name: String,
+    pub township_id: i64,
+    pub township_name: String,
+}
+
+/// Adds a township unless one of that name exists; returns its id either way.
+///
+/// # Errors
+/// The database refused the statement.
+pub async fn ensure_township(db: &Db, name: &str, county: &str) -> Result<i64, StorageError> {
+    sqlx::query(
+        "INSERT INTO townships (name, county) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(county)
+    .execute(db.pool())
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT id FROM townships WHERE name = $1")
+            .bind(name)
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// Adds a village to a township unless it exists; returns its id either way.
+///
+/// # Errors
+/// The database refused the statement.
+pub async fn ensure_village(db: &Db, township_id: i64, name: &str) -> Result<i64, StorageError> {
+    sqlx::query("INSERT INTO villages (township_id, name) VALUES ($1, $2) ON CONFLICT (township_id, name) DO NOTHING")
+        .bind(township_id)
+        .bind(name)
+        .execute(db.pool())
+        .await?;
+    Ok(
+        sqlx::query_scalar("SELECT id FROM villages WHERE township_id = $1 AND name = $2")
+            .bind(township_id)
+            .bind(name)
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// Every village, by township and name.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn list_villages(db: &Db) -> Result<Vec<VillageRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT v.id, v.name, t.id AS township_id, t.name AS township_name
+         FROM villages v JOIN townships t ON t.id = v.township_id
+         ORDER BY t.name, v.name",
+    )
+    .fetch_all(db.pool())
+    .await?)
+}

@@ -1,0 +1,222 @@
+//! Plantings (种植): crops on plots by acreage. The plot-area rule is checked by the caller's
+//! domain function inside a transaction that holds the plot's row lock, so two concurrent
+//! requests can never together over-fill a plot, on SQLite or PostgreSQL.
+
+use crate::{Db, StorageError, iso, parse_iso};
+use chrono::{NaiveDate, Utc};
+use tianlian_domain::{Mu, Occupancy, PlantingStatus, Season, ValidPlanting};
+
+/// A planting as lists show it.
+#[derive(Debug, Clone)]
+pub struct PlantingRow {
+    pub id: i64,
+    pub plot_id: i64,
+    pub crop_code: String,
+    pub crop_name_zh: String,
+    pub crop_name_en: String,
+    pub area: Mu,
+    pub planned_on: NaiveDate,
+    pub planted_on: Option<NaiveDate>,
+    pub season: Season,
+    pub status: PlantingStatus,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    plot_id: i64,
+    crop_code: String,
+    name_zh: String,
+    name_en: String,
+    area_centi_mu: i64,
+    planned_on: String,
+    planted_on: Option<String>,
+    season_from: String,
+    season_until: String,
+    status: String,
+}
+
+impl TryFrom<Row> for PlantingRow {
+    type Error = StorageError;
+    fn try_from(r: Row) -> Result<Self, StorageError> {
+        Ok(PlantingRow {
+            id: r.id,
+            plot_id: r.plot_id,
+            area: Mu::from_centi(r.area_centi_mu),
+            planned_on: parse_iso(&r.planned_on)?,
+            planted_on: r.planted_on.as_deref().map(parse_iso).transpose()?,
+            season: Season {
+                from: parse_iso(&r.season_from)?,
+                until: parse_iso(&r.season_until)?,
+            },
+            status: PlantingStatus::from_code(&r.status)
+                .ok_or_else(|| StorageError::Corrupt(format!("status `{}`", r.status)))?,
+            crop_code: r.crop_code,
+            crop_name_zh: r.name_zh,
+            crop_name_en: r.name_en,
+        })
+    }
+}
+
+const SELECT: &str =
+    "SELECT pl.id, pl.plot_id, pl.crop_code, c.name_zh, c.name_en, pl.area_centi_mu,
+        pl.planned_on, pl.planted_on, pl.season_from, pl.season_until, pl.status
+    FROM plantings pl JOIN crops c ON c.code = pl.crop_code";
+
+fn convert(rows: Vec<Row>) -> Result<Vec<PlantingRow>, StorageError> {
+    rows.into_iter().map(PlantingRow::try_from).collect()
+}
+
+/// Plantings on the plots of the active-plot list (optionally one village's), by plot and date.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn list_on_active_plots(
+    db: &Db,
+    village_id: Option<i64>,
+) -> Result<Vec<PlantingRow>, StorageError> {
+    let sql = format!(
+        "{SELECT} JOIN plots p ON p.id = pl.plot_id
+         WHERE p.retired_on IS NULL AND ($1 IS NULL OR p.village_id = $1)
+         ORDER BY pl.plot_id, pl.season_from, pl.id"
+    );
+    convert(
+        sqlx::query_as(&sql)
+            .bind(village_id)
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
+/// Plantings of one plot, by date.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn list_for_plot(db: &Db, plot_id: i64) -> Result<Vec<PlantingRow>, StorageError> {
+    let sql = format!("{SELECT} WHERE pl.plot_id = $1 ORDER BY pl.season_from, pl.id");
+    convert(
+        sqlx::query_as(&sql)
+            .bind(plot_id)
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
+/// What the plot-area check sees: the plot's area and the land its plantings hold.
+#[derive(Debug, Clone)]
+pub struct PlotLoad {
+    pub area: Mu,
+    pub held: Vec<Occupancy>,
+}
+
+/// Why a planting was not inserted.
+#[derive(Debug, thiserror::Error)]
+pub enum InsertError<E> {
+    #[error("no such plot")]
+    PlotNotFound,
+    #[error("the plot is retired")]
+    PlotRetired,
+    #[error("the planting breaks a rule")]
+    Rejected(E),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl<E> From<sqlx::Error> for InsertError<E> {
+    fn from(e: sqlx::Error) -> Self {
+        InsertError::Storage(StorageError::Database(e))
+    }
+}
+
+/// Inserts a planting if `check` accepts it against the plot's current load.
+///
+/// The plot row is locked first (an `UPDATE` of its lock counter: a row lock on PostgreSQL, the
+/// write lock on SQLite), so concurrent inserts on one plot run the check one after another.
+///
+/// # Errors
+/// The plot is missing or retired, `check` refused, or the database failed.
+pub async fn insert_checked<E>(
+    db: &Db,
+    plot_id: i64,
+    ref_code: Option<&str>,
+    check: impl FnOnce(&PlotLoad) -> Result<ValidPlanting, E>,
+) -> Result<i64, InsertError<E>> {
+    let mut tx = db.pool().begin().await?;
+    let locked = sqlx::query(
+        "UPDATE plots SET lock_version = lock_version + 1 WHERE id = $1 AND retired_on IS NULL",
+    )
+    .bind(plot_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let area: Option<i64> = sqlx::query_scalar("SELECT area_centi_mu FROM plots WHERE id = $1")
+        .bind(plot_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let area = match (locked, area) {
+        (_, None) => return Err(InsertError::PlotNotFound),
+        (0, Some(_)) => return Err(InsertError::PlotRetired),
+        (_, Some(a)) => Mu::from_centi(a),
+    };
+    let held_rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT area_centi_mu, season_from, season_until FROM plantings WHERE plot_id = $1 AND status <> 'failed'",
+    )
+    .bind(plot_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let held = held_rows
+        .into_iter()
+        .map(|(a, from, until)| {
+            Ok(Occupancy {
+                area: Mu::from_centi(a),
+                season: Season {
+                    from: parse_iso(&from)?,
+                    until: parse_iso(&until)?,
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, StorageError>>()?;
+    let planting = check(&PlotLoad { area, held }).map_err(InsertError::Rejected)?;
+    let planted_on = (planting.status != PlantingStatus::Planned).then(|| iso(planting.planted_on));
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO plantings (plot_id, crop_code, area_centi_mu, planned_on, planted_on, season_from, season_until,
+                                status, ref_code, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(plot_id)
+    .bind(&planting.crop_code)
+    .bind(planting.area.centi())
+    .bind(iso(planting.planted_on))
+    .bind(planted_on)
+    .bind(iso(planting.season.from))
+    .bind(iso(planting.season.until))
+    .bind(planting.status.code())
+    .bind(ref_code)
+    .bind(Utc::now().to_rfc3339())
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Whether a planting with this reference code exists (demo data and imports are idempotent).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn ref_exists(db: &Db, ref_code: &str) -> Result<bool, StorageError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plantings WHERE ref_code = $1")
+        .bind(ref_code)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n > 0)
+}
+
+/// How many plantings there are.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn count(db: &Db) -> Result<i64, StorageError> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM plantings")
+        .fetch_one(db.pool())
+        .await?)
+}

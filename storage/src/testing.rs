@@ -1,0 +1,134 @@
+//! Scratch databases for tests: a fresh SQLite file, or a fresh PostgreSQL database created
+//! next to `TEST_DATABASE_URL` and dropped afterwards.
+
+use crate::{Db, DbOptions, StorageError};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The engines a test should run on: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres(String),
+}
+
+impl Engine {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Engine::Sqlite => "sqlite",
+            Engine::Postgres(_) => "postgres",
+        }
+    }
+}
+
+/// SQLite, plus PostgreSQL when `TEST_DATABASE_URL` is set (a note says so when it is not).
+pub fn engines() -> Vec<Engine> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => vec![Engine::Sqlite, Engine::Postgres(url)],
+        _ => {
+            eprintln!(
+                "note: TEST_DATABASE_URL is unset: PostgreSQL runs of this test are SKIPPED (SQLite only)"
+            );
+            vec![Engine::Sqlite]
+        }
+    }
+}
+
+fn unique_name() -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "tianlian_test_{}_{}_{}",
+        std::process::id(),
+        nanos,
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A database that exists only for one test.
+#[derive(Debug)]
+pub struct ScratchDb {
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+#[derive(Debug)]
+enum Cleanup {
+    File(std::path::PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+impl ScratchDb {
+    /// Creates an empty database on `engine` (not yet migrated).
+    ///
+    /// # Errors
+    /// PostgreSQL is unreachable or refuses `CREATE DATABASE`.
+    pub async fn create(engine: &Engine) -> Result<ScratchDb, StorageError> {
+        let name = unique_name();
+        match engine {
+            Engine::Sqlite => {
+                let dir = std::env::temp_dir().join("tianlian-tests");
+                std::fs::create_dir_all(&dir)?;
+                let path = dir.join(format!("{name}.db"));
+                Ok(ScratchDb {
+                    url: format!("sqlite://{}", path.display()),
+                    cleanup: Cleanup::File(path),
+                })
+            }
+            Engine::Postgres(admin_url) => {
+                let admin = Db::connect(
+                    admin_url,
+                    &DbOptions {
+                        max_connections: 1,
+                        ..DbOptions::default()
+                    },
+                )
+                .await?;
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(admin.pool())
+                    .await?;
+                admin.close().await;
+                let base = admin_url
+                    .rsplit_once('/')
+                    .map_or(admin_url.as_str(), |(b, _)| b);
+                Ok(ScratchDb {
+                    url: format!("{base}/{name}"),
+                    cleanup: Cleanup::Postgres {
+                        admin_url: admin_url.clone(),
+                        name,
+                    },
+                })
+            }
+        }
+    }
+
+    /// Removes the database (best effort: a failure only leaves a scratch database behind).
+    pub async fn drop_now(self) {
+        match self.cleanup {
+            Cleanup::File(path) => {
+                for suffix in ["", "-wal", "-shm"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+                }
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                if let Ok(admin) = Db::connect(
+                    &admin_url,
+                    &DbOptions {
+                        max_connections: 1,
+                        ..DbOptions::default()
+                    },
+                )
+                .await
+                {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(admin.pool())
+                        .await;
+                    admin.close().await;
+                }
+            }
+        }
+    }
+}

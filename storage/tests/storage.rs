@@ -1,0 +1,140 @@
+//! Storage statements on both engines: migrations, demo data, and the plot-area lock.
+
+use tianlian_domain::planting::validate_new_planting;
+use tianlian_domain::{Mu, NewPlantingInput, PlantingError};
+use tianlian_storage::plantings::{self, InsertError};
+use tianlian_storage::testing::{ScratchDb, engines};
+use tianlian_storage::{Db, DbOptions, crops, demo, households, plots};
+
+async fn fresh(engine: &tianlian_storage::testing::Engine) -> (ScratchDb, Db) {
+    let scratch = ScratchDb::create(engine).await.expect("scratch database");
+    let db = Db::connect(&scratch.url, &DbOptions::default())
+        .await
+        .expect("connect");
+    db.migrate().await.expect("migrate");
+    (scratch, db)
+}
+
+#[tokio::test]
+async fn migrations_run_twice_and_demo_data_loads_once() {
+    for engine in engines() {
+        let (scratch, db) = fresh(&engine).await;
+        db.migrate().await.expect("second migrate is a no-op");
+        let first = demo::load(&db).await.expect("demo");
+        let second = demo::load(&db).await.expect("demo again");
+        assert!(first.plantings_added > 200, "{engine:?}: {first:?}");
+        assert_eq!(second.plantings_added, 0, "{engine:?}");
+        assert_eq!(second.plantings, first.plantings, "{engine:?}");
+        assert_eq!(
+            households::count(&db).await.expect("count"),
+            first.households
+        );
+        assert_eq!(crops::list(&db).await.expect("crops").len(), 5);
+        db.close().await;
+        scratch.drop_now().await;
+    }
+}
+
+#[tokio::test]
+async fn demo_data_holds_the_seed_cases_acreage() {
+    for engine in engines() {
+        let (scratch, db) = fresh(&engine).await;
+        demo::load(&db).await.expect("demo");
+        let plots = plots::list_active(&db, None).await.expect("plots");
+        let area_in = |township: &str| -> Mu {
+            plots
+                .iter()
+                .filter(|p| p.township_name == township)
+                .map(|p| p.area)
+                .sum()
+        };
+        // 飞虹乡: about 800 mu of winter vegetables; 回澜镇: 700+ mu of morels.
+        assert!(
+            area_in("飞虹乡") >= Mu::from_whole(800),
+            "{}",
+            area_in("飞虹乡")
+        );
+        assert!(
+            area_in("回澜镇") >= Mu::from_whole(700),
+            "{}",
+            area_in("回澜镇")
+        );
+        db.close().await;
+        scratch.drop_now().await;
+    }
+}
+
+#[tokio::test]
+async fn two_concurrent_plantings_that_would_overfill_a_plot_cannot_both_be_stored() {
+    for engine in engines() {
+        let (scratch, db) = fresh(&engine).await;
+        demo::load(&db).await.expect("demo");
+        // A fresh empty plot of 10 mu in the first village.
+        let village_id = plots::list_active(&db, None).await.expect("plots")[0].village_id;
+        let plot_id = plots::ensure(
+            &db,
+            &plots::NewPlot {
+                village_id,
+                code: "T-1",
+                area: Mu::from_whole(10),
+                owner_household_id: None,
+                irrigation: "",
+            },
+        )
+        .await
+        .expect("plot");
+        let crops = crops::list(&db).await.expect("crops");
+        let attempts = (0..8).map(|_| {
+            let (db, crops) = (db.clone(), crops.clone());
+            tokio::spawn(async move {
+                let input = NewPlantingInput {
+                    crop: "celtuce".into(),
+                    area: "6".into(),
+                    planted_on: "2026-12-01".into(),
+                    status: String::new(),
+                };
+                plantings::insert_checked(&db, plot_id, None, |load| {
+                    validate_new_planting(&input, &crops, load.area, &load.held)
+                })
+                .await
+            })
+        });
+        let mut stored = 0;
+        for a in attempts {
+            match a.await.expect("task") {
+                Ok(_) => stored += 1,
+                Err(InsertError::Rejected(e)) => {
+                    assert!(
+                        matches!(e[..], [PlantingError::AreaExceedsRemaining { .. }]),
+                        "{e:?}"
+                    );
+                }
+                Err(other) => panic!("{engine:?}: unexpected {other:?}"),
+            }
+        }
+        assert_eq!(stored, 1, "{engine:?}");
+        let held: Mu = plantings::list_for_plot(&db, plot_id)
+            .await
+            .expect("list")
+            .iter()
+            .map(|p| p.area)
+            .sum();
+        assert_eq!(held, Mu::from_whole(6), "{engine:?}");
+        db.close().await;
+        scratch.drop_now().await;
+    }
+}
+
+#[tokio::test]
+async fn planting_on_a_missing_plot_is_reported_as_such() {
+    for engine in engines() {
+        let (scratch, db) = fresh(&engine).await;
+        let r = plantings::insert_checked(&db, 4242, None, |_| {
+            Err::<tianlian_domain::ValidPlanting, ()>(())
+        })
+        .await;
+        assert!(matches!(r, Err(InsertError::PlotNotFound)), "{engine:?}");
+        db.close().await;
+        scratch.drop_now().await;
+    }
+}
