@@ -32,7 +32,8 @@ CREATE TABLE cooperatives (
     registration          TEXT,
     hourly_wage_fen       BIGINT NOT NULL DEFAULT 1000 CHECK (hourly_wage_fen >= 0),
     regular_hours_per_day BIGINT NOT NULL DEFAULT 8 CHECK (regular_hours_per_day > 0),
-    overtime_percent      BIGINT NOT NULL DEFAULT 150 CHECK (overtime_percent >= 100)
+    overtime_percent      BIGINT NOT NULL DEFAULT 150 CHECK (overtime_percent >= 100),
+    notes                 TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE crops (

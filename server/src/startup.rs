@@ -7,6 +7,7 @@ use anyhow::Context;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::http::{HeaderValue, header};
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
@@ -16,6 +17,8 @@ use std::future::Future;
 use std::net::SocketAddr;
 use tianlian_storage::{Db, DbOptions};
 use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
@@ -33,6 +36,7 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
     let options = state.leptos_options.clone();
     Router::new()
         .route("/healthz", get(healthz))
+        .nest_service("/pkg", pkg_service(&state.leptos_options))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -52,6 +56,18 @@ pub fn router(state: AppState, body_limit: usize) -> Router {
                 ),
         )
         .with_state(state)
+}
+
+/// The wasm, JS and CSS bundles: the `.br`/`.gz` files `cargo leptos build --precompress` wrote
+/// are sent as they are (the compression layer leaves encoded responses alone). File names carry
+/// no hash yet, so browsers revalidate (`no-cache`) and get 304 when nothing changed.
+fn pkg_service(options: &LeptosOptions) -> SetResponseHeader<ServeDir, HeaderValue> {
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    SetResponseHeader::overriding(
+        ServeDir::new(dir).precompressed_br().precompressed_gzip(),
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache"),
+    )
 }
 
 /// A bound, ready-to-run server.

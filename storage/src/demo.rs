@@ -7,12 +7,13 @@
 //! Village names in 飞虹乡 and all household names are invented; 石羊村, 龙桥村 and the cooperative
 //! are named in the reports. Loading twice adds nothing: every row has a natural key.
 
+use crate::cooperatives::{self, NewCooperative};
 use crate::households::{self, NewHousehold};
 use crate::plantings::{self, InsertError};
 use crate::plots::{self, NewPlot};
 use crate::{Db, StorageError, places};
 use chrono::{Days, NaiveDate};
-use tianlian_domain::{Mu, PlantingStatus, Season, ValidPlanting, crops::CATALOGUE};
+use tianlian_domain::{Fen, Mu, PlantingStatus, Season, ValidPlanting, crops::CATALOGUE};
 
 /// What the demo loader found and added.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -38,6 +39,8 @@ struct Site {
     first_planting: (i32, u32, u32),
     spread_days: u64,
     crops: &'static [&'static str],
+    /// The cooperative of the township's alliance: name, and what the reports say of it.
+    cooperative: (&'static str, &'static str),
 }
 
 const SITES: [Site; 2] = [
@@ -50,6 +53,11 @@ const SITES: [Site; 2] = [
         first_planting: (2026, 11, 12),
         spread_days: 28,
         crops: &["celtuce", "celtuce", "cauliflower"],
+        // Invented name: the report names the model "专合组织 + 致富能人 + 贫困户", not the cooperative.
+        cooperative: (
+            "飞虹乡蔬菜专业合作社",
+            "冬季蔬菜（莴笋、花菜）约800亩，12月上旬前移栽完毕，春节前上市。",
+        ),
     },
     Site {
         township: "回澜镇",
@@ -60,6 +68,10 @@ const SITES: [Site; 2] = [
         first_planting: (2026, 10, 25),
         spread_days: 30,
         crops: &["morel"],
+        cooperative: (
+            "欣源羊肚菌专业合作社",
+            "流转石羊村、龙桥村土地700余亩种植羊肚菌；每天约需300名工人，每小时10元，每天8小时，加班另计，工资日结。",
+        ),
     },
 ];
 
@@ -79,6 +91,20 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StorageError> {
     let mut added = 0;
     for (site_no, site) in SITES.iter().enumerate() {
         let township_id = places::ensure_township(db, site.township, site.county).await?;
+        cooperatives::ensure(
+            db,
+            &NewCooperative {
+                township_id,
+                name: site.cooperative.0,
+                registration: None,
+                // 10 yuan an hour, 8-hour days, overtime extra (什邡回澜镇 report); 1.5× is our default.
+                hourly_wage: Fen::from_yuan(10),
+                regular_hours_per_day: 8,
+                overtime_percent: 150,
+                notes: site.cooperative.1,
+            },
+        )
+        .await?;
         for (v_no, village) in site.villages.iter().enumerate() {
             let village_id = places::ensure_village(db, township_id, village).await?;
             for h in 0..site.households_per_village {

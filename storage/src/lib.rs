@@ -4,6 +4,7 @@
 //! Statements are written once for both engines through sqlx's `Any` driver: `$n` placeholders,
 //! dates as ISO `YYYY-MM-DD` text, areas in hundredths of a mu and money in fen as `BIGINT`.
 
+pub mod cooperatives;
 pub mod crops;
 pub mod demo;
 pub mod households;

@@ -4,7 +4,7 @@ use tianlian_domain::planting::validate_new_planting;
 use tianlian_domain::{Mu, NewPlantingInput, PlantingError};
 use tianlian_storage::plantings::{self, InsertError};
 use tianlian_storage::testing::{ScratchDb, engines};
-use tianlian_storage::{Db, DbOptions, crops, demo, households, plots};
+use tianlian_storage::{Db, DbOptions, cooperatives, crops, demo, households, plots};
 
 async fn fresh(engine: &tianlian_storage::testing::Engine) -> (ScratchDb, Db) {
     let scratch = ScratchDb::create(engine).await.expect("scratch database");
@@ -30,6 +30,10 @@ async fn migrations_run_twice_and_demo_data_loads_once() {
             first.households
         );
         assert_eq!(crops::list(&db).await.expect("crops").len(), 5);
+        assert_eq!(
+            cooperatives::list(&db).await.expect("cooperatives").len(),
+            2
+        );
         db.close().await;
         scratch.drop_now().await;
     }

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# README command 2: the whole test suite.
+#  1. unit, property and integration tests (SQLite; PostgreSQL too when TEST_DATABASE_URL is set)
+#  2. the release build (optimised wasm) and Playwright in Debian's Chromium, with and without JS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+
+if [ -z "${TEST_DATABASE_URL:-}" ]; then
+  echo "note: TEST_DATABASE_URL is unset: the PostgreSQL half of the integration tests is SKIPPED."
+  echo "      e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test bash scripts/test.sh"
+fi
+
+cargo test --workspace --locked
+cargo leptos build --release --precompress
+(cd end2end && npx playwright test)
