@@ -1,6 +1,8 @@
 //! Tianlian's Leptos app: the shell, the router, pages, components and server functions.
 //! Built with `ssr` into the server and with `hydrate` into the wasm bundle.
 
+#[cfg(feature = "ssr")]
+pub mod auth;
 pub mod components;
 pub mod functions;
 pub mod models;
@@ -13,7 +15,9 @@ use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
-use routes::{home::HomePage, plot::PlotPage, plots::PlotsPage};
+use routes::{
+    home::HomePage, login::LoginPage, password::PasswordPage, plot::PlotPage, plots::PlotsPage,
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,6 +53,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/plots") view=PlotsPage ssr=SsrMode::Async />
                     <Route path=path!("/plots/:id") view=PlotPage ssr=SsrMode::Async />
+                    <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />
                 </Routes>
             </main>
         </Router>

@@ -2,6 +2,7 @@
 //! Storage rows stay on the server; these carry only what pages show.
 
 use serde::{Deserialize, Serialize};
+use tianlian_domain::access::Role;
 use tianlian_domain::{Mu, PlantingStatus};
 
 /// A crop in a form's list.
@@ -61,4 +62,13 @@ pub struct PlotPageData {
     pub crops: Vec<CropOption>,
     /// Today on the server (the default planting date in the form).
     pub today: String,
+    /// Whether the caller may add plantings here (else the form is not shown).
+    pub can_plan: bool,
+}
+
+/// The signed-in account, for the header.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Me {
+    pub phone: String,
+    pub role: Role,
 }

@@ -7,6 +7,7 @@ use crate::models::{
 use chrono::Local;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
+use tianlian_domain::access::{Caller, PlotPlace, can_plan_on_plot, can_view_plot, plot_filter};
 use tianlian_domain::planting::validate_new_planting;
 use tianlian_domain::season::{Season, peak_area};
 use tianlian_domain::{NewPlantingInput, Occupancy, PlantingError};
@@ -23,6 +24,21 @@ pub fn db() -> Result<Db, ServerFnError> {
         tracing::error!("no database in the server function context");
         ServerFnError::new("服务器内部错误 / internal error")
     })
+}
+
+/// The signed-in caller, as the server's gate put it in the request (`None` when anonymous).
+pub fn try_caller() -> Option<Caller> {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<Caller>().cloned())
+}
+
+/// The signed-in caller; the gate lets no anonymous request through to a protected server
+/// function, so a missing caller is refused here too (defence in depth).
+///
+/// # Errors
+/// No one is signed in.
+pub fn caller() -> Result<Caller, ServerFnError> {
+    try_caller().ok_or_else(|| ServerFnError::new("请先登录 / Sign in first"))
 }
 
 /// Logs a storage failure with its cause and returns a plain message for the user.
@@ -42,6 +58,13 @@ fn planting_view(p: &PlantingRow) -> PlantingView {
         planned_on: p.planned_on.to_string(),
         season_until: p.season.until.to_string(),
         status: p.status,
+    }
+}
+
+fn place(plot: &PlotRow) -> PlotPlace {
+    PlotPlace {
+        township_id: plot.township_id,
+        owner_household_id: plot.owner_household_id,
     }
 }
 
@@ -74,15 +97,21 @@ fn plot_summary(plot: PlotRow, plantings: &[PlantingRow], today: chrono::NaiveDa
     }
 }
 
-/// The plots page: every active plot (of one village, if given) with its plantings.
+/// The plots page: every active plot the caller may see (of one village, if given) with its
+/// plantings.
 ///
 /// # Errors
 /// Storage failures.
-pub async fn plots_page(db: &Db, village: Option<i64>) -> Result<PlotsPageData, StorageError> {
+pub async fn plots_page(
+    db: &Db,
+    caller: &Caller,
+    village: Option<i64>,
+) -> Result<PlotsPageData, StorageError> {
     let today = Local::now().date_naive();
-    let villages = places::list_villages(db).await?;
-    let plot_rows = plots::list_active(db, village).await?;
-    let planting_rows = plantings::list_on_active_plots(db, village).await?;
+    let filter = plot_filter(caller.scope);
+    let villages = places::list_villages(db, filter).await?;
+    let plot_rows = plots::list_active(db, filter, village).await?;
+    let planting_rows = plantings::list_on_active_plots(db, filter, village).await?;
     let plots = plot_rows
         .into_iter()
         .map(|plot| {
@@ -105,15 +134,24 @@ pub async fn plots_page(db: &Db, village: Option<i64>) -> Result<PlotsPageData, 
     })
 }
 
-/// One plot's page, or `None` if there is no such plot.
+/// One plot's page, or `None` if there is no such plot or the caller may not see it (the
+/// two look the same, so existence does not leak).
 ///
 /// # Errors
 /// Storage failures.
-pub async fn plot_page(db: &Db, id: i64) -> Result<Option<PlotPageData>, StorageError> {
+pub async fn plot_page(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<Option<PlotPageData>, StorageError> {
     let today = Local::now().date_naive();
-    let Some(plot) = plots::get(db, id).await? else {
+    let Some(plot) = plots::get(db, id)
+        .await?
+        .filter(|p| can_view_plot(caller.scope, place(p)))
+    else {
         return Ok(None);
     };
+    let can_plan = can_plan_on_plot(caller.scope, place(&plot));
     let planting_rows = plantings::list_for_plot(db, id).await?;
     let crops = crops::list(db).await?;
     Ok(Some(PlotPageData {
@@ -126,6 +164,7 @@ pub async fn plot_page(db: &Db, id: i64) -> Result<Option<PlotPageData>, Storage
             })
             .collect(),
         today: today.to_string(),
+        can_plan,
     }))
 }
 
@@ -134,7 +173,10 @@ pub async fn plot_page(db: &Db, id: i64) -> Result<Option<PlotPageData>, Storage
 pub enum AddPlantingOutcome {
     Added(i64),
     Refused(Vec<PlantingError>),
+    /// Missing, or outside what the caller may see.
     PlotNotFound,
+    /// Visible to the caller, who may not plan on it.
+    Forbidden,
     PlotRetired,
 }
 
@@ -145,9 +187,20 @@ pub enum AddPlantingOutcome {
 /// Storage failures only; every refusal is an [`AddPlantingOutcome`].
 pub async fn add_planting_from_form(
     db: &Db,
+    caller: &Caller,
     plot_id: i64,
     input: &NewPlantingInput,
 ) -> Result<AddPlantingOutcome, StorageError> {
+    match plots::get(db, plot_id).await? {
+        Some(p) if !can_view_plot(caller.scope, place(&p)) => {
+            return Ok(AddPlantingOutcome::PlotNotFound);
+        }
+        Some(p) if !can_plan_on_plot(caller.scope, place(&p)) => {
+            return Ok(AddPlantingOutcome::Forbidden);
+        }
+        Some(_) => {}
+        None => return Ok(AddPlantingOutcome::PlotNotFound),
+    }
     let crops = crops::list(db).await?;
     let result = plantings::insert_checked(db, plot_id, None, |load| {
         validate_new_planting(input, &crops, load.area, &load.held)
@@ -155,7 +208,12 @@ pub async fn add_planting_from_form(
     .await;
     Ok(match result {
         Ok(id) => {
-            tracing::info!(plot_id, planting_id = id, "planting added");
+            tracing::info!(
+                plot_id,
+                planting_id = id,
+                account_id = caller.account_id,
+                "planting added"
+            );
             AddPlantingOutcome::Added(id)
         }
         Err(InsertError::Rejected(errors)) => AddPlantingOutcome::Refused(errors),

@@ -1,6 +1,7 @@
 //! Tianlian's pure domain rules: units (mu, fen), crops, plots and the planting-area rule.
 //! No I/O and no framework types, so the same code runs on the server and in the browser (wasm).
 
+pub mod access;
 pub mod area;
 pub mod crops;
 pub mod i18n;

@@ -37,6 +37,18 @@ pub struct Settings {
     #[arg(long, env = "TIANLIAN_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
 
+    /// Seconds of inactivity after which a session ends.
+    #[arg(long, env = "TIANLIAN_SESSION_IDLE_SECS", default_value_t = 12 * 3600)]
+    pub session_idle_secs: i64,
+
+    /// Mark the session cookie `Secure` (set when the app is served over HTTPS).
+    #[arg(long, env = "TIANLIAN_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+
+    /// Sign-in attempts allowed per minute for each phone number and each client address.
+    #[arg(long, env = "TIANLIAN_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10)]
+    pub login_attempts_per_minute: u32,
+
     /// Log format.
     #[arg(long, env = "TIANLIAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
@@ -61,6 +73,9 @@ impl Settings {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             site_root: "target/site".into(),
             body_limit: 1024 * 1024,
+            session_idle_secs: 12 * 3600,
+            secure_cookies: false,
+            login_attempts_per_minute: 10,
             log_format: LogFormat::Pretty,
         }
     }

@@ -2,7 +2,9 @@
 //! application that binds it. `main.rs` only parses the command line and calls in here,
 //! so tests start the real application on port 0.
 
+pub mod accounts;
 pub mod config;
+pub mod gate;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -28,8 +28,32 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Load the demo data (idempotent) and exit.
+    /// Load the demo data and demo accounts (idempotent) and exit.
     Demo,
+    /// Manage accounts.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account, e.g. the first admin of a fresh install.
+    Create {
+        /// Mobile number (11 digits): the sign-in name.
+        #[arg(long)]
+        phone: String,
+        /// Password (at least 8 characters); or set TIANLIAN_NEW_PASSWORD.
+        #[arg(long, env = "TIANLIAN_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// admin, agronomist, cooperative or farmer.
+        #[arg(long)]
+        role: String,
+        /// The township (agronomist), cooperative (cooperative) or household (farmer) id.
+        #[arg(long)]
+        place_id: Option<i64>,
+    },
 }
 
 #[tokio::main]
@@ -52,6 +76,21 @@ async fn main() -> anyhow::Result<()> {
             println!("migrations applied ({})", db.backend().name());
         }
         Command::Demo => load_demo(&cli.settings).await?,
+        Command::Admin {
+            command:
+                AdminCommand::Create {
+                    phone,
+                    password,
+                    role,
+                    place_id,
+                },
+        } => {
+            let db = connect_and_migrate(&cli.settings).await?;
+            let created =
+                server::accounts::create_account(&db, &phone, &password, &role, place_id).await;
+            db.close().await;
+            println!("account {} created ({role}, {phone})", created?);
+        }
     }
     Ok(())
 }
@@ -59,10 +98,15 @@ async fn main() -> anyhow::Result<()> {
 async fn load_demo(settings: &Settings) -> anyhow::Result<()> {
     let db = connect_and_migrate(settings).await?;
     let summary = tianlian_storage::demo::load(&db).await?;
+    server::accounts::ensure_demo_accounts(&db).await?;
     db.close().await;
     println!(
         "demo data loaded: {} households, {} plantings ({} added now)",
         summary.households, summary.plantings, summary.plantings_added
     );
+    println!("demo accounts (demo data only; never use these passwords elsewhere):");
+    for a in &server::accounts::DEMO_ACCOUNTS {
+        println!("  {}  {:<16} {}", a.phone, a.password, a.label);
+    }
     Ok(())
 }

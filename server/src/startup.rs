@@ -2,12 +2,16 @@
 //! binds a listener, serves until a shutdown signal, and closes the pool.
 
 use crate::config::Settings;
+use crate::gate::gate;
+use crate::routes::api::{self, error::localize};
 use crate::routes::health::healthz;
 use anyhow::Context;
+use app::auth::LoginLimiter;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{HeaderValue, header};
+use axum::middleware;
 use axum::routing::get;
 use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
@@ -15,36 +19,80 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tianlian_storage::sessions::Sessions;
 use tianlian_storage::{Db, DbOptions};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::{SameSite, time};
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
 
 /// What every handler can reach.
 #[derive(Clone, FromRef)]
 pub struct AppState {
     pub db: Db,
+    pub sessions: Sessions,
+    pub login_limiter: Arc<LoginLimiter>,
     pub leptos_options: LeptosOptions,
 }
 
+/// Router settings that come from configuration.
+#[derive(Debug, Clone)]
+pub struct RouterOptions {
+    pub body_limit: usize,
+    pub session_idle_secs: i64,
+    pub secure_cookies: bool,
+}
+
+impl RouterOptions {
+    pub fn from_settings(s: &Settings) -> Self {
+        RouterOptions {
+            body_limit: s.body_limit,
+            session_idle_secs: s.session_idle_secs,
+            secure_cookies: s.secure_cookies,
+        }
+    }
+}
+
 /// The whole HTTP surface, without a socket (tests may call it with `oneshot`).
-pub fn router(state: AppState, body_limit: usize) -> Router {
+///
+/// Layers, outermost first: request tracing, compression, error localisation, the session
+/// cookie, then the gate (caller, same-origin check, sign-in required) before every route.
+pub fn router(state: AppState, options: &RouterOptions) -> Router {
     let routes = generate_route_list(App);
-    let db = state.db.clone();
-    let options = state.leptos_options.clone();
+    let context = {
+        let (db, limiter) = (state.db.clone(), state.login_limiter.clone());
+        move || {
+            provide_context(db.clone());
+            provide_context(limiter.clone());
+        }
+    };
+    let leptos_options = state.leptos_options.clone();
+    let sessions = SessionManagerLayer::new(state.sessions.clone())
+        .with_name("tianlian_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(options.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
+            options.session_idle_secs,
+        )));
     Router::new()
         .route("/healthz", get(healthz))
+        .merge(api::router())
         .nest_service("/pkg", pkg_service(&state.leptos_options))
-        .leptos_routes_with_context(
-            &state,
-            routes,
-            move || provide_context(db.clone()),
-            move || shell(options.clone()),
-        )
+        .leptos_routes_with_context(&state, routes, context, move || {
+            shell(leptos_options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(state.clone(), gate))
+        .layer(sessions)
+        .layer(middleware::from_fn(localize))
+        .layer(DefaultBodyLimit::max(options.body_limit))
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()
@@ -75,6 +123,7 @@ pub struct Application {
     listener: tokio::net::TcpListener,
     router: Router,
     db: Db,
+    sessions: Sessions,
     addr: SocketAddr,
 }
 
@@ -89,14 +138,21 @@ impl Application {
             .await
             .with_context(|| format!("could not listen on {}", settings.addr))?;
         let addr = listener.local_addr()?;
+        let sessions = Sessions::open(&db, &settings.database_url)
+            .await
+            .context("could not open the session store")?;
         let state = AppState {
             db: db.clone(),
+            sessions: sessions.clone(),
+            login_limiter: Arc::new(LoginLimiter::new(settings.login_attempts_per_minute)),
             leptos_options: settings.leptos_options(),
         };
+        let router = router(state, &RouterOptions::from_settings(settings));
         Ok(Application {
             listener,
-            router: router(state, settings.body_limit),
+            router,
             db,
+            sessions,
             addr,
         })
     }
@@ -124,9 +180,20 @@ impl Application {
                 tracing::warn!(error = %e, "could not set TCP_NODELAY");
             }
         });
-        let served = axum::serve(listener, self.router.into_make_service())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        // Expired sessions are deleted hourly by whichever instance is running.
+        let cleanup = tokio::spawn(
+            self.sessions
+                .clone()
+                .continuously_delete_expired(Duration::from_secs(3600)),
+        );
+        let served = axum::serve(
+            listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await;
+        cleanup.abort();
         self.db.close().await;
         tracing::info!("tianlian stopped");
         served

@@ -50,3 +50,16 @@ pub async fn count(db: &Db) -> Result<i64, StorageError> {
         .fetch_one(db.pool())
         .await?)
 }
+
+/// The id of the household with this code.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn id_by_code(db: &Db, code: &str) -> Result<Option<i64>, StorageError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM households WHERE code = $1")
+            .bind(code)
+            .fetch_optional(db.pool())
+            .await?,
+    )
+}

@@ -4,6 +4,8 @@
 //! Statements are written once for both engines through sqlx's `Any` driver: `$n` placeholders,
 //! dates as ISO `YYYY-MM-DD` text, areas in hundredths of a mu and money in fen as `BIGINT`.
 
+pub mod accounts;
+pub mod audit;
 pub mod cooperatives;
 pub mod crops;
 pub mod demo;
@@ -11,8 +13,10 @@ pub mod households;
 pub mod places;
 pub mod plantings;
 pub mod plots;
+pub mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod tokens;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
@@ -171,7 +175,7 @@ impl Db {
 }
 
 /// Makes sure the SQLite file's folder exists and that the file is created when missing.
-fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
+pub(crate) fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
     let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
     if path != ":memory:"

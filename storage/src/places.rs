@@ -1,6 +1,7 @@
 //! Townships (乡镇) and villages (村): the places plans are made for.
 
 use crate::{Db, StorageError};
+use tianlian_domain::access::PlotFilter;
 
 /// A village with its township, as lists show it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -50,16 +51,21 @@ pub async fn ensure_village(db: &Db, township_id: i64, name: &str) -> Result<i64
     )
 }
 
-/// Every village, by township and name.
+/// The villages that hold plots `filter` admits, by township and name.
 ///
 /// # Errors
 /// The database could not be read.
-pub async fn list_villages(db: &Db) -> Result<Vec<VillageRow>, StorageError> {
+pub async fn list_villages(db: &Db, filter: PlotFilter) -> Result<Vec<VillageRow>, StorageError> {
+    let (township, household) = crate::plots::filter_binds(filter);
     Ok(sqlx::query_as(
         "SELECT v.id, v.name, t.id AS township_id, t.name AS township_name
          FROM villages v JOIN townships t ON t.id = v.township_id
+         WHERE ($1 IS NULL OR t.id = $1)
+           AND ($2 IS NULL OR v.id IN (SELECT village_id FROM plots WHERE owner_household_id = $2))
          ORDER BY t.name, v.name",
     )
+    .bind(township)
+    .bind(household)
     .fetch_all(db.pool())
     .await?)
 }

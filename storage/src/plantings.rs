@@ -4,6 +4,7 @@
 
 use crate::{Db, StorageError, iso, parse_iso};
 use chrono::{NaiveDate, Utc};
+use tianlian_domain::access::PlotFilter;
 use tianlian_domain::{Mu, Occupancy, PlantingStatus, Season, ValidPlanting};
 
 /// A planting as lists show it.
@@ -67,22 +68,27 @@ fn convert(rows: Vec<Row>) -> Result<Vec<PlantingRow>, StorageError> {
     rows.into_iter().map(PlantingRow::try_from).collect()
 }
 
-/// Plantings on the plots of the active-plot list (optionally one village's), by plot and date.
+/// Plantings on the plots that `plots::list_active` returns for the same filter, by plot and date.
 ///
 /// # Errors
 /// The database could not be read.
 pub async fn list_on_active_plots(
     db: &Db,
+    filter: PlotFilter,
     village_id: Option<i64>,
 ) -> Result<Vec<PlantingRow>, StorageError> {
     let sql = format!(
-        "{SELECT} JOIN plots p ON p.id = pl.plot_id
+        "{SELECT} JOIN plots p ON p.id = pl.plot_id JOIN villages v ON v.id = p.village_id
          WHERE p.retired_on IS NULL AND ($1 IS NULL OR p.village_id = $1)
+           AND ($2 IS NULL OR v.township_id = $2) AND ($3 IS NULL OR p.owner_household_id = $3)
          ORDER BY pl.plot_id, pl.season_from, pl.id"
     );
+    let (township, household) = crate::plots::filter_binds(filter);
     convert(
         sqlx::query_as(&sql)
             .bind(village_id)
+            .bind(township)
+            .bind(household)
             .fetch_all(db.pool())
             .await?,
     )

@@ -2,6 +2,7 @@
 
 use crate::{Db, StorageError};
 use tianlian_domain::Mu;
+use tianlian_domain::access::PlotFilter;
 
 /// A plot as lists and forms show it.
 #[derive(Debug, Clone)]
@@ -11,7 +12,9 @@ pub struct PlotRow {
     pub area: Mu,
     pub village_id: i64,
     pub village_name: String,
+    pub township_id: i64,
     pub township_name: String,
+    pub owner_household_id: Option<i64>,
     pub owner_name: Option<String>,
     pub irrigation: String,
     pub notes: String,
@@ -25,7 +28,9 @@ struct Row {
     area_centi_mu: i64,
     village_id: i64,
     village_name: String,
+    township_id: i64,
     township_name: String,
+    owner_household_id: Option<i64>,
     owner_name: Option<String>,
     irrigation: String,
     notes: String,
@@ -40,7 +45,9 @@ impl From<Row> for PlotRow {
             area: Mu::from_centi(r.area_centi_mu),
             village_id: r.village_id,
             village_name: r.village_name,
+            township_id: r.township_id,
             township_name: r.township_name,
+            owner_household_id: r.owner_household_id,
             owner_name: r.owner_name,
             irrigation: r.irrigation,
             notes: r.notes,
@@ -50,7 +57,8 @@ impl From<Row> for PlotRow {
 }
 
 const SELECT: &str = "SELECT p.id, p.code, p.area_centi_mu, p.village_id, v.name AS village_name,
-        t.name AS township_name, h.head_name AS owner_name, p.irrigation, p.notes, p.retired_on
+        t.id AS township_id, t.name AS township_name, p.owner_household_id, h.head_name AS owner_name,
+        p.irrigation, p.notes, p.retired_on
     FROM plots p
     JOIN villages v ON v.id = p.village_id
     JOIN townships t ON t.id = v.township_id
@@ -91,17 +99,35 @@ pub async fn ensure(db: &Db, p: &NewPlot<'_>) -> Result<i64, StorageError> {
     )
 }
 
-/// Plots in use (not retired), optionally of one village, by township, village and code.
+/// The bind values of a [`PlotFilter`]: township id, household id.
+pub(crate) fn filter_binds(filter: PlotFilter) -> (Option<i64>, Option<i64>) {
+    match filter {
+        PlotFilter::All => (None, None),
+        PlotFilter::Township(t) => (Some(t), None),
+        PlotFilter::Household(h) => (None, Some(h)),
+    }
+}
+
+/// Plots in use (not retired) that `filter` admits, optionally of one village, by township,
+/// village and code.
 ///
 /// # Errors
 /// The database could not be read.
-pub async fn list_active(db: &Db, village_id: Option<i64>) -> Result<Vec<PlotRow>, StorageError> {
+pub async fn list_active(
+    db: &Db,
+    filter: PlotFilter,
+    village_id: Option<i64>,
+) -> Result<Vec<PlotRow>, StorageError> {
     let sql = format!(
         "{SELECT} WHERE p.retired_on IS NULL AND ($1 IS NULL OR p.village_id = $1)
+           AND ($2 IS NULL OR v.township_id = $2) AND ($3 IS NULL OR p.owner_household_id = $3)
          ORDER BY t.name, v.name, p.code"
     );
+    let (township, household) = filter_binds(filter);
     let rows: Vec<Row> = sqlx::query_as(&sql)
         .bind(village_id)
+        .bind(township)
+        .bind(household)
         .fetch_all(db.pool())
         .await?;
     Ok(rows.into_iter().map(PlotRow::from).collect())

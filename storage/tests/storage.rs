@@ -1,5 +1,6 @@
 //! Storage statements on both engines: migrations, demo data, and the plot-area lock.
 
+use tianlian_domain::access::PlotFilter;
 use tianlian_domain::planting::validate_new_planting;
 use tianlian_domain::{Mu, NewPlantingInput, PlantingError};
 use tianlian_storage::plantings::{self, InsertError};
@@ -44,7 +45,9 @@ async fn demo_data_holds_the_seed_cases_acreage() {
     for engine in engines() {
         let (scratch, db) = fresh(&engine).await;
         demo::load(&db).await.expect("demo");
-        let plots = plots::list_active(&db, None).await.expect("plots");
+        let plots = plots::list_active(&db, PlotFilter::All, None)
+            .await
+            .expect("plots");
         let area_in = |township: &str| -> Mu {
             plots
                 .iter()
@@ -74,7 +77,10 @@ async fn two_concurrent_plantings_that_would_overfill_a_plot_cannot_both_be_stor
         let (scratch, db) = fresh(&engine).await;
         demo::load(&db).await.expect("demo");
         // A fresh empty plot of 10 mu in the first village.
-        let village_id = plots::list_active(&db, None).await.expect("plots")[0].village_id;
+        let village_id = plots::list_active(&db, PlotFilter::All, None)
+            .await
+            .expect("plots")[0]
+            .village_id;
         let plot_id = plots::ensure(
             &db,
             &plots::NewPlot {

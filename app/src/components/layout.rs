@@ -1,16 +1,42 @@
-//! The frame around every page: header with navigation, and the not-found page.
+//! The frame around every page: header with navigation and the signed-in account, and the
+//! not-found page.
 
+use crate::functions::auth::{Logout, whoami};
 use leptos::prelude::*;
+use tianlian_domain::access::Role;
 
-/// The site header: name and the main sections.
+fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "管理员",
+        Role::Agronomist => "农技员",
+        Role::Cooperative => "合作社",
+        Role::Farmer => "农户",
+    }
+}
+
+/// The site header: name, the main sections, who is signed in and the sign-out button.
 #[component]
 pub fn Header() -> impl IntoView {
+    let me = Resource::new(|| (), |_| whoami());
+    let logout = ServerAction::<Logout>::new();
     view! {
         <header class="site-header">
             <a class="brand" href="/">"田联" <small>" Tianlian"</small></a>
             <nav aria-label="主导航">
                 <a href="/plots">"地块与种植"</a>
             </nav>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    me.await.ok().flatten().map(|m| view! {
+                        <div class="account">
+                            <span class="who">{format!("{} · {}", role_label(m.role), m.phone)}</span>
+                            <ActionForm action=logout attr:class="inline-form">
+                                <button type="submit" class="link-button">"退出"</button>
+                            </ActionForm>
+                        </div>
+                    })
+                })}
+            </Suspense>
         </header>
     }
 }

@@ -1,4 +1,5 @@
 //! Server functions: thin entry points that read context, validate, call domain and storage,
 //! and map errors. Each is one screen of code at most.
 
+pub mod auth;
 pub mod plots;

@@ -7,8 +7,8 @@ use leptos::server_fn::ServerFnError;
 /// The plots page's data, optionally for one village.
 #[server(prefix = "/fn", endpoint = "list_plots")]
 pub async fn list_plots(village: Option<i64>) -> Result<PlotsPageData, ServerFnError> {
-    let db = crate::services::db()?;
-    crate::services::plots_page(&db, village)
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    crate::services::plots_page(&db, &caller, village)
         .await
         .map_err(crate::services::internal)
 }
@@ -16,8 +16,8 @@ pub async fn list_plots(village: Option<i64>) -> Result<PlotsPageData, ServerFnE
 /// One plot's page data; `None` when there is no such plot.
 #[server(prefix = "/fn", endpoint = "get_plot")]
 pub async fn get_plot(id: i64) -> Result<Option<PlotPageData>, ServerFnError> {
-    let db = crate::services::db()?;
-    crate::services::plot_page(&db, id)
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    crate::services::plot_page(&db, &caller, id)
         .await
         .map_err(crate::services::internal)
 }
@@ -38,7 +38,7 @@ pub async fn add_planting(
     use crate::services::{AddPlantingOutcome, add_planting_from_form, form_error_query};
     use tianlian_domain::NewPlantingInput;
 
-    let db = crate::services::db()?;
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
     // Every field is optional text so that a missing or garbled field is our refusal, not a
     // deserialisation failure.
     let Some(Ok(plot_id)) = plot_id.map(|p| p.trim().parse::<i64>()) else {
@@ -51,7 +51,7 @@ pub async fn add_planting(
         planted_on: planted_on.unwrap_or_default(),
         status: status.unwrap_or_default(),
     };
-    match add_planting_from_form(&db, plot_id, &input)
+    match add_planting_from_form(&db, &caller, plot_id, &input)
         .await
         .map_err(crate::services::internal)?
     {
@@ -65,6 +65,9 @@ pub async fn add_planting(
             ));
         }
         AddPlantingOutcome::PlotNotFound => leptos_axum::redirect("/plots?missing=1"),
+        AddPlantingOutcome::Forbidden => {
+            leptos_axum::redirect(&format!("/plots/{plot_id}?forbidden=1"))
+        }
         AddPlantingOutcome::PlotRetired => {
             leptos_axum::redirect(&format!("/plots/{plot_id}?retired=1"))
         }

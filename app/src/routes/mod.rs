@@ -1,5 +1,7 @@
 //! One module per route.
 
 pub mod home;
+pub mod login;
+pub mod password;
 pub mod plot;
 pub mod plots;

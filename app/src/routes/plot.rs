@@ -58,6 +58,7 @@ pub struct FormState {
     pub errors: Vec<PlantingError>,
     pub added: bool,
     pub retired: bool,
+    pub forbidden: bool,
 }
 
 impl FormState {
@@ -86,6 +87,7 @@ impl FormState {
             errors,
             added: q.get("added").is_some(),
             retired: q.get("retired").is_some(),
+            forbidden: q.get("forbidden").is_some(),
         }
     }
 
@@ -110,6 +112,7 @@ fn PlotDetail(
     add: ServerAction<AddPlanting>,
 ) -> impl IntoView {
     let plot = data.plot;
+    let can_plan = data.can_plan;
     let free = plot.area.saturating_sub(plot.held_today);
     let planted_on = if form.planted_on.is_empty() {
         data.today.clone()
@@ -129,7 +132,7 @@ fn PlotDetail(
     let chosen_status = PlantingStatus::from_code(&form.status).unwrap_or(PlantingStatus::Planned);
     view! {
         <p><a href=format!("/plots?village={}", plot.village_id)>"← " {plot.township.clone()} " · " {plot.village.clone()}</a></p>
-        <h1>"地块 " {plot.code.clone()}</h1>
+        <h1>{format!("地块 {}", plot.code)}</h1>
         <p class="muted">
             "户主：" {plot.owner.clone().unwrap_or_else(|| "—".into())} " · 面积 " <AreaText area=plot.area />
             {format!(" · 今日空闲 {free} 亩")}
@@ -159,6 +162,8 @@ fn PlotDetail(
                 }.into_any()
             }}
         </section>
+        {form.forbidden.then(|| view! { <p class="notice error" role="alert">"您只能查看该地块，不能添加种植。"</p> })}
+        {can_plan.then(move || view! {
         <section class="card">
             <h2>"添加种植"</h2>
             <ActionForm action=add attr:class="planting-form" attr:novalidate=true>
@@ -198,5 +203,6 @@ fn PlotDetail(
                 <button type="submit">"保存"</button>
             </ActionForm>
         </section>
+        })}
     }
 }

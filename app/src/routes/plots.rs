@@ -99,7 +99,7 @@ pub fn PlotCard(plot: PlotSummary) -> impl IntoView {
     view! {
         <li class="plot-card">
             <div class="plot-head">
-                <a class="plot-code" href=format!("/plots/{}", plot.id)>"地块 " {plot.code.clone()}</a>
+                <a class="plot-code" href=format!("/plots/{}", plot.id)>{format!("地块 {}", plot.code)}</a>
                 <AreaText area=plot.area />
             </div>
             <p class="muted">

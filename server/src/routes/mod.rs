@@ -1,3 +1,4 @@
 //! Plain HTTP routes outside the Leptos pages.
 
+pub mod api;
 pub mod health;

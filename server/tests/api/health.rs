@@ -1,8 +1,12 @@
 use crate::helpers::spawn_app;
+use app::auth::LoginLimiter;
 use axum::body::Body;
 use axum::http::Request;
-use server::startup::{AppState, router};
+use server::startup::{AppState, RouterOptions, router};
+use std::sync::Arc;
+use tianlian_storage::sessions::Sessions;
 use tianlian_storage::testing::engines;
+use tianlian_storage::{Db, DbOptions};
 use tower::ServiceExt;
 
 #[tokio::test]
@@ -30,16 +34,21 @@ async fn healthz_is_503_when_the_database_is_gone() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         // A router over a pool that has been closed: every query fails.
-        let db = app.db.clone();
+        let db = Db::connect(&app.database_url, &DbOptions::default())
+            .await
+            .expect("db");
+        let sessions = Sessions::open(&db, &app.database_url)
+            .await
+            .expect("sessions");
         db.close().await;
-        let settings = server::config::Settings::for_tests("sqlite::memory:");
-        let router = router(
-            AppState {
-                db,
-                leptos_options: settings.leptos_options(),
-            },
-            1024,
-        );
+        let settings = server::config::Settings::for_tests(&app.database_url);
+        let state = AppState {
+            db,
+            sessions,
+            login_limiter: Arc::new(LoginLimiter::new(10)),
+            leptos_options: settings.leptos_options(),
+        };
+        let router = router(state, &RouterOptions::from_settings(&settings));
         let res = router
             .oneshot(
                 Request::get("/healthz")
@@ -57,8 +66,8 @@ async fn healthz_is_503_when_the_database_is_gone() {
 async fn responses_are_compressed_when_the_client_accepts_it() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let res = app
-            .client
+        let client = app.signed_in(crate::helpers::AGRONOMIST).await;
+        let res = client
             .get(app.url("/plots"))
             .header("Accept-Encoding", "gzip")
             .send()

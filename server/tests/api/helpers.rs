@@ -1,5 +1,5 @@
-//! `spawn_app`: a migrated scratch database with demo data, the application on port 0, and an
-//! HTTP client that does not follow redirects (so tests can read them).
+//! `spawn_app`: a migrated scratch database with demo data and demo accounts, the application
+//! on port 0, and HTTP clients that keep cookies but do not follow redirects.
 
 use server::config::Settings;
 use server::startup::Application;
@@ -7,29 +7,67 @@ use tianlian_storage::testing::{Engine, ScratchDb};
 use tianlian_storage::{Db, DbOptions};
 use tokio::sync::oneshot;
 
+/// Demo accounts (see `server::accounts::DEMO_ACCOUNTS`).
+pub const ADMIN: (&str, &str) = ("13900000000", "demo-admin-2026");
+pub const AGRONOMIST: (&str, &str) = ("13900000001", "demo-agro-2026");
+pub const COOPERATIVE: (&str, &str) = ("13900000002", "demo-coop-2026");
+pub const FARMER: (&str, &str) = ("13900000003", "demo-farm-2026");
+
 pub struct TestApp {
     pub address: String,
     pub db: Db,
+    /// Signed in as nobody; see [`TestApp::signed_in`].
     pub client: reqwest::Client,
     pub engine: Engine,
-    scratch: ScratchDb,
+    pub database_url: String,
+    scratch: Option<ScratchDb>,
     stop: oneshot::Sender<()>,
     server: tokio::task::JoinHandle<std::io::Result<()>>,
 }
 
+/// A client with its own cookie jar that sends `Origin` like a browser on our pages.
+pub fn browser(address: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(reqwest::header::ORIGIN, address.parse().expect("origin"));
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .default_headers(headers)
+        .build()
+        .expect("client")
+}
+
 /// Starts the application on `engine` with the demo data loaded.
 pub async fn spawn_app(engine: Engine) -> TestApp {
+    spawn_app_with(engine, |_| {}).await
+}
+
+/// Starts the application with adjusted settings.
+pub async fn spawn_app_with(engine: Engine, adjust: impl FnOnce(&mut Settings)) -> TestApp {
+    let scratch = ScratchDb::create(&engine).await.expect("scratch database");
+    let mut app = start_on(engine, &scratch.url.clone(), adjust).await;
+    let db = &app.db;
+    tianlian_storage::demo::load(db).await.expect("demo data");
+    server::accounts::ensure_demo_accounts(db)
+        .await
+        .expect("demo accounts");
+    app.scratch = Some(scratch);
+    app
+}
+
+/// Starts another instance on an existing database (no data loaded, nothing dropped at finish).
+pub async fn start_on(engine: Engine, url: &str, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         server::telemetry::init(server::config::LogFormat::Pretty, "debug");
     }
-    let scratch = ScratchDb::create(&engine).await.expect("scratch database");
-    let settings = Settings::for_tests(&scratch.url);
+    let mut settings = Settings::for_tests(url);
+    adjust(&mut settings);
     let app = Application::build(&settings)
         .await
         .expect("application builds");
     let address = format!("http://{}", app.addr());
     let db = Db::connect(
-        &scratch.url,
+        url,
         &DbOptions {
             max_connections: 4,
             ..DbOptions::default()
@@ -37,21 +75,18 @@ pub async fn spawn_app(engine: Engine) -> TestApp {
     )
     .await
     .expect("db");
-    tianlian_storage::demo::load(&db).await.expect("demo data");
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let client = browser(&address);
     TestApp {
         address,
         db,
         client,
         engine,
-        scratch,
+        database_url: url.to_owned(),
+        scratch: None,
         stop,
         server,
     }
@@ -62,9 +97,27 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
-    /// Posts a form the way a browser without JavaScript does.
-    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        self.client
+    /// A fresh client signed in with the API (its session cookie in its jar).
+    pub async fn signed_in(&self, (phone, password): (&str, &str)) -> reqwest::Client {
+        let client = browser(&self.address);
+        let res = client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "phone": phone, "password": password }))
+            .send()
+            .await
+            .expect("login request");
+        assert_eq!(res.status().as_u16(), 200, "sign-in as {phone}");
+        client
+    }
+
+    /// Posts a form the way a browser without JavaScript does, with `client`.
+    pub async fn post_form_as(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        client
             .post(self.url(path))
             .header("Accept", "text/html,application/xhtml+xml")
             .form(fields)
@@ -73,13 +126,8 @@ impl TestApp {
             .expect("request")
     }
 
-    pub async fn get_text(&self, path: &str) -> (u16, String) {
-        let res = self
-            .client
-            .get(self.url(path))
-            .send()
-            .await
-            .expect("request");
+    pub async fn get_text_as(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
+        let res = client.get(self.url(path)).send().await.expect("request");
         let status = res.status().as_u16();
         (status, res.text().await.expect("body"))
     }
@@ -89,6 +137,8 @@ impl TestApp {
         let _ = self.stop.send(());
         self.server.await.expect("server task").expect("server ran");
         self.db.close().await;
-        self.scratch.drop_now().await;
+        if let Some(s) = self.scratch {
+            s.drop_now().await;
+        }
     }
 }

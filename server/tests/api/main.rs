@@ -1,6 +1,8 @@
 //! Integration tests: the real application on a free port, a fresh database per test, on
 //! SQLite and (when `TEST_DATABASE_URL` is set) PostgreSQL, called over HTTP.
 
+mod auth;
+mod authz;
 mod health;
 mod helpers;
 mod plantings;

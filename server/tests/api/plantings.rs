@@ -1,14 +1,17 @@
 //! The "add planting" form, posted as a browser without JavaScript posts it.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{AGRONOMIST, TestApp, spawn_app};
 use tianlian_domain::Mu;
+use tianlian_domain::access::PlotFilter;
 use tianlian_storage::plots::{self, NewPlot};
 use tianlian_storage::testing::engines;
 use tianlian_storage::{places, plantings};
 
 /// A new empty 10-mu plot in 团结村.
 async fn empty_plot(app: &TestApp) -> i64 {
-    let villages = places::list_villages(&app.db).await.expect("villages");
+    let villages = places::list_villages(&app.db, PlotFilter::All)
+        .await
+        .expect("villages");
     let village = villages
         .iter()
         .find(|v| v.name == "团结村")
@@ -39,10 +42,12 @@ fn location(res: &reqwest::Response) -> String {
 async fn a_valid_planting_is_stored_and_the_page_says_so() {
     for engine in engines() {
         let app = spawn_app(engine).await;
+        let agronomist = app.signed_in(AGRONOMIST).await;
         let plot = empty_plot(&app).await;
         let id = plot.to_string();
         let res = app
-            .post_form(
+            .post_form_as(
+                &agronomist,
                 "/fn/add_planting",
                 &[
                     ("plot_id", &id),
@@ -60,7 +65,7 @@ async fn a_valid_planting_is_stored_and_the_page_says_so() {
         assert_eq!(stored.len(), 1);
         assert_eq!(stored[0].area, Mu::from_centi(450));
         assert_eq!(stored[0].crop_code, "celtuce");
-        let (status, html) = app.get_text(&to).await;
+        let (status, html) = app.get_text_as(&agronomist, &to).await;
         assert_eq!(status, 200);
         assert!(
             html.contains("已添加种植") && html.contains("4.5 亩"),
@@ -74,10 +79,12 @@ async fn a_valid_planting_is_stored_and_the_page_says_so() {
 async fn invalid_input_is_refused_next_to_each_field_and_nothing_is_stored() {
     for engine in engines() {
         let app = spawn_app(engine).await;
+        let agronomist = app.signed_in(AGRONOMIST).await;
         let plot = empty_plot(&app).await;
         let id = plot.to_string();
         let res = app
-            .post_form(
+            .post_form_as(
+                &agronomist,
                 "/fn/add_planting",
                 &[
                     ("plot_id", &id),
@@ -88,7 +95,7 @@ async fn invalid_input_is_refused_next_to_each_field_and_nothing_is_stored() {
             )
             .await;
         assert_eq!(res.status().as_u16(), 302);
-        let (_, html) = app.get_text(&location(&res)).await;
+        let (_, html) = app.get_text_as(&agronomist, &location(&res)).await;
         for message in ["请选择目录中的作物", "面积必须大于 0", "请填写日期"] {
             assert!(
                 html.contains(message),
@@ -113,10 +120,12 @@ async fn invalid_input_is_refused_next_to_each_field_and_nothing_is_stored() {
 async fn a_planting_larger_than_what_is_left_of_the_plot_is_refused_with_the_remaining_area() {
     for engine in engines() {
         let app = spawn_app(engine).await;
+        let agronomist = app.signed_in(AGRONOMIST).await;
         let plot = empty_plot(&app).await;
         let id = plot.to_string();
         let first = app
-            .post_form(
+            .post_form_as(
+                &agronomist,
                 "/fn/add_planting",
                 &[
                     ("plot_id", &id),
@@ -128,7 +137,8 @@ async fn a_planting_larger_than_what_is_left_of_the_plot_is_refused_with_the_rem
             .await;
         assert!(location(&first).contains("added="));
         let second = app
-            .post_form(
+            .post_form_as(
+                &agronomist,
                 "/fn/add_planting",
                 &[
                     ("plot_id", &id),
@@ -138,7 +148,7 @@ async fn a_planting_larger_than_what_is_left_of_the_plot_is_refused_with_the_rem
                 ],
             )
             .await;
-        let (_, html) = app.get_text(&location(&second)).await;
+        let (_, html) = app.get_text_as(&agronomist, &location(&second)).await;
         assert!(
             html.contains("超过地块在该季节的剩余面积（剩余 3 亩）"),
             "{html}"
@@ -158,6 +168,7 @@ async fn a_planting_larger_than_what_is_left_of_the_plot_is_refused_with_the_rem
 async fn missing_or_garbled_fields_are_refused_without_a_server_error() {
     for engine in engines() {
         let app = spawn_app(engine).await;
+        let agronomist = app.signed_in(AGRONOMIST).await;
         let plot = empty_plot(&app).await;
         let id = plot.to_string();
         let cases: [&[(&str, &str)]; 4] = [
@@ -172,7 +183,9 @@ async fn missing_or_garbled_fields_are_refused_without_a_server_error() {
             ],
         ];
         for fields in cases {
-            let res = app.post_form("/fn/add_planting", fields).await;
+            let res = app
+                .post_form_as(&agronomist, "/fn/add_planting", fields)
+                .await;
             assert!(
                 res.status().is_redirection(),
                 "{fields:?} gave {}",
@@ -193,6 +206,7 @@ async fn missing_or_garbled_fields_are_refused_without_a_server_error() {
 async fn two_simultaneous_requests_that_would_overfill_a_plot_store_exactly_one() {
     for engine in engines() {
         let app = spawn_app(engine).await;
+        let agronomist = app.signed_in(AGRONOMIST).await;
         let plot = empty_plot(&app).await;
         let id = plot.to_string();
         let fields = [
@@ -202,8 +216,8 @@ async fn two_simultaneous_requests_that_would_overfill_a_plot_store_exactly_one(
             ("planted_on", "2026-12-01"),
         ];
         let (a, b) = tokio::join!(
-            app.post_form("/fn/add_planting", &fields),
-            app.post_form("/fn/add_planting", &fields)
+            app.post_form_as(&agronomist, "/fn/add_planting", &fields),
+            app.post_form_as(&agronomist, "/fn/add_planting", &fields)
         );
         let added = [location(&a), location(&b)]
             .iter()

@@ -1,11 +1,13 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{ADMIN, AGRONOMIST, spawn_app};
+use tianlian_domain::access::PlotFilter;
 use tianlian_storage::testing::engines;
 
 #[tokio::test]
 async fn the_plots_page_lists_villages_plots_and_plantings_in_chinese() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let (status, html) = app.get_text("/plots").await;
+        let admin = app.signed_in(ADMIN).await;
+        let (status, html) = app.get_text_as(&admin, "/plots").await;
         assert_eq!(status, 200);
         for text in [
             "地块与种植",
@@ -26,7 +28,8 @@ async fn the_plots_page_lists_villages_plots_and_plantings_in_chinese() {
 async fn a_village_filter_shows_only_that_villages_plots() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let villages = tianlian_storage::places::list_villages(&app.db)
+        let admin = app.signed_in(ADMIN).await;
+        let villages = tianlian_storage::places::list_villages(&app.db, PlotFilter::All)
             .await
             .expect("villages");
         let shiyang = villages
@@ -34,7 +37,7 @@ async fn a_village_filter_shows_only_that_villages_plots() {
             .find(|v| v.name == "石羊村")
             .expect("石羊村");
         let (status, html) = app
-            .get_text(&format!("/plots?village={}", shiyang.id))
+            .get_text_as(&admin, &format!("/plots?village={}", shiyang.id))
             .await;
         assert_eq!(status, 200);
         assert!(html.contains("羊肚菌"));
@@ -50,8 +53,9 @@ async fn a_village_filter_shows_only_that_villages_plots() {
 async fn an_unknown_plot_or_page_is_404() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        assert_eq!(app.get_text("/plots/987654").await.0, 404);
-        assert_eq!(app.get_text("/no/such/page").await.0, 404);
+        let agronomist = app.signed_in(AGRONOMIST).await;
+        assert_eq!(app.get_text_as(&agronomist, "/plots/987654").await.0, 404);
+        assert_eq!(app.get_text_as(&agronomist, "/no/such/page").await.0, 404);
         app.finish().await;
     }
 }

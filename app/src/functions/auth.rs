@@ -1,0 +1,117 @@
+//! Sign-in, sign-out, password change and "who am I", as server functions for the pages.
+
+use crate::models::Me;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFnError;
+
+/// Who is signed in (`None` on the sign-in page).
+#[server(prefix = "/fn", endpoint = "whoami")]
+pub async fn whoami() -> Result<Option<Me>, ServerFnError> {
+    Ok(crate::services::try_caller().map(|c| Me {
+        phone: c.phone,
+        role: c.scope.role(),
+    }))
+}
+
+/// Signs in from the form; redirects to `next` (a local path) or back to the form with an error.
+#[server(prefix = "/fn", endpoint = "login")]
+pub async fn login(
+    phone: Option<String>,
+    password: Option<String>,
+    next: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::auth::{ClientAddr, LoginLimiter, SignInError, sign_in};
+    use std::sync::Arc;
+
+    let db = crate::services::db()?;
+    let limiter =
+        use_context::<Arc<LoginLimiter>>().ok_or_else(|| ServerFnError::new("no limiter"))?;
+    let session: tower_sessions::Session = leptos_axum::extract().await?;
+    let addr = use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<ClientAddr>().map(|a| a.0));
+    let phone = phone.unwrap_or_default();
+    let next = next
+        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+        .unwrap_or_else(|| "/plots".into());
+    match sign_in(
+        &db,
+        &limiter,
+        &session,
+        addr,
+        &phone,
+        &password.unwrap_or_default(),
+    )
+    .await
+    {
+        Ok(_) => leptos_axum::redirect(&next),
+        Err(e) => {
+            let code = match e {
+                SignInError::BadCredentials => "bad_credentials",
+                SignInError::RateLimited => "rate_limited",
+                other => {
+                    tracing::error!(error = ?other, "sign-in failed");
+                    "unavailable"
+                }
+            };
+            let query = serde_urlencoded::to_string([
+                ("e", code),
+                ("phone", phone.trim()),
+                ("next", &next),
+            ])
+            .unwrap_or_default();
+            leptos_axum::redirect(&format!("/login?{query}"));
+        }
+    }
+    Ok(())
+}
+
+/// Signs out (the session is deleted on the server) and returns to the sign-in page.
+#[server(prefix = "/fn", endpoint = "logout")]
+pub async fn logout() -> Result<(), ServerFnError> {
+    let session: tower_sessions::Session = leptos_axum::extract().await?;
+    crate::auth::sign_out(&session).await.map_err(|e| {
+        tracing::error!(error = ?e, "sign-out failed");
+        ServerFnError::new("服务器暂时无法处理，请稍后再试")
+    })?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// Changes the signed-in account's password (required after an admin reset).
+#[server(prefix = "/fn", endpoint = "change_password")]
+pub async fn change_password(
+    current: Option<String>,
+    new: Option<String>,
+    confirm: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::auth::{hash_password, verify_password};
+    use tianlian_domain::access::is_acceptable_password;
+    use tianlian_storage::accounts;
+
+    let db = crate::services::db()?;
+    let caller = crate::services::caller()?;
+    let (current, new) = (current.unwrap_or_default(), new.unwrap_or_default());
+    let account = accounts::by_id(&db, caller.account_id)
+        .await
+        .map_err(crate::services::internal)?;
+    let error = match account {
+        None => Some("unknown_account"),
+        Some(a) if !verify_password(&current, &a.password_hash) => Some("wrong_password"),
+        Some(_) if !is_acceptable_password(&new) => Some("weak_password"),
+        Some(_) if confirm.as_deref() != Some(new.as_str()) => Some("mismatch"),
+        Some(_) => None,
+    };
+    if let Some(code) = error {
+        leptos_axum::redirect(&format!("/account/password?e={code}"));
+        return Ok(());
+    }
+    let hash = hash_password(&new).map_err(|e| {
+        tracing::error!(error = ?e, "hashing failed");
+        ServerFnError::new("服务器暂时无法处理，请稍后再试")
+    })?;
+    accounts::set_password(&db, caller.account_id, &hash, false)
+        .await
+        .map_err(crate::services::internal)?;
+    leptos_axum::redirect("/plots?password_changed=1");
+    Ok(())
+}

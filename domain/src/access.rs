@@ -1,0 +1,272 @@
+//! Who may see and change what: roles, their scope, and the one rule per kind of record.
+//! Every server function and API route asks these functions; nothing is hidden by links alone.
+
+use serde::{Deserialize, Serialize};
+
+/// The four kinds of account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything, and manages accounts.
+    Admin,
+    /// One township: plans, plots, plantings, targets, reports.
+    Agronomist,
+    /// One cooperative (专业合作社): its leases, shifts, wages; reads its township's plan.
+    Cooperative,
+    /// One household (农户): its own plots, plantings, shifts, pay.
+    Farmer,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::Agronomist,
+        Role::Cooperative,
+        Role::Farmer,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Agronomist => "agronomist",
+            Role::Cooperative => "cooperative",
+            Role::Farmer => "farmer",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
+/// A signed-in account's role and the one place it is bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case")]
+pub enum Scope {
+    Admin,
+    Agronomist {
+        township_id: i64,
+    },
+    /// A cooperative manager; `township_id` is the cooperative's township (read-only plan).
+    Cooperative {
+        cooperative_id: i64,
+        township_id: i64,
+    },
+    Farmer {
+        household_id: i64,
+    },
+}
+
+impl Scope {
+    pub fn role(self) -> Role {
+        match self {
+            Scope::Admin => Role::Admin,
+            Scope::Agronomist { .. } => Role::Agronomist,
+            Scope::Cooperative { .. } => Role::Cooperative,
+            Scope::Farmer { .. } => Role::Farmer,
+        }
+    }
+}
+
+/// A signed-in account as every server function and API route sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Caller {
+    pub account_id: i64,
+    pub phone: String,
+    pub scope: Scope,
+    /// Set by an admin's password reset: every other page waits until the password is changed.
+    pub must_change_password: bool,
+}
+
+/// Where a plot lies and whose it is: what the plot rules look at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlotPlace {
+    pub township_id: i64,
+    pub owner_household_id: Option<i64>,
+}
+
+/// Which plots a list may show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlotFilter {
+    All,
+    Township(i64),
+    Household(i64),
+}
+
+/// The plots a scope may list.
+pub fn plot_filter(scope: Scope) -> PlotFilter {
+    match scope {
+        Scope::Admin => PlotFilter::All,
+        Scope::Agronomist { township_id } | Scope::Cooperative { township_id, .. } => {
+            PlotFilter::Township(township_id)
+        }
+        Scope::Farmer { household_id } => PlotFilter::Household(household_id),
+    }
+}
+
+/// May this scope see the plot and its plantings?
+pub fn can_view_plot(scope: Scope, plot: PlotPlace) -> bool {
+    match plot_filter(scope) {
+        PlotFilter::All => true,
+        PlotFilter::Township(t) => t == plot.township_id,
+        PlotFilter::Household(h) => plot.owner_household_id == Some(h),
+    }
+}
+
+/// May this scope add or change plantings on the plot? Planning is the agronomists' work
+/// (and the admin's); cooperatives read the plan; farmers record on their own plots.
+pub fn can_plan_on_plot(scope: Scope, plot: PlotPlace) -> bool {
+    match scope {
+        Scope::Admin => true,
+        Scope::Agronomist { township_id } => township_id == plot.township_id,
+        Scope::Cooperative { .. } => false,
+        Scope::Farmer { household_id } => plot.owner_household_id == Some(household_id),
+    }
+}
+
+/// May this scope manage accounts, tokens and read the audit log?
+pub fn can_manage_accounts(scope: Scope) -> bool {
+    matches!(scope, Scope::Admin)
+}
+
+/// A mainland mobile number: 11 digits starting with 1 and a second digit 3–9.
+pub fn is_valid_phone(phone: &str) -> bool {
+    let b = phone.as_bytes();
+    b.len() == 11
+        && b[0] == b'1'
+        && (b'3'..=b'9').contains(&b[1])
+        && b.iter().all(u8::is_ascii_digit)
+}
+
+/// Shortest password accepted for a new account or a change.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Is this password long enough (counted in characters, so Chinese passwords count fairly)?
+pub fn is_acceptable_password(password: &str) -> bool {
+    password.chars().count() >= MIN_PASSWORD_CHARS && password.chars().count() <= 128
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOWNSHIP: i64 = 1;
+    const OTHER_TOWNSHIP: i64 = 2;
+    const HOUSEHOLD: i64 = 10;
+
+    fn plot(township_id: i64, owner: Option<i64>) -> PlotPlace {
+        PlotPlace {
+            township_id,
+            owner_household_id: owner,
+        }
+    }
+
+    #[test]
+    fn each_role_sees_only_its_plots() {
+        let mine = plot(TOWNSHIP, Some(HOUSEHOLD));
+        let neighbours = plot(TOWNSHIP, Some(11));
+        let elsewhere = plot(OTHER_TOWNSHIP, Some(12));
+        let cases = [
+            (Scope::Admin, [true, true, true]),
+            (
+                Scope::Agronomist {
+                    township_id: TOWNSHIP,
+                },
+                [true, true, false],
+            ),
+            (
+                Scope::Cooperative {
+                    cooperative_id: 5,
+                    township_id: TOWNSHIP,
+                },
+                [true, true, false],
+            ),
+            (
+                Scope::Farmer {
+                    household_id: HOUSEHOLD,
+                },
+                [true, false, false],
+            ),
+        ];
+        for (scope, expected) in cases {
+            let seen = [mine, neighbours, elsewhere].map(|p| can_view_plot(scope, p));
+            assert_eq!(seen, expected, "{scope:?}");
+        }
+    }
+
+    #[test]
+    fn cooperatives_read_the_plan_but_do_not_change_it() {
+        let p = plot(TOWNSHIP, Some(HOUSEHOLD));
+        assert!(can_view_plot(
+            Scope::Cooperative {
+                cooperative_id: 5,
+                township_id: TOWNSHIP
+            },
+            p
+        ));
+        assert!(!can_plan_on_plot(
+            Scope::Cooperative {
+                cooperative_id: 5,
+                township_id: TOWNSHIP
+            },
+            p
+        ));
+        assert!(can_plan_on_plot(
+            Scope::Agronomist {
+                township_id: TOWNSHIP
+            },
+            p
+        ));
+        assert!(!can_plan_on_plot(
+            Scope::Agronomist {
+                township_id: OTHER_TOWNSHIP
+            },
+            p
+        ));
+        assert!(can_plan_on_plot(
+            Scope::Farmer {
+                household_id: HOUSEHOLD
+            },
+            p
+        ));
+        assert!(!can_plan_on_plot(Scope::Farmer { household_id: 99 }, p));
+    }
+
+    #[test]
+    fn only_admins_manage_accounts() {
+        assert!(can_manage_accounts(Scope::Admin));
+        assert!(!can_manage_accounts(Scope::Agronomist { township_id: 1 }));
+        assert!(!can_manage_accounts(Scope::Farmer { household_id: 1 }));
+    }
+
+    #[test]
+    fn phone_numbers_are_eleven_digit_mainland_mobiles() {
+        assert!(is_valid_phone("13800001234"));
+        for bad in [
+            "1380000123",
+            "138000012345",
+            "23800001234",
+            "12800001234",
+            "1380000123a",
+            "",
+            "１３８００００１２３４",
+        ] {
+            assert!(!is_valid_phone(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_eight_characters() {
+        assert!(!is_acceptable_password("short"));
+        assert!(is_acceptable_password("田联田联田联田联"));
+        assert!(is_acceptable_password("correct horse"));
+    }
+
+    #[test]
+    fn role_codes_round_trip() {
+        for r in Role::ALL {
+            assert_eq!(Role::from_code(r.code()), Some(r));
+        }
+        assert_eq!(Role::from_code("root"), None);
+    }
+}

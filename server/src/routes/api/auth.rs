@@ -1,0 +1,350 @@
+//! Sign-in, the caller, accounts, tokens and the audit log.
+
+use super::error::ApiError;
+use crate::startup::AppState;
+use app::auth::{
+    ClientAddr, SignInError, hash_password, new_api_token, sign_in, sign_out, verify_password,
+};
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::{Extension, response::IntoResponse};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tianlian_domain::access::{
+    Caller, Role, Scope, can_manage_accounts, is_acceptable_password, is_valid_phone,
+};
+use tianlian_storage::accounts::{self, CreateAccountError};
+use tianlian_storage::audit::{self, AuditEntry};
+use tianlian_storage::tokens;
+use tower_sessions::Session;
+
+type ApiResult<T> = Result<T, ApiError>;
+
+fn body<T>(json: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
+    json.map(|Json(t)| t)
+        .map_err(|e| ApiError::bad_json(&e.body_text()))
+}
+
+fn admin(caller: &Caller) -> ApiResult<()> {
+    if can_manage_accounts(caller.scope) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden())
+    }
+}
+
+fn weak_password() -> ApiError {
+    ApiError::invalid(
+        "weak_password",
+        "密码至少 8 个字符",
+        "The password needs at least 8 characters",
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginBody {
+    phone: String,
+    password: String,
+}
+
+/// `POST /api/v1/auth/login` → 200 `{"role":…}` and the session cookie; 401 for any wrong
+/// phone or password alike; 429 past the attempt limit.
+pub async fn login(
+    State(state): State<AppState>,
+    session: Session,
+    addr: Option<Extension<ClientAddr>>,
+    json: Result<Json<LoginBody>, JsonRejection>,
+) -> ApiResult<Json<Value>> {
+    let b = body(json)?;
+    let addr = addr.map(|Extension(ClientAddr(a))| a);
+    match sign_in(
+        &state.db,
+        &state.login_limiter,
+        &session,
+        addr,
+        &b.phone,
+        &b.password,
+    )
+    .await
+    {
+        Ok(caller) => Ok(Json(json!({ "role": caller.scope.role().code() }))),
+        Err(SignInError::BadCredentials) => Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "手机号或密码错误",
+            "Wrong phone number or password",
+        )),
+        Err(SignInError::RateLimited) => Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            "登录尝试过多，请一分钟后再试",
+            "Too many sign-in attempts; try again in a minute",
+        )),
+        Err(e) => Err(ApiError::internal(&e)),
+    }
+}
+
+/// `POST /api/v1/auth/logout` → 204; the session is deleted on the server.
+pub async fn logout(session: Session) -> ApiResult<StatusCode> {
+    sign_out(&session)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/me` → who is signed in and their scope.
+pub async fn me(Extension(caller): Extension<Caller>) -> Json<Value> {
+    Json(json!({
+        "account_id": caller.account_id,
+        "phone": caller.phone,
+        "role": caller.scope.role().code(),
+        "scope": caller.scope,
+        "must_change_password": caller.must_change_password,
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct ChangePasswordBody {
+    current: String,
+    new: String,
+}
+
+/// `POST /api/v1/me/password` `{"current","new"}` → 204.
+pub async fn change_own_password(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    json: Result<Json<ChangePasswordBody>, JsonRejection>,
+) -> ApiResult<StatusCode> {
+    let b = body(json)?;
+    let account = accounts::by_id(&state.db, caller.account_id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    if !verify_password(&b.current, &account.password_hash) {
+        return Err(ApiError::invalid(
+            "wrong_password",
+            "当前密码不正确",
+            "The current password is wrong",
+        ));
+    }
+    if !is_acceptable_password(&b.new) {
+        return Err(weak_password());
+    }
+    let hash = hash_password(&b.new).map_err(|e| ApiError::internal(&e))?;
+    accounts::set_password(&state.db, caller.account_id, &hash, false).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct NewAccountBody {
+    phone: String,
+    password: String,
+    role: String,
+    township_id: Option<i64>,
+    cooperative_id: Option<i64>,
+    household_id: Option<i64>,
+}
+
+/// `POST /api/v1/accounts` (admin) → 201 `{"id":…}`.
+pub async fn create_account(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    json: Result<Json<NewAccountBody>, JsonRejection>,
+) -> ApiResult<impl IntoResponse> {
+    admin(&caller)?;
+    let b = body(json)?;
+    if !is_valid_phone(&b.phone) {
+        return Err(ApiError::invalid(
+            "invalid_phone",
+            "手机号须为 11 位数字",
+            "The phone number must have 11 digits",
+        ));
+    }
+    if !is_acceptable_password(&b.password) {
+        return Err(weak_password());
+    }
+    let missing = || {
+        ApiError::invalid(
+            "missing_scope",
+            "该角色须指定所属乡镇、合作社或农户",
+            "This role needs its township, cooperative or household",
+        )
+    };
+    let scope = match Role::from_code(&b.role) {
+        Some(Role::Admin) => Scope::Admin,
+        Some(Role::Agronomist) => Scope::Agronomist {
+            township_id: b.township_id.ok_or_else(missing)?,
+        },
+        Some(Role::Cooperative) => Scope::Cooperative {
+            cooperative_id: b.cooperative_id.ok_or_else(missing)?,
+            township_id: 0,
+        },
+        Some(Role::Farmer) => Scope::Farmer {
+            household_id: b.household_id.ok_or_else(missing)?,
+        },
+        None => {
+            return Err(ApiError::invalid(
+                "unknown_role",
+                "角色无效",
+                "Unknown role",
+            ));
+        }
+    };
+    let hash = hash_password(&b.password).map_err(|e| ApiError::internal(&e))?;
+    let id = match accounts::create(&state.db, &b.phone, &hash, scope, false).await {
+        Ok(id) => id,
+        Err(CreateAccountError::PhoneTaken) => {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                "phone_taken",
+                "该手机号已有账户",
+                "An account with this phone exists",
+            ));
+        }
+        Err(CreateAccountError::UnknownPlace) => {
+            return Err(ApiError::invalid(
+                "unknown_place",
+                "所属乡镇、合作社或农户不存在",
+                "No such township, cooperative or household",
+            ));
+        }
+        Err(CreateAccountError::Storage(e)) => return Err(e.into()),
+    };
+    let after = json!({ "phone": b.phone, "role": b.role, "township_id": b.township_id,
+        "cooperative_id": b.cooperative_id, "household_id": b.household_id });
+    audit_change(
+        &state,
+        &caller,
+        "create",
+        "account",
+        Some(id),
+        None,
+        Some(after),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
+}
+
+#[derive(Deserialize)]
+pub struct ResetBody {
+    password: String,
+}
+
+/// `POST /api/v1/accounts/{id}/password` (admin) → 204; the owner must change it at next sign-in.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    json: Result<Json<ResetBody>, JsonRejection>,
+) -> ApiResult<StatusCode> {
+    admin(&caller)?;
+    let b = body(json)?;
+    if !is_acceptable_password(&b.password) {
+        return Err(weak_password());
+    }
+    let hash = hash_password(&b.password).map_err(|e| ApiError::internal(&e))?;
+    if !accounts::set_password(&state.db, id, &hash, true).await? {
+        return Err(ApiError::not_found());
+    }
+    audit_change(
+        &state,
+        &caller,
+        "reset_password",
+        "account",
+        Some(id),
+        None,
+        None,
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize)]
+pub struct TokenBody {
+    account_id: i64,
+    #[serde(default)]
+    label: String,
+}
+
+/// `POST /api/v1/tokens` (admin) `{"account_id","label"}` → 201 `{"id","token"}`; the token is
+/// shown this once.
+pub async fn issue_token(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    json: Result<Json<TokenBody>, JsonRejection>,
+) -> ApiResult<impl IntoResponse> {
+    admin(&caller)?;
+    let b = body(json)?;
+    if accounts::by_id(&state.db, b.account_id).await?.is_none() {
+        return Err(ApiError::not_found());
+    }
+    let (token, hash) = new_api_token();
+    let id = tokens::insert(&state.db, b.account_id, &hash, &b.label).await?;
+    audit_change(
+        &state,
+        &caller,
+        "issue",
+        "api_token",
+        Some(id),
+        None,
+        Some(json!({ "account_id": b.account_id, "label": b.label })),
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "id": id, "token": token })),
+    ))
+}
+
+/// `DELETE /api/v1/tokens/{id}` (admin) → 204, 404 when there is no live token with that id.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
+    admin(&caller)?;
+    if !tokens::revoke(&state.db, id).await? {
+        return Err(ApiError::not_found());
+    }
+    audit_change(&state, &caller, "revoke", "api_token", Some(id), None, None).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /api/v1/audit` (admin) → the latest 200 changes, newest first.
+pub async fn audit_log(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> ApiResult<Json<Value>> {
+    admin(&caller)?;
+    let entries = audit::latest(&state.db, 200).await?;
+    Ok(Json(json!({ "entries": entries })))
+}
+
+/// Writes one audit entry for a change the caller made.
+///
+/// # Errors
+/// The database refused the entry.
+pub async fn audit_change(
+    state: &AppState,
+    caller: &Caller,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    before: Option<Value>,
+    after: Option<Value>,
+) -> ApiResult<()> {
+    audit::record(
+        &state.db,
+        &AuditEntry {
+            account_id: Some(caller.account_id),
+            action,
+            entity,
+            entity_id,
+            before: before.map(|v| v.to_string()),
+            after: after.map(|v| v.to_string()),
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! The API's error format: 4xx/5xx with `{"error":{"code":"…","message":"…"}}`, the message in
+//! Chinese, or English when the request's `Accept-Language` starts with `en`. Causes go to the
+//! log, never to the client.
+
+use axum::Json;
+use axum::extract::Request;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use std::borrow::Cow;
+use tianlian_domain::Lang;
+
+/// An API failure with its messages in both languages.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: Cow<'static, str>,
+    pub zh: Cow<'static, str>,
+    pub en: Cow<'static, str>,
+    /// Per-field problems (`[{"field","code"}]`) for form-like requests.
+    pub fields: Option<serde_json::Value>,
+}
+
+impl ApiError {
+    pub fn new(
+        status: StatusCode,
+        code: impl Into<Cow<'static, str>>,
+        zh: impl Into<Cow<'static, str>>,
+        en: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        ApiError {
+            status,
+            code: code.into(),
+            zh: zh.into(),
+            en: en.into(),
+            fields: None,
+        }
+    }
+
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "请先登录",
+            "Sign in first",
+        )
+    }
+
+    pub fn forbidden() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "无权进行此操作",
+            "You may not do this",
+        )
+    }
+
+    pub fn not_found() -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "找不到该记录",
+            "Not found",
+        )
+    }
+
+    pub fn invalid(
+        code: impl Into<Cow<'static, str>>,
+        zh: impl Into<Cow<'static, str>>,
+        en: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, zh, en)
+    }
+
+    pub fn bad_json(detail: &str) -> Self {
+        tracing::debug!(detail, "unreadable JSON body");
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            "请求内容不是有效的 JSON",
+            "The request body is not valid JSON",
+        )
+    }
+
+    /// Logs the cause and answers with a plain message.
+    pub fn internal(cause: &dyn std::fmt::Debug) -> Self {
+        tracing::error!(error = ?cause, "internal error");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "服务器暂时无法处理，请稍后再试",
+            "The server could not complete this, try again later",
+        )
+    }
+
+    fn body(&self, lang: Lang) -> Json<serde_json::Value> {
+        let message = match lang {
+            Lang::Zh => &self.zh,
+            Lang::En => &self.en,
+        };
+        match &self.fields {
+            Some(fields) => Json(
+                json!({ "error": { "code": self.code, "message": message, "fields": fields } }),
+            ),
+            None => Json(json!({ "error": { "code": self.code, "message": message } })),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut res = (self.status, self.body(Lang::Zh)).into_response();
+        res.extensions_mut().insert(self);
+        res
+    }
+}
+
+impl From<tianlian_storage::StorageError> for ApiError {
+    fn from(e: tianlian_storage::StorageError) -> Self {
+        ApiError::internal(&e)
+    }
+}
+
+/// Rewrites an error body in English when the request asked for English first.
+pub async fn localize(req: Request, next: Next) -> Response {
+    let lang = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map_or(Lang::Zh, Lang::from_accept_language);
+    let res = next.run(req).await;
+    if lang == Lang::Zh {
+        return res;
+    }
+    match res.extensions().get::<ApiError>().cloned() {
+        Some(err) => (err.status, err.body(lang)).into_response(),
+        None => res,
+    }
+}

@@ -1,0 +1,99 @@
+//! Plots and plantings over JSON, in the caller's scope (a farmer sees only their household's).
+
+use super::error::ApiError;
+use crate::startup::AppState;
+use app::services::{self, AddPlantingOutcome};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tianlian_domain::access::Caller;
+use tianlian_domain::{Lang, NewPlantingInput};
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    village: Option<i64>,
+}
+
+/// `GET /api/v1/plots[?village=ID]` → the plots the caller may see, with their plantings.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<ListQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let page = services::plots_page(&state.db, &caller, q.village).await?;
+    Ok(Json(json!({ "plots": page.plots })))
+}
+
+/// `GET /api/v1/plots/{id}` → one plot; 404 when missing or outside the caller's scope.
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let page = services::plot_page(&state.db, &caller, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(json!({ "plot": page.plot })))
+}
+
+/// A planting as JSON: the area may be a number (`4.5`) or text (`"4.5"`).
+#[derive(Deserialize)]
+pub struct PlantingBody {
+    crop: String,
+    area_mu: serde_json::Value,
+    planted_on: String,
+    #[serde(default)]
+    status: String,
+}
+
+/// `POST /api/v1/plots/{id}/plantings` → 201 `{"id"}`; 422 with every field's error; 403 when
+/// the caller may see but not plan on the plot; 404 when the plot is missing or out of scope.
+pub async fn add_planting(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    json: Result<Json<PlantingBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let Json(b) = json.map_err(|e| ApiError::bad_json(&e.body_text()))?;
+    let area = match b.area_mu {
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s,
+        _ => String::new(),
+    };
+    let input = NewPlantingInput {
+        crop: b.crop,
+        area,
+        planted_on: b.planted_on,
+        status: b.status,
+    };
+    match services::add_planting_from_form(&state.db, &caller, id, &input).await? {
+        AddPlantingOutcome::Added(planting) => {
+            Ok((StatusCode::CREATED, Json(json!({ "id": planting }))))
+        }
+        AddPlantingOutcome::Refused(errors) => {
+            let fields: Vec<Value> = errors
+                .iter()
+                .map(|e| json!({ "field": e.field().code(), "code": e.code() }))
+                .collect();
+            let first = errors.first();
+            let mut err = ApiError::invalid(
+                first.map_or("invalid", |e| e.code()),
+                first.map(|e| e.message(Lang::Zh)).unwrap_or_default(),
+                first.map(|e| e.message(Lang::En)).unwrap_or_default(),
+            );
+            err.fields = Some(Value::Array(fields));
+            Err(err)
+        }
+        AddPlantingOutcome::PlotNotFound => Err(ApiError::not_found()),
+        AddPlantingOutcome::Forbidden => Err(ApiError::forbidden()),
+        AddPlantingOutcome::PlotRetired => Err(ApiError::invalid(
+            "plot_retired",
+            "该地块已停用",
+            "The plot is retired",
+        )),
+    }
+}

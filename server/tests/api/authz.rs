@@ -1,0 +1,276 @@
+//! Every `/api/v1` route called as each role (and as a farmer of another household), against
+//! a table of expected outcomes. The table must name exactly the routes the server has, so a
+//! new route without a rule fails here.
+
+use crate::helpers::{ADMIN, AGRONOMIST, COOPERATIVE, FARMER, TestApp, spawn_app_with};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use tianlian_domain::access::{PlotFilter, Scope};
+use tianlian_storage::testing::engines;
+use tianlian_storage::{accounts, households, plots, tokens};
+
+/// Who calls: anonymous, admin, agronomist (飞虹乡), cooperative (欣源, 回澜镇), farmer (owns
+/// 团结村 plot 1-010), and a farmer of another household (owns 1-011).
+const CALLERS: [&str; 6] = [
+    "anonymous",
+    "admin",
+    "agronomist",
+    "cooperative",
+    "farmer",
+    "other farmer",
+];
+
+struct Row {
+    method: &'static str,
+    template: &'static str,
+    path: String,
+    body: Option<Value>,
+    expect: [u16; 6],
+}
+
+async fn other_farmer(app: &TestApp) -> (&'static str, &'static str) {
+    let household = households::id_by_code(&app.db, "demo-0-0-010")
+        .await
+        .expect("db")
+        .expect("household");
+    server::accounts::create_account(
+        &app.db,
+        "13900000009",
+        "other-farm-2026",
+        "farmer",
+        Some(household),
+    )
+    .await
+    .expect("other farmer");
+    ("13900000009", "other-farm-2026")
+}
+
+async fn plot_id(app: &TestApp, village: &str, code: &str) -> i64 {
+    plots::list_active(&app.db, PlotFilter::All, None)
+        .await
+        .expect("plots")
+        .into_iter()
+        .find(|p| p.village_name == village && p.code == code)
+        .expect("plot")
+        .id
+}
+
+#[tokio::test]
+async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
+    for engine in engines() {
+        // Plenty of sign-in attempts: this test signs in six times from one address.
+        let app = spawn_app_with(engine, |s| s.login_attempts_per_minute = 1000).await;
+        let other = other_farmer(&app).await;
+        let mine = plot_id(&app, "团结村", "1-010").await;
+        let morel = plot_id(&app, "石羊村", "1-001").await;
+        // A spare account for the admin to reset and issue tokens to.
+        let spare_household = households::id_by_code(&app.db, "demo-0-0-011")
+            .await
+            .expect("db")
+            .expect("household");
+        server::accounts::create_account(
+            &app.db,
+            "13900000008",
+            "spare-farm-2026",
+            "farmer",
+            Some(spare_household),
+        )
+        .await
+        .expect("spare");
+        let spare = accounts::by_phone(&app.db, "13900000008")
+            .await
+            .expect("db")
+            .expect("spare")
+            .caller;
+        assert!(matches!(spare.scope, Scope::Farmer { .. }));
+        let token = tokens::insert(&app.db, spare.account_id, "to-revoke", "test")
+            .await
+            .expect("token");
+
+        let planting = json!({ "crop": "celtuce", "area_mu": 0.01, "planted_on": "2026-12-01" });
+        let rows = vec![
+            Row {
+                method: "POST",
+                template: "/api/v1/auth/login",
+                path: "/api/v1/auth/login".into(),
+                body: Some(json!({ "phone": "13900000099", "password": "nope-nope" })),
+                expect: [401; 6],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/me",
+                path: "/api/v1/me".into(),
+                body: None,
+                expect: [401, 200, 200, 200, 200, 200],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/me/password",
+                path: "/api/v1/me/password".into(),
+                body: Some(json!({ "current": "wrong", "new": "irrelevant-1" })),
+                expect: [401, 422, 422, 422, 422, 422],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/accounts",
+                path: "/api/v1/accounts".into(),
+                body: Some(
+                    json!({ "phone": "13700000001", "password": "long-enough", "role": "admin" }),
+                ),
+                expect: [401, 201, 403, 403, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/accounts/{id}/password",
+                path: format!("/api/v1/accounts/{}/password", spare.account_id),
+                body: Some(json!({ "password": "reset-pass-1" })),
+                expect: [401, 204, 403, 403, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/tokens",
+                path: "/api/v1/tokens".into(),
+                body: Some(json!({ "account_id": spare.account_id })),
+                expect: [401, 201, 403, 403, 403, 403],
+            },
+            Row {
+                method: "DELETE",
+                template: "/api/v1/tokens/{id}",
+                path: format!("/api/v1/tokens/{token}"),
+                body: None,
+                expect: [401, 204, 403, 403, 403, 403],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/audit",
+                path: "/api/v1/audit".into(),
+                body: None,
+                expect: [401, 200, 403, 403, 403, 403],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/plots",
+                path: "/api/v1/plots".into(),
+                body: None,
+                expect: [401, 200, 200, 200, 200, 200],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/plots/{id}",
+                path: format!("/api/v1/plots/{mine}"),
+                body: None,
+                expect: [401, 200, 200, 404, 200, 404],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/plots/{id}",
+                path: format!("/api/v1/plots/{morel}"),
+                body: None,
+                expect: [401, 200, 404, 200, 404, 404],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/plots/{id}/plantings",
+                path: format!("/api/v1/plots/{mine}/plantings"),
+                body: Some(planting.clone()),
+                expect: [401, 201, 201, 404, 201, 404],
+            },
+            // The morel plots are full: the admin passes the gate and meets the area rule (422).
+            Row {
+                method: "POST",
+                template: "/api/v1/plots/{id}/plantings",
+                path: format!("/api/v1/plots/{morel}/plantings"),
+                body: Some(planting),
+                expect: [401, 422, 404, 403, 404, 404],
+            },
+            // Last: signing out ends each client's session.
+            Row {
+                method: "POST",
+                template: "/api/v1/auth/logout",
+                path: "/api/v1/auth/logout".into(),
+                body: Some(json!({})),
+                expect: [401, 204, 204, 204, 204, 204],
+            },
+        ];
+
+        // The table covers exactly the server's routes.
+        let routes: BTreeSet<(String, String)> = server::routes::api::routes()
+            .iter()
+            .map(|r| (r.method.to_owned(), r.path.to_owned()))
+            .collect();
+        let covered: BTreeSet<(String, String)> = rows
+            .iter()
+            .map(|r| (r.method.to_owned(), r.template.to_owned()))
+            .collect();
+        assert_eq!(covered, routes, "every API route needs a row in this table");
+
+        let clients = [
+            app.client.clone(),
+            app.signed_in(ADMIN).await,
+            app.signed_in(AGRONOMIST).await,
+            app.signed_in(COOPERATIVE).await,
+            app.signed_in(FARMER).await,
+            app.signed_in(other).await,
+        ];
+        let mut failures = Vec::new();
+        for row in &rows {
+            for (who, client) in CALLERS.iter().zip(&clients) {
+                let mut req =
+                    client.request(row.method.parse().expect("method"), app.url(&row.path));
+                if let Some(body) = &row.body {
+                    req = req.json(body);
+                }
+                let got = req.send().await.expect("request").status().as_u16();
+                let want = row.expect[CALLERS.iter().position(|c| c == who).expect("caller")];
+                if got != want {
+                    failures.push(format!(
+                        "{} {} as {who}: got {got}, want {want}",
+                        row.method, row.path
+                    ));
+                }
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{:?}:\n{}",
+            app.engine,
+            failures.join("\n")
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_farmer_sees_only_their_own_household_on_pages_and_in_the_api() {
+    for engine in engines() {
+        let app = spawn_app_with(engine, |_| {}).await;
+        let farmer = app.signed_in(FARMER).await;
+        let listed: Value = farmer
+            .get(app.url("/api/v1/plots"))
+            .send()
+            .await
+            .expect("plots")
+            .json()
+            .await
+            .expect("json");
+        let codes: Vec<&str> = listed["plots"]
+            .as_array()
+            .expect("plots")
+            .iter()
+            .filter_map(|p| p["code"].as_str())
+            .collect();
+        assert_eq!(codes, ["1-010"]);
+        let (status, html) = app.get_text_as(&farmer, "/plots").await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("地块 1-010") && !html.contains("地块 1-011"),
+            "farmer page lists other plots: {html}"
+        );
+        let other = plot_id(&app, "团结村", "1-011").await;
+        assert_eq!(
+            app.get_text_as(&farmer, &format!("/plots/{other}")).await.0,
+            404
+        );
+        app.finish().await;
+    }
+}

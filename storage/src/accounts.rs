@@ -1,0 +1,180 @@
+//! Accounts (账户): sign-in by phone, a role and the place the role is bound to.
+//! Only the password hash is stored, in a type that cannot be serialised or printed.
+
+use crate::{Db, StorageError};
+use chrono::Utc;
+use std::fmt;
+use tianlian_domain::access::{Caller, Role, Scope};
+
+/// An argon2 PHC string. Deliberately neither `Serialize` nor `Display`, and `Debug` hides it.
+#[derive(Clone)]
+pub struct PasswordHash(pub String);
+
+impl fmt::Debug for PasswordHash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PasswordHash(…)")
+    }
+}
+
+/// An account with what sign-in needs.
+#[derive(Debug, Clone)]
+pub struct AccountRow {
+    pub caller: Caller,
+    pub password_hash: PasswordHash,
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    phone: String,
+    password_hash: String,
+    role: String,
+    township_id: Option<i64>,
+    cooperative_id: Option<i64>,
+    household_id: Option<i64>,
+    must_change_password: i64,
+    coop_township_id: Option<i64>,
+}
+
+const SELECT: &str = "SELECT a.id, a.phone, a.password_hash, a.role, a.township_id, a.cooperative_id, a.household_id,
+        a.must_change_password, c.township_id AS coop_township_id
+    FROM accounts a LEFT JOIN cooperatives c ON c.id = a.cooperative_id";
+
+impl TryFrom<Row> for AccountRow {
+    type Error = StorageError;
+    fn try_from(r: Row) -> Result<Self, StorageError> {
+        let corrupt = || StorageError::Corrupt(format!("account {} scope", r.id));
+        let scope = match Role::from_code(&r.role).ok_or_else(corrupt)? {
+            Role::Admin => Scope::Admin,
+            Role::Agronomist => Scope::Agronomist {
+                township_id: r.township_id.ok_or_else(corrupt)?,
+            },
+            Role::Cooperative => Scope::Cooperative {
+                cooperative_id: r.cooperative_id.ok_or_else(corrupt)?,
+                township_id: r.coop_township_id.ok_or_else(corrupt)?,
+            },
+            Role::Farmer => Scope::Farmer {
+                household_id: r.household_id.ok_or_else(corrupt)?,
+            },
+        };
+        Ok(AccountRow {
+            caller: Caller {
+                account_id: r.id,
+                phone: r.phone,
+                scope,
+                must_change_password: r.must_change_password != 0,
+            },
+            password_hash: PasswordHash(r.password_hash),
+        })
+    }
+}
+
+/// The account with this phone number.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn by_phone(db: &Db, phone: &str) -> Result<Option<AccountRow>, StorageError> {
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE a.phone = $1"))
+        .bind(phone)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(AccountRow::try_from).transpose()
+}
+
+/// The account with this id.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<AccountRow>, StorageError> {
+    let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE a.id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(AccountRow::try_from).transpose()
+}
+
+/// Why an account was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateAccountError {
+    #[error("an account with this phone exists")]
+    PhoneTaken,
+    #[error("the township, cooperative or household does not exist")]
+    UnknownPlace,
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Creates an account; the caller has hashed the password and validated the phone.
+///
+/// # Errors
+/// The phone is taken, the scope's place does not exist, or the database failed.
+pub async fn create(
+    db: &Db,
+    phone: &str,
+    hash: &PasswordHash,
+    scope: Scope,
+    must_change_password: bool,
+) -> Result<i64, CreateAccountError> {
+    if by_phone(db, phone).await?.is_some() {
+        return Err(CreateAccountError::PhoneTaken);
+    }
+    let (township, cooperative, household) = match scope {
+        Scope::Admin => (None, None, None),
+        Scope::Agronomist { township_id } => (Some(township_id), None, None),
+        Scope::Cooperative { cooperative_id, .. } => (None, Some(cooperative_id), None),
+        Scope::Farmer { household_id } => (None, None, Some(household_id)),
+    };
+    let place_exists: i64 = sqlx::query_scalar(
+        "SELECT (CASE WHEN $1 IS NULL OR EXISTS (SELECT 1 FROM townships WHERE id = $1) THEN 1 ELSE 0 END)
+              * (CASE WHEN $2 IS NULL OR EXISTS (SELECT 1 FROM cooperatives WHERE id = $2) THEN 1 ELSE 0 END)
+              * (CASE WHEN $3 IS NULL OR EXISTS (SELECT 1 FROM households WHERE id = $3) THEN 1 ELSE 0 END)",
+    )
+    .bind(township)
+    .bind(cooperative)
+    .bind(household)
+    .fetch_one(db.pool())
+    .await
+    .map_err(StorageError::from)?;
+    if place_exists == 0 {
+        return Err(CreateAccountError::UnknownPlace);
+    }
+    let id = sqlx::query_scalar(
+        "INSERT INTO accounts (phone, password_hash, role, township_id, cooperative_id, household_id,
+                               must_change_password, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (phone) DO NOTHING RETURNING id",
+    )
+    .bind(phone)
+    .bind(&hash.0)
+    .bind(scope.role().code())
+    .bind(township)
+    .bind(cooperative)
+    .bind(household)
+    .bind(i64::from(must_change_password))
+    .bind(Utc::now().to_rfc3339())
+    .fetch_optional(db.pool())
+    .await
+    .map_err(StorageError::from)?;
+    id.ok_or(CreateAccountError::PhoneTaken)
+}
+
+/// Replaces an account's password hash and sets whether it must be changed at next sign-in.
+///
+/// # Errors
+/// The database refused the update.
+pub async fn set_password(
+    db: &Db,
+    id: i64,
+    hash: &PasswordHash,
+    must_change: bool,
+) -> Result<bool, StorageError> {
+    let n = sqlx::query(
+        "UPDATE accounts SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+    )
+    .bind(&hash.0)
+    .bind(i64::from(must_change))
+    .bind(id)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}

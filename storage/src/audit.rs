@@ -1,0 +1,63 @@
+//! The audit log: who changed what, when, with the record before and after (JSON text).
+
+use crate::{Db, StorageError};
+use chrono::Utc;
+
+/// One change to record.
+#[derive(Debug, Clone)]
+pub struct AuditEntry<'a> {
+    pub account_id: Option<i64>,
+    pub action: &'a str,
+    pub entity: &'a str,
+    pub entity_id: Option<i64>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+/// A recorded change.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub account_id: Option<i64>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
+/// Appends an entry.
+///
+/// # Errors
+/// The database refused the insert.
+pub async fn record(db: &Db, e: &AuditEntry<'_>) -> Result<(), StorageError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, account_id, action, entity, entity_id, before_json, after_json)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(Utc::now().to_rfc3339())
+    .bind(e.account_id)
+    .bind(e.action)
+    .bind(e.entity)
+    .bind(e.entity_id)
+    .bind(e.before.as_deref())
+    .bind(e.after.as_deref())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// The latest entries, newest first.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn latest(db: &Db, limit: i64) -> Result<Vec<AuditRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT id, at, account_id, action, entity, entity_id, before_json, after_json
+         FROM audit_log ORDER BY id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?)
+}
