@@ -1,11 +1,12 @@
 // The first real flow: find a plot, add a planting, see it; bad input is refused next to its
 // field. Runs on a phone and a desktop with JavaScript, and on a phone without it.
 import { expect, test, type Page } from "@playwright/test";
+import { AGRONOMIST, signIn } from "./helpers";
 
 
 /** Opens plot 1-010 of 团结村 (a demo plot with about 3 mu free) through the UI. */
 async function openPlot(page: Page, hydrated: boolean) {
-  await page.goto("/plots");
+  await signIn(page, AGRONOMIST);
   await page.getByRole("link", { name: /飞虹乡 · 团结村/ }).click();
   await page.getByRole("link", { name: "地块 1-010" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("地块 1-010");
@@ -60,7 +61,7 @@ test("more than what is left of the plot is refused with the area left", async (
 
 test("the plots page fits a 360 px phone without sideways scrolling", async ({ page }, info) => {
   test.skip(info.project.name === "desktop", "phone check");
-  await page.goto("/plots");
+  await signIn(page, AGRONOMIST);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
   await page.screenshot({ path: info.outputPath("plots.png") });

@@ -3,6 +3,7 @@
 
 use crate::functions::auth::{Logout, whoami};
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 use tianlian_domain::access::Role;
 
 fn role_label(role: Role) -> &'static str {
@@ -17,7 +18,9 @@ fn role_label(role: Role) -> &'static str {
 /// The site header: name, the main sections, who is signed in and the sign-out button.
 #[component]
 pub fn Header() -> impl IntoView {
-    let me = Resource::new(|| (), |_| whoami());
+    // Asked again on every navigation, so signing in or out updates the header without a reload.
+    let location = use_location();
+    let me = Resource::new(move || location.pathname.get(), |_| whoami());
     let logout = ServerAction::<Logout>::new();
     view! {
         <header class="site-header">

@@ -1,0 +1,15 @@
+// Shared steps: demo accounts (demo data only) and signing in through the page.
+import { expect, type Page } from "@playwright/test";
+
+export const AGRONOMIST = { phone: "13900000001", password: "demo-agro-2026" };
+export const FARMER = { phone: "13900000003", password: "demo-farm-2026" };
+export const ADMIN = { phone: "13900000000", password: "demo-admin-2026" };
+
+/** Signs in with the form on /login, as a person would. */
+export async function signIn(page: Page, who: { phone: string; password: string }, next = "/plots") {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel("手机号").fill(who.phone);
+  await page.getByLabel("密码").fill(who.password);
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(new RegExp(`${next.replace(/[/?]/g, "\\$&")}$`));
+}
