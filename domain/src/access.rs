@@ -78,6 +78,44 @@ pub struct Caller {
     pub must_change_password: bool,
 }
 
+/// Why a new account's role and place do not make a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScopeError {
+    UnknownRole,
+    /// The role needs its township, cooperative or household id.
+    MissingPlace,
+}
+
+/// The scope a new account gets from its role code and the place ids given with it: the one
+/// rule shared by the API and the command line. A cooperative's township is looked up when the
+/// account is loaded, so it is 0 here.
+///
+/// # Errors
+/// An unknown role code, or a role without the place it is bound to.
+pub fn scope_for_new_account(
+    role: &str,
+    township_id: Option<i64>,
+    cooperative_id: Option<i64>,
+    household_id: Option<i64>,
+) -> Result<Scope, ScopeError> {
+    let need = |id: Option<i64>| id.ok_or(ScopeError::MissingPlace);
+    Ok(
+        match Role::from_code(role).ok_or(ScopeError::UnknownRole)? {
+            Role::Admin => Scope::Admin,
+            Role::Agronomist => Scope::Agronomist {
+                township_id: need(township_id)?,
+            },
+            Role::Cooperative => Scope::Cooperative {
+                cooperative_id: need(cooperative_id)?,
+                township_id: 0,
+            },
+            Role::Farmer => Scope::Farmer {
+                household_id: need(household_id)?,
+            },
+        },
+    )
+}
+
 /// Where a plot lies and whose it is: what the plot rules look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlotPlace {
@@ -260,6 +298,26 @@ mod tests {
         assert!(!is_acceptable_password("short"));
         assert!(is_acceptable_password("田联田联田联田联"));
         assert!(is_acceptable_password("correct horse"));
+    }
+
+    #[test]
+    fn a_new_account_gets_the_scope_of_its_role_and_place() {
+        assert_eq!(
+            scope_for_new_account("admin", None, None, None),
+            Ok(Scope::Admin)
+        );
+        assert_eq!(
+            scope_for_new_account("farmer", None, None, Some(7)),
+            Ok(Scope::Farmer { household_id: 7 })
+        );
+        assert_eq!(
+            scope_for_new_account("agronomist", None, Some(3), None),
+            Err(ScopeError::MissingPlace)
+        );
+        assert_eq!(
+            scope_for_new_account("king", Some(1), None, None),
+            Err(ScopeError::UnknownRole)
+        );
     }
 
     #[test]

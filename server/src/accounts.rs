@@ -3,7 +3,9 @@
 
 use anyhow::{Context, bail};
 use app::auth::hash_password;
-use tianlian_domain::access::{Role, Scope, is_acceptable_password, is_valid_phone};
+use tianlian_domain::access::{
+    Role, ScopeError, is_acceptable_password, is_valid_phone, scope_for_new_account,
+};
 use tianlian_storage::accounts::{self, CreateAccountError};
 use tianlian_storage::{Db, cooperatives, households, places};
 
@@ -24,21 +26,15 @@ pub async fn create_account(
     if !is_acceptable_password(password) {
         bail!("密码至少 8 个字符 / the password needs at least 8 characters");
     }
-    let need =
-        || anyhow::anyhow!("role {role} needs --place-id (township, cooperative or household id)");
-    let scope = match Role::from_code(role) {
-        Some(Role::Admin) => Scope::Admin,
-        Some(Role::Agronomist) => Scope::Agronomist {
-            township_id: place_id.ok_or_else(need)?,
-        },
-        Some(Role::Cooperative) => Scope::Cooperative {
-            cooperative_id: place_id.ok_or_else(need)?,
-            township_id: 0,
-        },
-        Some(Role::Farmer) => Scope::Farmer {
-            household_id: place_id.ok_or_else(need)?,
-        },
-        None => bail!("unknown role {role} (admin, agronomist, cooperative, farmer)"),
+    // The command line has one --place-id: it fills whichever place the role needs.
+    let scope = match scope_for_new_account(role, place_id, place_id, place_id) {
+        Ok(scope) => scope,
+        Err(ScopeError::MissingPlace) => {
+            bail!("role {role} needs --place-id (township, cooperative or household id)")
+        }
+        Err(ScopeError::UnknownRole) => {
+            bail!("unknown role {role} (admin, agronomist, cooperative, farmer)")
+        }
     };
     let hash = hash_password(password).map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
     match accounts::create(db, phone, &hash, scope, false).await {

@@ -13,7 +13,8 @@ use axum::{Extension, response::IntoResponse};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use tianlian_domain::access::{
-    Caller, Role, Scope, can_manage_accounts, is_acceptable_password, is_valid_phone,
+    Caller, ScopeError, can_manage_accounts, is_acceptable_password, is_valid_phone,
+    scope_for_new_account,
 };
 use tianlian_storage::accounts::{self, CreateAccountError};
 use tianlian_storage::audit::{self, AuditEntry};
@@ -164,33 +165,24 @@ pub async fn create_account(
     if !is_acceptable_password(&b.password) {
         return Err(weak_password());
     }
-    let missing = || {
-        ApiError::invalid(
-            "missing_scope",
-            "该角色须指定所属乡镇、合作社或农户",
-            "This role needs its township, cooperative or household",
-        )
-    };
-    let scope = match Role::from_code(&b.role) {
-        Some(Role::Admin) => Scope::Admin,
-        Some(Role::Agronomist) => Scope::Agronomist {
-            township_id: b.township_id.ok_or_else(missing)?,
-        },
-        Some(Role::Cooperative) => Scope::Cooperative {
-            cooperative_id: b.cooperative_id.ok_or_else(missing)?,
-            township_id: 0,
-        },
-        Some(Role::Farmer) => Scope::Farmer {
-            household_id: b.household_id.ok_or_else(missing)?,
-        },
-        None => {
-            return Err(ApiError::invalid(
-                "unknown_role",
-                "角色无效",
-                "Unknown role",
-            ));
-        }
-    };
+    let scope =
+        match scope_for_new_account(&b.role, b.township_id, b.cooperative_id, b.household_id) {
+            Ok(scope) => scope,
+            Err(ScopeError::MissingPlace) => {
+                return Err(ApiError::invalid(
+                    "missing_scope",
+                    "该角色须指定所属乡镇、合作社或农户",
+                    "This role needs its township, cooperative or household",
+                ));
+            }
+            Err(ScopeError::UnknownRole) => {
+                return Err(ApiError::invalid(
+                    "unknown_role",
+                    "角色无效",
+                    "Unknown role",
+                ));
+            }
+        };
     let hash = hash_password(&b.password).map_err(|e| ApiError::internal(&e))?;
     let id = match accounts::create(&state.db, &b.phone, &hash, scope, false).await {
         Ok(id) => id,
