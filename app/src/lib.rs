@@ -4,6 +4,8 @@
 #[cfg(feature = "ssr")]
 pub mod auth;
 pub mod components;
+#[cfg(feature = "ssr")]
+pub mod forecasting;
 pub mod functions;
 pub mod models;
 pub mod routes;

@@ -167,6 +167,12 @@ pub fn can_manage_accounts(scope: Scope) -> bool {
     matches!(scope, Scope::Admin)
 }
 
+/// Who may import a site's observed weather: admins and agronomists (county-wide data, no
+/// household's records).
+pub fn can_import_weather(scope: Scope) -> bool {
+    matches!(scope.role(), Role::Admin | Role::Agronomist)
+}
+
 /// A mainland mobile number: 11 digits starting with 1 and a second digit 3–9.
 pub fn is_valid_phone(phone: &str) -> bool {
     let b = phone.as_bytes();

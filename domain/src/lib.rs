@@ -1,9 +1,12 @@
-//! Tianlian's pure domain rules: units (mu, fen), crops, plots and the planting-area rule.
+//! Tianlian's pure domain rules: units (mu, fen), crops, plots, the planting-area rule, the
+//! Chinese calendar and the harvest forecasting engine.
 //! No I/O and no framework types, so the same code runs on the server and in the browser (wasm).
 
 pub mod access;
 pub mod area;
+pub mod calendar;
 pub mod crops;
+pub mod forecast;
 pub mod i18n;
 pub mod money;
 pub mod planting;

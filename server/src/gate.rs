@@ -17,13 +17,9 @@ use tower_sessions::Session;
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/login"
-            | "/healthz"
-            | "/fn/login"
-            | "/api/v1/auth/login"
-            | "/manifest.webmanifest"
-            | "/favicon.ico"
+        "/login" | "/healthz" | "/fn/login" | "/manifest.webmanifest" | "/favicon.ico"
     ) || path.starts_with("/pkg/")
+        || crate::routes::api::is_public(path)
 }
 
 /// Paths a caller who must change their password may still use.

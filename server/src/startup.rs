@@ -7,6 +7,7 @@ use crate::routes::api::{self, error::localize};
 use crate::routes::health::healthz;
 use anyhow::Context;
 use app::auth::LoginLimiter;
+use app::forecasting::ClimateCache;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
@@ -38,6 +39,8 @@ pub struct AppState {
     pub db: Db,
     pub sessions: Sessions,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Site climates for forecasts, rebuilt when a site's weather changes.
+    pub climates: ClimateCache,
     pub leptos_options: LeptosOptions,
 }
 
@@ -66,10 +69,15 @@ impl RouterOptions {
 pub fn router(state: AppState, options: &RouterOptions) -> Router {
     let routes = generate_route_list(App);
     let context = {
-        let (db, limiter) = (state.db.clone(), state.login_limiter.clone());
+        let (db, limiter, climates) = (
+            state.db.clone(),
+            state.login_limiter.clone(),
+            state.climates.clone(),
+        );
         move || {
             provide_context(db.clone());
             provide_context(limiter.clone());
+            provide_context(climates.clone());
         }
     };
     let leptos_options = state.leptos_options.clone();
@@ -145,6 +153,7 @@ impl Application {
             db: db.clone(),
             sessions: sessions.clone(),
             login_limiter: Arc::new(LoginLimiter::new(settings.login_attempts_per_minute)),
+            climates: ClimateCache::default(),
             leptos_options: settings.leptos_options(),
         };
         let router = router(state, &RouterOptions::from_settings(settings));

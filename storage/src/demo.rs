@@ -11,7 +11,7 @@ use crate::cooperatives::{self, NewCooperative};
 use crate::households::{self, NewHousehold};
 use crate::plantings::{self, InsertError};
 use crate::plots::{self, NewPlot};
-use crate::{Db, StorageError, places};
+use crate::{Db, StorageError, places, sites};
 use chrono::{Days, NaiveDate};
 use tianlian_domain::{Fen, Mu, PlantingStatus, Season, ValidPlanting, crops::CATALOGUE};
 
@@ -33,6 +33,8 @@ const GIVEN: [&str; 10] = [
 struct Site {
     township: &'static str,
     county: &'static str,
+    /// The forecast site whose climate the township's fields share.
+    climate_site: &'static str,
     villages: &'static [&'static str],
     households_per_village: usize,
     /// Planting dates of the season, spread over the households.
@@ -47,6 +49,7 @@ const SITES: [Site; 2] = [
     Site {
         township: "飞虹乡",
         county: "阿坝州茂县",
+        climate_site: "maoxian",
         villages: &["团结村", "和平村", "新民村"],
         households_per_village: 40,
         // Transplanting runs from mid-November to the 10 December deadline.
@@ -62,6 +65,8 @@ const SITES: [Site; 2] = [
     Site {
         township: "回澜镇",
         county: "德阳市什邡市",
+        // 什邡 has no normals of its own yet: the site uses the nearby 都江堰 ones.
+        climate_site: "shifang",
         villages: &["石羊村", "龙桥村"],
         households_per_village: 60,
         // Morels are sown from late October into November in the Chengdu plain.
@@ -91,6 +96,7 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StorageError> {
     let mut added = 0;
     for (site_no, site) in SITES.iter().enumerate() {
         let township_id = places::ensure_township(db, site.township, site.county).await?;
+        sites::set_township_site(db, township_id, site.climate_site).await?;
         cooperatives::ensure(
             db,
             &NewCooperative {

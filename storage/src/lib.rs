@@ -14,6 +14,7 @@ pub mod places;
 pub mod plantings;
 pub mod plots;
 pub mod sessions;
+pub mod sites;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;
@@ -148,7 +149,8 @@ impl Db {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
         }
-        crops::seed_catalogue(self).await
+        crops::seed_catalogue(self).await?;
+        sites::seed_catalogue(self).await
     }
 
     pub fn backend(&self) -> Backend {

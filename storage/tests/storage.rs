@@ -148,3 +148,85 @@ async fn planting_on_a_missing_plot_is_reported_as_such() {
         scratch.drop_now().await;
     }
 }
+
+#[tokio::test]
+async fn sites_are_seeded_and_weather_imports_replace_days_and_bump_the_version() {
+    use std::collections::BTreeMap;
+    use tianlian_domain::forecast::DailyTemp;
+    use tianlian_storage::sites;
+    for engine in engines() {
+        let (scratch, db) = fresh(&engine).await;
+        let codes: Vec<String> = sites::list(&db)
+            .await
+            .expect("sites")
+            .into_iter()
+            .map(|s| s.code)
+            .collect();
+        assert_eq!(codes, ["chengdu", "maoxian", "shifang"], "{engine:?}");
+        let site = sites::by_code(&db, "maoxian")
+            .await
+            .expect("db")
+            .expect("site");
+        assert_eq!(site.normals.tmin[0], -2.7);
+        assert_eq!((site.weather_version, site.observed_days), (0, 0));
+
+        let day = |n: u64| {
+            chrono::NaiveDate::from_ymd_opt(2025, 7, 1)
+                .expect("date")
+                .checked_add_days(chrono::Days::new(n))
+                .expect("date")
+        };
+        let first: BTreeMap<_, _> = (0..600)
+            .map(|n| {
+                (
+                    day(n),
+                    DailyTemp {
+                        tmin: 1.0,
+                        tmax: 9.5,
+                    },
+                )
+            })
+            .collect();
+        assert_eq!(
+            sites::import_weather(&db, site.id, &first)
+                .await
+                .expect("import"),
+            600
+        );
+        let again: BTreeMap<_, _> = [(
+            day(0),
+            DailyTemp {
+                tmin: -3.0,
+                tmax: 2.0,
+            },
+        )]
+        .into();
+        sites::import_weather(&db, site.id, &again)
+            .await
+            .expect("import");
+
+        let stored = sites::weather(&db, site.id).await.expect("weather");
+        assert_eq!(stored.len(), 600);
+        assert_eq!(
+            stored[&day(0)],
+            DailyTemp {
+                tmin: -3.0,
+                tmax: 2.0
+            }
+        );
+        assert_eq!(
+            stored[&day(599)],
+            DailyTemp {
+                tmin: 1.0,
+                tmax: 9.5
+            }
+        );
+        let site = sites::by_code(&db, "maoxian")
+            .await
+            .expect("db")
+            .expect("site");
+        assert_eq!((site.weather_version, site.observed_days), (2, 600));
+        db.close().await;
+        scratch.drop_now().await;
+    }
+}

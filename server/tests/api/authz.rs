@@ -183,6 +183,70 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                 body: Some(planting),
                 expect: [401, 422, 404, 403, 404, 404],
             },
+            // The calendar, forecasts and schedules read no one's records: open to all.
+            Row {
+                method: "GET",
+                template: "/api/v1/calendar/spring-festival/{year}",
+                path: "/api/v1/calendar/spring-festival/2027".into(),
+                body: None,
+                expect: [200; 6],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/calendar/solar-terms/{year}",
+                path: "/api/v1/calendar/solar-terms/2027".into(),
+                body: None,
+                expect: [200; 6],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/forecast",
+                path: "/api/v1/forecast".into(),
+                body: Some(
+                    json!({ "crop": "celtuce", "site": "maoxian", "protection": "open",
+                                   "planted_on": "2026-12-05", "area_mu": 10 }),
+                ),
+                expect: [200; 6],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/schedule/backward",
+                path: "/api/v1/schedule/backward".into(),
+                body: Some(json!({ "crop": "celtuce", "site": "maoxian",
+                                   "market": { "spring_festival": 2027, "days_before": 7 } })),
+                expect: [200; 6],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/schedule/rate",
+                path: "/api/v1/schedule/rate".into(),
+                body: Some(
+                    json!({ "target_mu": 800, "planted_mu": 500, "deadline": "2026-12-10" }),
+                ),
+                expect: [200; 6],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/sites",
+                path: "/api/v1/sites".into(),
+                body: None,
+                expect: [200; 6],
+            },
+            // Weather is county data: admins and agronomists import it (a text body is CSV).
+            Row {
+                method: "POST",
+                template: "/api/v1/sites/{code}/weather",
+                path: "/api/v1/sites/maoxian/weather".into(),
+                body: Some(Value::String("date,tmin,tmax\n2020-01-01,-3,6\n".into())),
+                expect: [401, 200, 200, 403, 403, 403],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/openapi.json",
+                path: "/api/v1/openapi.json".into(),
+                body: None,
+                expect: [200; 6],
+            },
             // Last: signing out ends each client's session.
             Row {
                 method: "POST",
@@ -217,8 +281,12 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
             for (who, client) in CALLERS.iter().zip(&clients) {
                 let mut req =
                     client.request(row.method.parse().expect("method"), app.url(&row.path));
-                if let Some(body) = &row.body {
-                    req = req.json(body);
+                match &row.body {
+                    Some(Value::String(csv)) => {
+                        req = req.header("content-type", "text/csv").body(csv.clone());
+                    }
+                    Some(body) => req = req.json(body),
+                    None => {}
                 }
                 let got = req.send().await.expect("request").status().as_u16();
                 let want = row.expect[CALLERS.iter().position(|c| c == who).expect("caller")];

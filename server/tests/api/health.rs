@@ -46,6 +46,7 @@ async fn healthz_is_503_when_the_database_is_gone() {
             db,
             sessions,
             login_limiter: Arc::new(LoginLimiter::new(10)),
+            climates: Default::default(),
             leptos_options: settings.leptos_options(),
         };
         let router = router(state, &RouterOptions::from_settings(&settings));

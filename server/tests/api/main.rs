@@ -3,6 +3,7 @@
 
 mod auth;
 mod authz;
+mod engine;
 mod health;
 mod helpers;
 mod plantings;

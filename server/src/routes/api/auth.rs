@@ -1,6 +1,7 @@
 //! Sign-in, the caller, accounts, tokens and the audit log.
 
-use super::error::ApiError;
+use super::error::{ApiError, body};
+use super::openapi::ErrorBody;
 use crate::startup::AppState;
 use app::auth::{
     ClientAddr, SignInError, hash_password, new_api_token, sign_in, sign_out, verify_password,
@@ -20,13 +21,9 @@ use tianlian_storage::accounts::{self, CreateAccountError};
 use tianlian_storage::audit::{self, AuditEntry};
 use tianlian_storage::tokens;
 use tower_sessions::Session;
+use utoipa::ToSchema;
 
 type ApiResult<T> = Result<T, ApiError>;
-
-fn body<T>(json: Result<Json<T>, JsonRejection>) -> ApiResult<T> {
-    json.map(|Json(t)| t)
-        .map_err(|e| ApiError::bad_json(&e.body_text()))
-}
 
 fn admin(caller: &Caller) -> ApiResult<()> {
     if can_manage_accounts(caller.scope) {
@@ -44,12 +41,14 @@ fn weak_password() -> ApiError {
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct LoginBody {
     phone: String,
     password: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 /// `POST /api/v1/auth/login` → 200 `{"role":…}` and the session cookie; 401 for any wrong
 /// phone or password alike; 429 past the attempt limit.
 pub async fn login(
@@ -87,6 +86,7 @@ pub async fn login(
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", responses((status = 204), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 /// `POST /api/v1/auth/logout` → 204; the session is deleted on the server.
 pub async fn logout(session: Session) -> ApiResult<StatusCode> {
     sign_out(&session)
@@ -95,6 +95,7 @@ pub async fn logout(session: Session) -> ApiResult<StatusCode> {
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/v1/me", tag = "auth", responses((status = 200, body = Object), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 /// `GET /api/v1/me` → who is signed in and their scope.
 pub async fn me(Extension(caller): Extension<Caller>) -> Json<Value> {
     Json(json!({
@@ -106,12 +107,14 @@ pub async fn me(Extension(caller): Extension<Caller>) -> Json<Value> {
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ChangePasswordBody {
     current: String,
     new: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/me/password", tag = "auth", request_body = ChangePasswordBody,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 /// `POST /api/v1/me/password` `{"current","new"}` → 204.
 pub async fn change_own_password(
     State(state): State<AppState>,
@@ -137,7 +140,7 @@ pub async fn change_own_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct NewAccountBody {
     phone: String,
     password: String,
@@ -147,6 +150,8 @@ pub struct NewAccountBody {
     household_id: Option<i64>,
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts", tag = "accounts", request_body = NewAccountBody,
+    responses((status = 201, body = Object), (status = 409, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 /// `POST /api/v1/accounts` (admin) → 201 `{"id":…}`.
 pub async fn create_account(
     State(state): State<AppState>,
@@ -218,11 +223,14 @@ pub async fn create_account(
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct ResetBody {
     password: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/password", tag = "accounts", request_body = ResetBody,
+    params(("id" = i64, Path, description = "Account id")),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 /// `POST /api/v1/accounts/{id}/password` (admin) → 204; the owner must change it at next sign-in.
 pub async fn reset_password(
     State(state): State<AppState>,
@@ -252,13 +260,15 @@ pub async fn reset_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct TokenBody {
     account_id: i64,
     #[serde(default)]
     label: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "accounts", request_body = TokenBody,
+    responses((status = 201, body = Object), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 /// `POST /api/v1/tokens` (admin) `{"account_id","label"}` → 201 `{"id","token"}`; the token is
 /// shown this once.
 pub async fn issue_token(
@@ -289,6 +299,9 @@ pub async fn issue_token(
     ))
 }
 
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "accounts",
+    params(("id" = i64, Path, description = "Token id")),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 /// `DELETE /api/v1/tokens/{id}` (admin) → 204, 404 when there is no live token with that id.
 pub async fn revoke_token(
     State(state): State<AppState>,
@@ -303,6 +316,7 @@ pub async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
 /// `GET /api/v1/audit` (admin) → the latest 200 changes, newest first.
 pub async fn audit_log(
     State(state): State<AppState>,

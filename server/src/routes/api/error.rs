@@ -4,6 +4,7 @@
 
 use axum::Json;
 use axum::extract::Request;
+use axum::extract::rejection::JsonRejection;
 use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -120,6 +121,15 @@ impl From<tianlian_storage::StorageError> for ApiError {
     fn from(e: tianlian_storage::StorageError) -> Self {
         ApiError::internal(&e)
     }
+}
+
+/// Reads a JSON body, turning axum's rejection into our 400 `invalid_json`.
+///
+/// # Errors
+/// The body is not JSON of the expected shape.
+pub fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
+    json.map(|Json(t)| t)
+        .map_err(|e| ApiError::bad_json(&e.body_text()))
 }
 
 /// Rewrites an error body in English when the request asked for English first.

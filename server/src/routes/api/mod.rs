@@ -3,7 +3,9 @@
 //! so a route added without a rule fails the test.
 
 pub mod auth;
+pub mod engine;
 pub mod error;
+pub mod openapi;
 pub mod plots;
 
 use crate::startup::AppState;
@@ -13,7 +15,7 @@ use axum::routing::MethodRouter;
 /// Who may call a route at all (finer, per-record rules are checked inside the handler).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
-    /// Anyone (sign-in).
+    /// Anyone, signed in or not (sign-in; calendar and forecasts, which read no one's records).
     Public,
     /// Any signed-in account; the handler narrows to the caller's scope.
     SignedIn,
@@ -96,7 +98,80 @@ pub fn routes() -> Vec<ApiRoute> {
             Access::SignedIn,
             post(plots::add_planting),
         ),
+        r(
+            "GET",
+            "/api/v1/calendar/spring-festival/{year}",
+            Access::Public,
+            get(engine::spring_festival),
+        ),
+        r(
+            "GET",
+            "/api/v1/calendar/solar-terms/{year}",
+            Access::Public,
+            get(engine::solar_terms),
+        ),
+        r(
+            "POST",
+            "/api/v1/forecast",
+            Access::Public,
+            post(engine::forecast),
+        ),
+        r(
+            "POST",
+            "/api/v1/schedule/backward",
+            Access::Public,
+            post(engine::backward),
+        ),
+        r(
+            "POST",
+            "/api/v1/schedule/rate",
+            Access::Public,
+            post(engine::rate),
+        ),
+        r("GET", "/api/v1/sites", Access::Public, get(engine::sites)),
+        r(
+            "POST",
+            "/api/v1/sites/{code}/weather",
+            Access::SignedIn,
+            post(engine::import_weather),
+        ),
+        r(
+            "GET",
+            "/api/v1/openapi.json",
+            Access::Public,
+            get(openapi::document),
+        ),
     ]
+}
+
+/// Whether `path` is a public API route (a template segment `{…}` matches any one segment).
+/// The gate asks this, so [`routes`] is the one place that says which routes are public.
+pub fn is_public(path: &str) -> bool {
+    static PUBLIC: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let templates = PUBLIC.get_or_init(|| {
+        routes()
+            .into_iter()
+            .filter(|r| r.access == Access::Public)
+            .map(|r| r.path)
+            .collect()
+    });
+    templates.iter().any(|t| matches_template(t, path))
+}
+
+fn matches_template(template: &str, path: &str) -> bool {
+    let (mut t, mut p) = (template.split('/'), path.split('/'));
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return true,
+            (Some(ts), Some(ps)) if ts.starts_with('{') && ts.ends_with('}') => {
+                if ps.is_empty() {
+                    return false;
+                }
+            }
+            (Some(ts), Some(ps)) if ts == ps => {}
+            _ => return false,
+        }
+    }
 }
 
 /// The API router, built from [`routes`].
@@ -104,4 +179,20 @@ pub fn router() -> Router<AppState> {
     routes().into_iter().fold(Router::new(), |router, route| {
         router.route(route.path, route.handler)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_routes_are_read_from_the_table() {
+        assert!(is_public("/api/v1/calendar/spring-festival/2027"));
+        assert!(is_public("/api/v1/forecast"));
+        assert!(is_public("/api/v1/auth/login"));
+        assert!(!is_public("/api/v1/calendar/spring-festival/"));
+        assert!(!is_public("/api/v1/calendar/spring-festival/2027/x"));
+        assert!(!is_public("/api/v1/plots"));
+        assert!(!is_public("/api/v1/sites/maoxian/weather"));
+    }
 }

@@ -1,6 +1,7 @@
 //! Plots and plantings over JSON, in the caller's scope (a farmer sees only their household's).
 
 use super::error::ApiError;
+use super::openapi::ErrorBody;
 use crate::startup::AppState;
 use app::services::{self, AddPlantingOutcome};
 use axum::extract::rejection::JsonRejection;
@@ -12,12 +13,16 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use tianlian_domain::access::Caller;
 use tianlian_domain::{Lang, NewPlantingInput};
+use utoipa::{IntoParams, ToSchema};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, IntoParams)]
 pub struct ListQuery {
+    /// Only this village's plots.
     village: Option<i64>,
 }
 
+#[utoipa::path(get, path = "/api/v1/plots", tag = "plots", params(ListQuery),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 /// `GET /api/v1/plots[?village=ID]` → the plots the caller may see, with their plantings.
 pub async fn list(
     State(state): State<AppState>,
@@ -28,6 +33,8 @@ pub async fn list(
     Ok(Json(json!({ "plots": page.plots })))
 }
 
+#[utoipa::path(get, path = "/api/v1/plots/{id}", tag = "plots", params(("id" = i64, Path, description = "Plot id")),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
 /// `GET /api/v1/plots/{id}` → one plot; 404 when missing or outside the caller's scope.
 pub async fn show(
     State(state): State<AppState>,
@@ -41,15 +48,19 @@ pub async fn show(
 }
 
 /// A planting as JSON: the area may be a number (`4.5`) or text (`"4.5"`).
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
 pub struct PlantingBody {
     crop: String,
+    #[schema(value_type = f64)]
     area_mu: serde_json::Value,
     planted_on: String,
     #[serde(default)]
     status: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/plots/{id}/plantings", tag = "plots", request_body = PlantingBody,
+    params(("id" = i64, Path, description = "Plot id")),
+    responses((status = 201, body = Object), (status = 404, body = ErrorBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 /// `POST /api/v1/plots/{id}/plantings` → 201 `{"id"}`; 422 with every field's error; 403 when
 /// the caller may see but not plan on the plot; 404 when the plot is missing or out of scope.
 pub async fn add_planting(

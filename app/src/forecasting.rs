@@ -1,0 +1,119 @@
+//! Forecasts for the server: a site's climate is loaded from storage once and cached until its
+//! weather changes; the engine itself is pure (`tianlian_domain::forecast`). Only with `ssr`.
+
+use chrono::{Duration, NaiveDate, Utc};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, RwLock};
+use tianlian_domain::forecast::{
+    self, BackwardSchedule, Climate, Forecast, ForecastError, Forecaster, MarketTarget, Protection,
+};
+use tianlian_storage::sites::{self, SiteRow};
+use tianlian_storage::{Db, StorageError};
+
+/// Today in China (UTC+8), the calendar every township works in.
+pub fn china_today() -> NaiveDate {
+    (Utc::now() + Duration::hours(8)).date_naive()
+}
+
+/// Why a forecast request failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The request itself is wrong (the user's fault: a 4xx).
+    #[error("{0}")]
+    Invalid(#[from] ForecastError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// A climate with the weather version of its site it was built from.
+type Versioned = (i64, Arc<Climate>);
+
+/// Site climates by code.
+#[derive(Clone, Default)]
+pub struct ClimateCache(Arc<RwLock<HashMap<String, Versioned>>>);
+
+/// A site with its climate.
+pub struct SiteClimate {
+    pub site: SiteRow,
+    pub climate: Arc<Climate>,
+}
+
+impl ClimateCache {
+    /// The site `code` and its climate; reloads the observed weather only when it changed (the
+    /// version check is one small query, so several servers sharing a database stay in step).
+    ///
+    /// # Errors
+    /// [`ForecastError::UnknownSite`], or the database failed.
+    pub async fn site(&self, db: &Db, code: &str) -> Result<SiteClimate, EngineError> {
+        let site = sites::by_code(db, code.trim())
+            .await?
+            .ok_or(ForecastError::UnknownSite)?;
+        let cached = self
+            .0
+            .read()
+            .ok()
+            .and_then(|map| map.get(&site.code).cloned())
+            .filter(|(version, _)| *version == site.weather_version);
+        if let Some((_, climate)) = cached {
+            return Ok(SiteClimate { site, climate });
+        }
+        let observed = if site.observed_days > 0 {
+            sites::weather(db, site.id).await?
+        } else {
+            BTreeMap::new()
+        };
+        let climate = Arc::new(Climate::new(&site.normals, observed, &site.code));
+        if let Ok(mut map) = self.0.write() {
+            map.insert(site.code.clone(), (site.weather_version, climate.clone()));
+        }
+        Ok(SiteClimate { site, climate })
+    }
+}
+
+/// A forecast request as typed or posted (text fields, validated here).
+pub struct ForecastQuery<'a> {
+    pub crop: &'a str,
+    pub site: &'a str,
+    pub protection: Option<&'a str>,
+    pub planted_on: &'a str,
+    pub area_mu: &'a str,
+}
+
+/// Forecasts one planting, with observed weather up to today where the site has it.
+///
+/// # Errors
+/// The first invalid field, or the database failed.
+pub async fn forecast(
+    db: &Db,
+    cache: &ClimateCache,
+    q: &ForecastQuery<'_>,
+) -> Result<(Forecast, Protection, SiteRow), EngineError> {
+    let model = forecast::parse_crop(q.crop)?;
+    let protection = forecast::parse_protection(q.protection)?;
+    let planted_on = forecast::parse_day(q.planted_on)?;
+    let area = forecast::parse_area(q.area_mu)?;
+    let SiteClimate { site, climate } = cache.site(db, q.site).await?;
+    let result = Forecaster::new(model, protection, &climate, Some(china_today()))
+        .forecast(planted_on, area)?;
+    Ok((result, protection, site))
+}
+
+/// Works back from a market target (倒排工期).
+///
+/// # Errors
+/// The first invalid field, an unreachable market, or the database failed.
+pub async fn backward(
+    db: &Db,
+    cache: &ClimateCache,
+    crop: &str,
+    site: &str,
+    protection: Option<&str>,
+    market: MarketTarget,
+) -> Result<BackwardSchedule, EngineError> {
+    let model = forecast::parse_crop(crop)?;
+    let protection = forecast::parse_protection(protection)?;
+    let market = market.date()?;
+    let SiteClimate { climate, .. } = cache.site(db, site).await?;
+    let mut forecaster = Forecaster::new(model, protection, &climate, Some(china_today()));
+    Ok(forecast::backward(&mut forecaster, market)?)
+}

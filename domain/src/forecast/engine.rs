@@ -1,0 +1,352 @@
+//! The forecast itself: per climate year, the cumulative development of a crop is worked out
+//! once for a whole season (a [`SeasonTable`]); a planting's harvest date is then a binary
+//! search in that table, so forecasting a county is one search per planting and climate year,
+//! never a loop over days.
+
+use super::climate::{Climate, SpreadBasis, july_first};
+use super::crops::{CropModel, Development, PlantedAs};
+use super::{ForecastError, Protection};
+use crate::Mu;
+use chrono::{Datelike, Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// Days a season table covers from its 1 July: the longest crop (折耳根, ~1 year) planted late
+/// in June still fits.
+pub const SEASON_DAYS: usize = 731;
+const NONE: u16 = u16::MAX;
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Thermal { degree_days: f32 },
+    Morel { after_sowing: usize },
+}
+
+/// A crop's development over one season for every climate year of a site.
+#[derive(Debug, Clone)]
+pub struct SeasonTable {
+    anchor: NaiveDate,
+    members: usize,
+    kind: Kind,
+    /// Per member, `SEASON_DAYS + 1` running totals: degree days (thermal crops) or fruiting
+    /// progress after primordia (morels). Non-decreasing.
+    cum: Vec<f32>,
+    /// Morels only: per member and day, the first day at or after it on which primordia can form.
+    trigger: Vec<u16>,
+}
+
+/// The season-year a date belongs to (seasons start on 1 July).
+pub fn season_year(date: NaiveDate) -> i32 {
+    if date.month() >= 7 {
+        date.year()
+    } else {
+        date.year() - 1
+    }
+}
+
+impl SeasonTable {
+    /// Builds the table of `model` under `protection` for the season starting 1 July
+    /// `season_year`. Observed weather before `observed_until` replaces the climate years'.
+    pub fn build(
+        model: &CropModel,
+        protection: Protection,
+        climate: &Climate,
+        season_year: i32,
+        observed_until: Option<NaiveDate>,
+    ) -> SeasonTable {
+        let anchor = july_first(season_year);
+        let offset = model.protection_offset_c[protection.index()];
+        let members = climate.member_count();
+        let stride = SEASON_DAYS + 1;
+        let mut cum = Vec::with_capacity(members * stride);
+        let mut trigger = Vec::new();
+        let kind = match model.development {
+            Development::ThermalTime { degree_days, .. } => Kind::Thermal { degree_days },
+            Development::MorelTrigger {
+                min_incubation_days,
+                trigger_days,
+                ..
+            } => Kind::Morel {
+                after_sowing: usize::from(min_incubation_days) + usize::from(trigger_days) - 1,
+            },
+        };
+        for member in 0..members {
+            let days = climate.member_days(member, anchor, SEASON_DAYS, observed_until);
+            let means = days.iter().map(|t| t.mean() + offset);
+            match model.development {
+                Development::ThermalTime {
+                    base_c, upper_c, ..
+                } => {
+                    running_total(&mut cum, means.map(|m| degree_day(m, base_c, upper_c)));
+                }
+                Development::MorelTrigger {
+                    trigger_mean_c,
+                    trigger_days,
+                    cool_below_c,
+                    cool_days,
+                    warm_days,
+                    ..
+                } => {
+                    let means: Vec<f32> = means.collect();
+                    running_total(
+                        &mut cum,
+                        means.iter().map(|&m| {
+                            if m < cool_below_c {
+                                1.0 / cool_days
+                            } else {
+                                1.0 / warm_days
+                            }
+                        }),
+                    );
+                    trigger.extend(next_trigger(&means, trigger_mean_c, trigger_days));
+                }
+            }
+        }
+        SeasonTable {
+            anchor,
+            members,
+            kind,
+            cum,
+            trigger,
+        }
+    }
+
+    pub fn anchor(&self) -> NaiveDate {
+        self.anchor
+    }
+
+    pub fn members(&self) -> usize {
+        self.members
+    }
+
+    /// The day index of `date` in this table, if it falls in the season's first year.
+    pub fn index_of(&self, date: NaiveDate) -> Option<usize> {
+        let i = (date - self.anchor).num_days();
+        (0..SEASON_DAYS as i64).contains(&i).then_some(i as usize)
+    }
+
+    pub fn date_of(&self, index: usize) -> NaiveDate {
+        self.anchor + Duration::days(index as i64)
+    }
+
+    /// Day index of first harvest in climate year `member` for a planting on day `planted`, or
+    /// `None` when the crop does not reach harvest within the table.
+    pub fn first_harvest(&self, member: usize, planted: usize) -> Option<usize> {
+        let stride = SEASON_DAYS + 1;
+        let cum = &self.cum[member * stride..(member + 1) * stride];
+        // The first day j >= from on which cum[j + 1] - cum[from] reaches `need`.
+        let reach = |from: usize, need: f32| {
+            let goal = cum[from] + need;
+            let k = cum[from + 1..].partition_point(|&c| c < goal);
+            (from + k < SEASON_DAYS).then_some(from + k)
+        };
+        match self.kind {
+            Kind::Thermal { degree_days } => reach(planted, degree_days),
+            Kind::Morel { after_sowing } => {
+                let earliest = planted + after_sowing;
+                if earliest >= SEASON_DAYS {
+                    return None;
+                }
+                let primordia = self.trigger[member * SEASON_DAYS + earliest];
+                if primordia == NONE {
+                    return None;
+                }
+                // Fruit bodies develop from the day after primordia form.
+                let from = usize::from(primordia) + 1;
+                if from >= SEASON_DAYS {
+                    return None;
+                }
+                reach(from, 1.0 - 1e-4)
+            }
+        }
+    }
+
+    /// First-harvest day indexes of the climate years that reach harvest, sorted. Years that
+    /// never do are left out: they count as later than every date, so a quantile whose rank
+    /// falls past the end has no date.
+    pub fn sorted_starts(&self, planted: usize, out: &mut Vec<u16>) {
+        out.clear();
+        out.extend(
+            (0..self.members).filter_map(|m| self.first_harvest(m, planted).map(|d| d as u16)),
+        );
+        out.sort_unstable();
+    }
+}
+
+/// McMaster & Wilhelm (1997) method 1: the mean, capped at the upper cutoff (horizontal cutoff),
+/// minus the base, floored at zero.
+pub fn degree_day(mean: f32, base: f32, upper: Option<f32>) -> f32 {
+    let capped = upper.map_or(mean, |u| mean.min(u));
+    (capped - base).max(0.0)
+}
+
+fn running_total(cum: &mut Vec<f32>, daily: impl Iterator<Item = f32>) {
+    let mut total = 0.0f32;
+    cum.push(total);
+    for d in daily {
+        total += d;
+        cum.push(total);
+    }
+}
+
+/// For each day, the first day at or after it that ends a run of `days` days with means above
+/// `threshold`.
+fn next_trigger(means: &[f32], threshold: f32, days: u16) -> Vec<u16> {
+    let mut run = 0u16;
+    let ends: Vec<bool> = means
+        .iter()
+        .map(|&m| {
+            run = if m > threshold { run + 1 } else { 0 };
+            run >= days
+        })
+        .collect();
+    let mut out = vec![NONE; means.len()];
+    let mut next = NONE;
+    for i in (0..means.len()).rev() {
+        if ends[i] {
+            next = i as u16;
+        }
+        out[i] = next;
+    }
+    out
+}
+
+/// The nearest-rank quantile `q` (0–1) of `n` sorted values: its 0-based rank.
+pub fn quantile_rank(n: usize, q: f64) -> usize {
+    ((q * n as f64).ceil() as usize).clamp(1, n.max(1)) - 1
+}
+
+/// A planting's forecast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Forecast {
+    pub crop: String,
+    pub planted_on: NaiveDate,
+    pub planted_as: PlantedAs,
+    /// First harvest in half the climate years (P50).
+    pub harvest_start: NaiveDate,
+    /// Middle of the harvest window.
+    pub harvest_peak: NaiveDate,
+    /// End of harvest.
+    pub harvest_end: NaiveDate,
+    /// First harvest in 10 % / 90 % of climate years.
+    pub harvest_start_p10: NaiveDate,
+    pub harvest_start_p90: NaiveDate,
+    pub yield_kg: i64,
+    pub basis: SpreadBasis,
+}
+
+/// First-harvest quantiles of one planting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StartRange {
+    pub p10: NaiveDate,
+    pub p50: NaiveDate,
+    pub p90: NaiveDate,
+}
+
+/// Forecasts for one crop, protection and site, building season tables as they are needed.
+pub struct Forecaster<'a> {
+    model: &'static CropModel,
+    protection: Protection,
+    climate: &'a Climate,
+    observed_until: Option<NaiveDate>,
+    tables: Vec<SeasonTable>,
+    scratch: Vec<u16>,
+}
+
+impl<'a> Forecaster<'a> {
+    /// `observed_until` is today when the site has observed weather for this season.
+    pub fn new(
+        model: &'static CropModel,
+        protection: Protection,
+        climate: &'a Climate,
+        observed_until: Option<NaiveDate>,
+    ) -> Self {
+        Forecaster {
+            model,
+            protection,
+            climate,
+            observed_until,
+            tables: Vec::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    pub fn model(&self) -> &'static CropModel {
+        self.model
+    }
+
+    pub fn climate(&self) -> &'a Climate {
+        self.climate
+    }
+
+    fn table_for(&mut self, date: NaiveDate) -> &SeasonTable {
+        let year = season_year(date);
+        let anchor = july_first(year);
+        match self.tables.iter().position(|t| t.anchor == anchor) {
+            Some(i) => &self.tables[i],
+            None => {
+                let table = SeasonTable::build(
+                    self.model,
+                    self.protection,
+                    self.climate,
+                    year,
+                    self.observed_until,
+                );
+                self.tables.push(table);
+                &self.tables[self.tables.len() - 1]
+            }
+        }
+    }
+
+    /// P10/P50/P90 first-harvest dates of a planting on `planted_on`; `None` when the crop does
+    /// not reach harvest within a season in at least that share of climate years.
+    pub fn start_range(&mut self, planted_on: NaiveDate) -> Option<StartRange> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let table = self.table_for(planted_on);
+        let planted = table.index_of(planted_on)?;
+        table.sorted_starts(planted, &mut scratch);
+        let n = table.members();
+        let at = |q: f64| {
+            let rank = quantile_rank(n, q);
+            scratch
+                .get(rank)
+                .map(|&day| table.date_of(usize::from(day)))
+        };
+        let range = (|| {
+            Some(StartRange {
+                p10: at(0.1)?,
+                p50: at(0.5)?,
+                p90: at(0.9)?,
+            })
+        })();
+        self.scratch = scratch;
+        range
+    }
+
+    /// The forecast of a planting of `area` on `planted_on`.
+    ///
+    /// # Errors
+    /// [`ForecastError::NoHarvest`] when the crop does not reach harvest in most climate years.
+    pub fn forecast(&mut self, planted_on: NaiveDate, area: Mu) -> Result<Forecast, ForecastError> {
+        let range = self
+            .start_range(planted_on)
+            .ok_or(ForecastError::NoHarvest)?;
+        let days = i64::from(self.model.harvest_days);
+        Ok(Forecast {
+            crop: self.model.code.to_owned(),
+            planted_on,
+            planted_as: self.model.planted_as,
+            harvest_start: range.p50,
+            harvest_peak: range.p50 + Duration::days(days / 2),
+            harvest_end: range.p50 + Duration::days(days),
+            harvest_start_p10: range.p10,
+            harvest_start_p90: range.p90,
+            yield_kg: expected_yield_kg(self.model, area),
+            basis: self.climate.basis(),
+        })
+    }
+}
+
+/// Area × yield per mu, rounded to the kilogram (area is held in hundredths of a mu).
+pub fn expected_yield_kg(model: &CropModel, area: Mu) -> i64 {
+    (area.centi() * i64::from(model.yield_kg_per_mu) + 50) / 100
+}

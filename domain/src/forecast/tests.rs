@@ -1,0 +1,343 @@
+//! Engine tests: the product's own cases and the published calendars of `shared/agronomy.md`
+//! (sources named per test), and the properties every forecast must keep.
+
+use super::*;
+use crate::Mu;
+use chrono::Duration;
+use proptest::prelude::*;
+use std::collections::BTreeMap;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+}
+
+fn climate(site: &str) -> Climate {
+    let seed = climate::site_seed(site).expect("site");
+    Climate::new(&seed.normals, BTreeMap::new(), seed.code)
+}
+
+fn forecast(crop: &str, site: &str, protection: Protection, planted: NaiveDate) -> Forecast {
+    let climate = climate(site);
+    let mut f = Forecaster::new(parse_crop(crop).expect("crop"), protection, &climate, None);
+    f.forecast(planted, Mu::from_whole(10)).expect("forecast")
+}
+
+/// The product's case (agronomy.md, 茂县飞虹乡 news report): celtuce transplanted in late
+/// November and early December is ready the following February, for the Spring Festival.
+#[test]
+fn maoxian_celtuce_transplanted_late_november_to_early_december_is_ready_in_february() {
+    for planted in [
+        d(2026, 11, 25),
+        d(2026, 12, 1),
+        d(2026, 12, 5),
+        d(2026, 12, 10),
+    ] {
+        let f = forecast("celtuce", "maoxian", Protection::Open, planted);
+        assert_eq!(
+            (f.harvest_start.year(), f.harvest_start.month()),
+            (2027, 2),
+            "planted {planted}: {f:?}"
+        );
+    }
+}
+
+/// Same case for cauliflower (花菜 "matures the following February").
+#[test]
+fn maoxian_cauliflower_transplanted_in_early_december_matures_in_february() {
+    let f = forecast("cauliflower", "maoxian", Protection::Open, d(2026, 12, 1));
+    assert_eq!(f.harvest_start.month(), 2, "{f:?}");
+}
+
+/// The premise: the Chengdu plain (January mean 5–6 °C) grows celtuce far faster than
+/// 茂县 (January mean 1 °C).
+#[test]
+fn celtuce_in_chengdu_is_weeks_ahead_of_maoxian() {
+    let mao = forecast("celtuce", "maoxian", Protection::Open, d(2026, 12, 5));
+    let cdu = forecast("celtuce", "chengdu", Protection::Open, d(2026, 12, 5));
+    assert!(
+        (mao.harvest_start - cdu.harvest_start).num_days() >= 14,
+        "{mao:?} {cdu:?}"
+    );
+}
+
+/// 什邡回澜镇 case: a morel crop takes about 4–5 months; Sichuan harvest Feb–Apr (agronomy.md,
+/// Morel "Calendar"; Tang et al. 2016 primordia 80–100 days after field incubation).
+#[test]
+fn shifang_morels_sown_in_november_fruit_in_spring_four_to_five_months_later() {
+    let sown = d(2026, 11, 5);
+    let f = forecast("morel", "shifang", Protection::Open, sown);
+    assert!((2..=4).contains(&f.harvest_start.month()), "{f:?}");
+    assert!(f.harvest_end <= d(2027, 4, 30), "{f:?}");
+    let to_harvest = (f.harvest_start - sown).num_days();
+    assert!(
+        (120..=153).contains(&to_harvest),
+        "{to_harvest} days: {f:?}"
+    );
+}
+
+/// 川芎 at 都江堰: planted between 立秋 and 处暑, dug in late May the next year, 280–290 days
+/// (nongxun.net/wdd14836; kumifeng.com …/6711.html).
+#[test]
+fn chuanxiong_planted_in_mid_august_is_dug_in_late_may() {
+    let f = forecast("chuanxiong", "shifang", Protection::Open, d(2026, 8, 15));
+    assert_eq!(f.harvest_start.month(), 5, "{f:?}");
+    assert!(f.harvest_start.day() >= 15, "{f:?}");
+    let days = (f.harvest_start - d(2026, 8, 15)).num_days();
+    assert!((270..=295).contains(&days), "{days}");
+}
+
+/// 折耳根 planted around 立春 and dug the following late February (犍为, southern Sichuan): the
+/// digging window of a 立春 planting covers late February of the next year.
+#[test]
+fn houttuynia_planted_at_start_of_spring_is_dug_through_the_next_late_february() {
+    let planted = calendar::Term::START_OF_SPRING.date_in(2026).expect("term");
+    let f = forecast("houttuynia", "shifang", Protection::Open, planted);
+    assert!(
+        f.harvest_start.year() == 2026 && f.harvest_start.month() >= 9,
+        "{f:?}"
+    );
+    assert!(f.harvest_end >= d(2027, 2, 25), "{f:?}");
+}
+
+#[test]
+fn yield_is_area_times_yield_per_mu() {
+    let f = forecast("celtuce", "maoxian", Protection::Open, d(2026, 12, 1));
+    assert_eq!(f.yield_kg, 25_000);
+    let model = parse_crop("morel").expect("crop");
+    assert_eq!(
+        engine::expected_yield_kg(model, Mu::from_centi(1_050)),
+        1_785
+    );
+}
+
+#[test]
+fn peak_and_end_follow_the_harvest_window() {
+    let f = forecast("celtuce", "maoxian", Protection::Open, d(2026, 12, 1));
+    assert_eq!(f.harvest_peak, f.harvest_start + Duration::days(10));
+    assert_eq!(f.harvest_end, f.harvest_start + Duration::days(20));
+    assert_eq!(f.basis, SpreadBasis::Normals(climate::SYNTHETIC_MEMBERS));
+}
+
+#[test]
+fn observed_warm_weather_so_far_brings_the_harvest_forward() {
+    let seed = climate::site_seed("maoxian").expect("site");
+    let mut observed = BTreeMap::new();
+    for day in d(2026, 12, 1).iter_days().take(30) {
+        observed.insert(
+            day,
+            DailyTemp {
+                tmin: 8.0,
+                tmax: 18.0,
+            },
+        );
+    }
+    let warm = Climate::new(&seed.normals, observed, seed.code);
+    let model = parse_crop("celtuce").expect("crop");
+    let today = d(2026, 12, 31);
+    let with = Forecaster::new(model, Protection::Open, &warm, Some(today))
+        .forecast(d(2026, 12, 1), Mu::from_whole(1))
+        .expect("forecast");
+    let plain = forecast("celtuce", "maoxian", Protection::Open, d(2026, 12, 1));
+    assert!(
+        with.harvest_start < plain.harvest_start,
+        "{with:?} {plain:?}"
+    );
+    // A warm December of 13 °C means: 30 × 13 = 390 °C·d > 270, so harvest falls in December.
+    assert_eq!(with.harvest_start.month(), 12);
+}
+
+#[test]
+fn market_targets_resolve_against_the_spring_festival() {
+    let target = MarketTarget::SpringFestival {
+        spring_festival: 2027,
+        days_before: 7,
+    };
+    assert_eq!(target.date(), Ok(d(2027, 1, 30)));
+    let too_early = MarketTarget::SpringFestival {
+        spring_festival: 1900,
+        days_before: 7,
+    };
+    assert_eq!(too_early.date(), Err(ForecastError::YearOutOfRange));
+    let too_far = MarketTarget::SpringFestival {
+        spring_festival: 2027,
+        days_before: 400,
+    };
+    assert_eq!(too_far.date(), Err(ForecastError::InvalidMarket));
+}
+
+#[test]
+fn backward_schedule_for_the_spring_festival_market_in_maoxian() {
+    let climate = climate("maoxian");
+    let model = parse_crop("celtuce").expect("crop");
+    let mut f = Forecaster::new(model, Protection::Open, &climate, None);
+    let market = d(2027, 2, 20);
+    let s = backward(&mut f, market).expect("reachable");
+    let p90 = s.latest_planting_p90.expect("p90");
+    assert!(p90 <= s.latest_planting_p50);
+    let at = f.start_range(s.latest_planting_p50).expect("range");
+    assert!(at.p50 <= market);
+    let after = f
+        .start_range(s.latest_planting_p50 + Duration::days(1))
+        .expect("range");
+    assert!(after.p50 > market);
+    assert!(f.start_range(p90).expect("range").p90 <= market);
+    let earliest = s.earliest_planting.expect("earliest");
+    assert!(earliest <= s.latest_planting_p50);
+    assert!(
+        earliest >= d(2026, 11, 1),
+        "inside the Nov–Dec window: {earliest}"
+    );
+}
+
+#[test]
+fn chuanxiong_windows_are_read_in_solar_terms() {
+    let model = parse_crop("chuanxiong").expect("crop");
+    // 立秋 2026 = 7 Aug, 白露 2026 = 7 Sep.
+    assert!(model.window.contains(d(2026, 8, 15), 30.0));
+    assert!(!model.window.contains(d(2026, 8, 6), 30.0));
+    assert!(!model.window.contains(d(2026, 9, 20), 30.0));
+}
+
+#[test]
+fn morels_are_sown_only_once_the_day_maximum_falls_below_20() {
+    let model = parse_crop("morel").expect("crop");
+    assert!(!model.window.contains(d(2026, 9, 10), 25.0));
+    assert!(model.window.contains(d(2026, 11, 1), 15.0));
+}
+
+#[test]
+fn a_target_of_800_mu_by_10_december_needs_a_daily_rate() {
+    let rate = plan_rate(
+        Mu::from_whole(800),
+        Mu::from_whole(500),
+        d(2026, 11, 25),
+        d(2026, 12, 10),
+    );
+    assert_eq!(rate.state, PlanState::InProgress);
+    assert_eq!(rate.days_left, 16);
+    assert_eq!(rate.remaining, Mu::from_whole(300));
+    assert_eq!(rate.per_day, Mu::from_centi(1_875));
+    assert_eq!(rate.percent_basis_points, 6_250);
+    let done = plan_rate(
+        Mu::from_whole(800),
+        Mu::from_centi(80_096),
+        d(2026, 12, 1),
+        d(2026, 12, 10),
+    );
+    assert_eq!(
+        (done.state, done.per_day, done.percent_basis_points),
+        (PlanState::Done, Mu::ZERO, 10_012)
+    );
+    let late = plan_rate(
+        Mu::from_whole(800),
+        Mu::from_whole(700),
+        d(2026, 12, 11),
+        d(2026, 12, 10),
+    );
+    assert_eq!(
+        (late.state, late.days_left, late.per_day),
+        (PlanState::Overdue, 0, Mu::from_whole(100))
+    );
+}
+
+#[test]
+fn request_fields_are_checked_with_clear_codes() {
+    assert_eq!(parse_crop("rice").err(), Some(ForecastError::UnknownCrop));
+    assert_eq!(
+        parse_protection(Some("greenhouse")).err(),
+        Some(ForecastError::UnknownProtection)
+    );
+    assert_eq!(parse_protection(None), Ok(Protection::Open));
+    assert_eq!(parse_day("2026-02-30"), Err(ForecastError::InvalidDate));
+    assert_eq!(parse_day("1800-01-01"), Err(ForecastError::YearOutOfRange));
+    assert_eq!(parse_area("0"), Err(ForecastError::InvalidArea));
+    assert_eq!(parse_area("-3"), Err(ForecastError::InvalidArea));
+    assert_eq!(parse_area("100001"), Err(ForecastError::InvalidArea));
+    assert_eq!(parse_area("12.5"), Ok(Mu::from_centi(1_250)));
+    assert!(
+        ForecastError::UnknownCrop
+            .message(Lang::Zh)
+            .contains("未知作物")
+    );
+}
+
+fn any_crop() -> impl Strategy<Value = &'static CropModel> {
+    (0..CROP_MODELS.len()).prop_map(|i| &CROP_MODELS[i])
+}
+
+fn any_site() -> impl Strategy<Value = &'static str> {
+    (0..SITES.len()).prop_map(|i| SITES[i].code)
+}
+
+fn any_protection() -> impl Strategy<Value = Protection> {
+    (0..3usize).prop_map(|i| Protection::ALL[i])
+}
+
+fn any_date() -> impl Strategy<Value = NaiveDate> {
+    (0..365 * 60i64).prop_map(|n| d(2000, 1, 1) + Duration::days(n))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn a_later_planting_never_harvests_earlier(
+        crop in any_crop(), site in any_site(), protection in any_protection(),
+        planted in any_date(), later in 1..200i64,
+    ) {
+        let climate = climate(site);
+        let mut f = Forecaster::new(crop, protection, &climate, None);
+        let (a, b) = (f.start_range(planted), f.start_range(planted + Duration::days(later)));
+        if let (Some(a), Some(b)) = (a, b) {
+            prop_assert!(a.p10 <= b.p10 && a.p50 <= b.p50 && a.p90 <= b.p90, "{a:?} {b:?}");
+        }
+    }
+
+    #[test]
+    fn quantiles_are_ordered(
+        crop in any_crop(), site in any_site(), protection in any_protection(), planted in any_date(),
+    ) {
+        let climate = climate(site);
+        let mut f = Forecaster::new(crop, protection, &climate, None);
+        if let Some(r) = f.start_range(planted) {
+            prop_assert!(r.p10 <= r.p50 && r.p50 <= r.p90);
+            prop_assert!(r.p10 >= planted);
+        }
+    }
+
+    #[test]
+    fn a_uniformly_warmer_site_is_never_later(
+        crop in any_crop(), site in any_site(), planted in any_date(), warmer in 0.0f32..5.0,
+    ) {
+        prop_assume!(!crop.needs_chilling());
+        let seed = climate::site_seed(site).expect("site");
+        let mut warm = seed.normals;
+        warm.tmin.iter_mut().chain(warm.tmax.iter_mut()).for_each(|t| *t += warmer);
+        let (cool, warm) = (
+            Climate::new(&seed.normals, BTreeMap::new(), seed.code),
+            Climate::new(&warm, BTreeMap::new(), seed.code),
+        );
+        let a = Forecaster::new(crop, Protection::Open, &cool, None).start_range(planted);
+        let b = Forecaster::new(crop, Protection::Open, &warm, None).start_range(planted);
+        if let Some(a) = a {
+            let b = b.expect("a warmer site reaches harvest too");
+            prop_assert!(b.p10 <= a.p10 && b.p50 <= a.p50 && b.p90 <= a.p90, "{a:?} {b:?}");
+        }
+    }
+
+    #[test]
+    fn forecast_then_backward_schedule_round_trips(
+        crop in any_crop(), site in any_site(), protection in any_protection(), planted in any_date(),
+    ) {
+        let climate = climate(site);
+        let mut f = Forecaster::new(crop, protection, &climate, None);
+        if let Some(r) = f.start_range(planted) {
+            let s = backward(&mut f, r.p50).expect("the planting itself reaches it");
+            prop_assert!(s.latest_planting_p50 >= planted);
+            prop_assert_eq!(f.start_range(s.latest_planting_p50).map(|x| x.p50), Some(r.p50));
+            if let Some(next) = f.start_range(s.latest_planting_p50 + Duration::days(1)) {
+                prop_assert!(next.p50 > r.p50);
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+//! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
+//! served at `/api/v1/openapi.json`. A test checks it names exactly the routes the server has.
+
+use super::{auth, engine, plots};
+use axum::http::header;
+use axum::response::IntoResponse;
+use std::sync::OnceLock;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+/// Every API error: `{"error":{"code","message","fields"?}}`, the message in Chinese unless the
+/// request's `Accept-Language` starts with `en`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorDetail {
+    /// Stable, machine-readable (`unknown_crop`, `invalid_date`, …).
+    code: String,
+    /// For people: Chinese by default, English on request.
+    message: String,
+    /// Per-field or per-line problems, when there are several.
+    #[schema(value_type = Option<Vec<Object>>)]
+    fields: Option<Vec<serde_json::Value>>,
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Tianlian 田联 API",
+        version = "1",
+        description = "Winter-crop planning for Sichuan townships. JSON; dates are YYYY-MM-DD; \
+                       areas in mu; money in integer fen. Sign in with a session cookie \
+                       (POST /api/v1/auth/login) or an API token (Authorization: Bearer)."
+    ),
+    paths(
+        auth::login, auth::logout, auth::me, auth::change_own_password, auth::create_account,
+        auth::reset_password, auth::issue_token, auth::revoke_token, auth::audit_log,
+        plots::list, plots::show, plots::add_planting,
+        engine::spring_festival, engine::solar_terms, engine::forecast, engine::backward,
+        engine::rate, engine::sites, engine::import_weather, document,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Signing in and the caller"),
+        (name = "accounts", description = "Accounts, tokens and the audit log (admins)"),
+        (name = "plots", description = "Plots and plantings in the caller's scope"),
+        (name = "calendar", description = "Spring Festival and the 24 solar terms, 1901–2100"),
+        (name = "forecast", description = "Harvest forecasts and backward schedules (倒排工期)"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as JSON text, built once.
+pub fn json() -> &'static str {
+    static DOC: OnceLock<String> = OnceLock::new();
+    DOC.get_or_init(|| {
+        ApiDoc::openapi()
+            .to_json()
+            .unwrap_or_else(|_| "{}".to_owned())
+    })
+}
+
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "auth",
+    responses((status = 200, description = "The OpenAPI document", body = Object)))]
+pub async fn document() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], json())
+}
