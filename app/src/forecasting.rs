@@ -4,6 +4,7 @@
 use chrono::{Duration, NaiveDate, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
+use tianlian_domain::forecast::weather_csv::{self, RowError};
 use tianlian_domain::forecast::{
     self, BackwardSchedule, Climate, Forecast, ForecastError, Forecaster, MarketTarget, Protection,
 };
@@ -116,4 +117,35 @@ pub async fn backward(
     let SiteClimate { climate, .. } = cache.site(db, site).await?;
     let mut forecaster = Forecaster::new(model, protection, &climate, Some(china_today()));
     Ok(forecast::backward(&mut forecaster, market)?)
+}
+
+/// Why a weather file was not imported.
+#[derive(Debug, thiserror::Error)]
+pub enum WeatherImportError {
+    #[error("unknown site")]
+    UnknownSite,
+    /// Every bad line; nothing was imported.
+    #[error("{} bad rows", .0.len())]
+    Rows(Vec<RowError>),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Imports a site's observed weather from CSV text, all or nothing; returns the days written.
+/// The API and the `tianlian weather import` command both call this.
+///
+/// # Errors
+/// An unknown site, the file's bad rows, or the database failed.
+pub async fn import_weather(
+    db: &Db,
+    site_code: &str,
+    csv: &str,
+) -> Result<(SiteRow, usize), WeatherImportError> {
+    let site = sites::by_code(db, site_code.trim())
+        .await?
+        .ok_or(WeatherImportError::UnknownSite)?;
+    let days = weather_csv::parse(csv).map_err(WeatherImportError::Rows)?;
+    let written = sites::import_weather(db, site.id, &days).await?;
+    tracing::info!(site = %site.code, days = written, "weather imported");
+    Ok((site, written))
 }

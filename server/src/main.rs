@@ -1,9 +1,11 @@
 //! `tianlian`: serve the app, apply migrations, or load the demo data.
 
+use app::forecasting::WeatherImportError;
 use clap::{Parser, Subcommand};
 use server::config::Settings;
 use server::startup::{Application, connect_and_migrate, shutdown_signal};
 use server::telemetry;
+use tianlian_domain::Lang;
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +36,24 @@ enum Command {
     Admin {
         #[command(subcommand)]
         command: AdminCommand,
+    },
+    /// Observed weather for forecast sites.
+    Weather {
+        #[command(subcommand)]
+        command: WeatherCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum WeatherCommand {
+    /// Import daily weather from a CSV file (`date,tmin,tmax` or `date,tmean`, with a header);
+    /// any bad row refuses the whole file and every bad line is listed.
+    Import {
+        /// Site code, e.g. maoxian.
+        #[arg(long)]
+        site: String,
+        /// The CSV file.
+        file: std::path::PathBuf,
     },
 }
 
@@ -90,6 +110,25 @@ async fn main() -> anyhow::Result<()> {
                 server::accounts::create_account(&db, &phone, &password, &role, place_id).await;
             db.close().await;
             println!("account {} created ({role}, {phone})", created?);
+        }
+        Command::Weather {
+            command: WeatherCommand::Import { site, file },
+        } => {
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+            let db = connect_and_migrate(&cli.settings).await?;
+            let result = app::forecasting::import_weather(&db, &site, &text).await;
+            db.close().await;
+            match result {
+                Ok((site, days)) => println!("{days} days imported for {}", site.code),
+                Err(WeatherImportError::Rows(errors)) => {
+                    for e in &errors {
+                        eprintln!("{}", e.message(Lang::En));
+                    }
+                    anyhow::bail!("nothing imported: {} bad rows", errors.len());
+                }
+                Err(e) => anyhow::bail!("nothing imported: {e}"),
+            }
         }
     }
     Ok(())

@@ -15,23 +15,16 @@ use serde::{Deserialize, Serialize};
 pub const SEASON_DAYS: usize = 731;
 const NONE: u16 = u16::MAX;
 
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    Thermal { degree_days: f32 },
-    Morel { after_sowing: usize },
-}
-
-/// A crop's development over one season for every climate year of a site.
+/// A crop's development over one season for every climate year of a site: for each possible
+/// planting day and climate year, the day of first harvest. Built once per site, crop,
+/// protection and season from the cumulative development curves (one binary search per planting
+/// day and year), so forecasting a planting afterwards is a lookup of one row.
 #[derive(Debug, Clone)]
 pub struct SeasonTable {
     anchor: NaiveDate,
     members: usize,
-    kind: Kind,
-    /// Per member, `SEASON_DAYS + 1` running totals: degree days (thermal crops) or fruiting
-    /// progress after primordia (morels). Non-decreasing.
-    cum: Vec<f32>,
-    /// Morels only: per member and day, the first day at or after it on which primordia can form.
-    trigger: Vec<u16>,
+    /// `starts[planted * members + member]`: first-harvest day index, or `NONE`.
+    starts: Vec<u16>,
 }
 
 /// The season-year a date belongs to (seasons start on 1 July).
@@ -56,37 +49,34 @@ impl SeasonTable {
         let anchor = july_first(season_year);
         let offset = model.protection_offset_c[protection.index()];
         let members = climate.member_count();
-        let stride = SEASON_DAYS + 1;
-        let mut cum = Vec::with_capacity(members * stride);
-        let mut trigger = Vec::new();
-        let kind = match model.development {
-            Development::ThermalTime { degree_days, .. } => Kind::Thermal { degree_days },
-            Development::MorelTrigger {
-                min_incubation_days,
-                trigger_days,
-                ..
-            } => Kind::Morel {
-                after_sowing: usize::from(min_incubation_days) + usize::from(trigger_days) - 1,
-            },
-        };
+        let mut starts = vec![NONE; SEASON_DAYS * members];
+        let mut cum = Vec::with_capacity(SEASON_DAYS + 1);
         for member in 0..members {
             let days = climate.member_days(member, anchor, SEASON_DAYS, observed_until);
-            let means = days.iter().map(|t| t.mean() + offset);
-            match model.development {
+            let means: Vec<f32> = days.iter().map(|t| t.mean() + offset).collect();
+            cum.clear();
+            let harvest: Box<dyn Fn(usize) -> Option<usize>> = match model.development {
                 Development::ThermalTime {
-                    base_c, upper_c, ..
+                    base_c,
+                    upper_c,
+                    degree_days,
                 } => {
-                    running_total(&mut cum, means.map(|m| degree_day(m, base_c, upper_c)));
+                    running_total(
+                        &mut cum,
+                        means.iter().map(|&m| degree_day(m, base_c, upper_c)),
+                    );
+                    let cum = &cum;
+                    Box::new(move |planted| reach(cum, planted, degree_days))
                 }
                 Development::MorelTrigger {
+                    min_incubation_days,
                     trigger_mean_c,
                     trigger_days,
                     cool_below_c,
                     cool_days,
                     warm_days,
-                    ..
                 } => {
-                    let means: Vec<f32> = means.collect();
+                    // Fruiting progress: 1/cool_days a day below `cool_below_c`, 1/warm_days above.
                     running_total(
                         &mut cum,
                         means.iter().map(|&m| {
@@ -97,16 +87,29 @@ impl SeasonTable {
                             }
                         }),
                     );
-                    trigger.extend(next_trigger(&means, trigger_mean_c, trigger_days));
+                    let trigger = next_trigger(&means, trigger_mean_c, trigger_days);
+                    // The run of warm days must lie wholly after the incubation.
+                    let wait = usize::from(min_incubation_days) + usize::from(trigger_days) - 1;
+                    let cum = &cum;
+                    Box::new(move |planted| {
+                        let primordia = *trigger.get(planted + wait)?;
+                        // Fruit bodies develop from the day after primordia form.
+                        (primordia != NONE)
+                            .then(|| reach(cum, usize::from(primordia) + 1, 1.0 - 1e-4))
+                            .flatten()
+                    })
+                }
+            };
+            for planted in 0..SEASON_DAYS {
+                if let Some(day) = harvest(planted) {
+                    starts[planted * members + member] = day as u16;
                 }
             }
         }
         SeasonTable {
             anchor,
             members,
-            kind,
-            cum,
-            trigger,
+            starts,
         }
     }
 
@@ -118,7 +121,7 @@ impl SeasonTable {
         self.members
     }
 
-    /// The day index of `date` in this table, if it falls in the season's first year.
+    /// The day index of `date` in this table.
     pub fn index_of(&self, date: NaiveDate) -> Option<usize> {
         let i = (date - self.anchor).num_days();
         (0..SEASON_DAYS as i64).contains(&i).then_some(i as usize)
@@ -128,48 +131,43 @@ impl SeasonTable {
         self.anchor + Duration::days(index as i64)
     }
 
-    /// Day index of first harvest in climate year `member` for a planting on day `planted`, or
-    /// `None` when the crop does not reach harvest within the table.
-    pub fn first_harvest(&self, member: usize, planted: usize) -> Option<usize> {
-        let stride = SEASON_DAYS + 1;
-        let cum = &self.cum[member * stride..(member + 1) * stride];
-        // The first day j >= from on which cum[j + 1] - cum[from] reaches `need`.
-        let reach = |from: usize, need: f32| {
-            let goal = cum[from] + need;
-            let k = cum[from + 1..].partition_point(|&c| c < goal);
-            (from + k < SEASON_DAYS).then_some(from + k)
-        };
-        match self.kind {
-            Kind::Thermal { degree_days } => reach(planted, degree_days),
-            Kind::Morel { after_sowing } => {
-                let earliest = planted + after_sowing;
-                if earliest >= SEASON_DAYS {
-                    return None;
-                }
-                let primordia = self.trigger[member * SEASON_DAYS + earliest];
-                if primordia == NONE {
-                    return None;
-                }
-                // Fruit bodies develop from the day after primordia form.
-                let from = usize::from(primordia) + 1;
-                if from >= SEASON_DAYS {
-                    return None;
-                }
-                reach(from, 1.0 - 1e-4)
-            }
-        }
-    }
-
     /// First-harvest day indexes of the climate years that reach harvest, sorted. Years that
     /// never do are left out: they count as later than every date, so a quantile whose rank
     /// falls past the end has no date.
     pub fn sorted_starts(&self, planted: usize, out: &mut Vec<u16>) {
         out.clear();
-        out.extend(
-            (0..self.members).filter_map(|m| self.first_harvest(m, planted).map(|d| d as u16)),
-        );
+        let row = &self.starts[planted * self.members..(planted + 1) * self.members];
+        out.extend(row.iter().copied().filter(|&d| d != NONE));
         out.sort_unstable();
     }
+
+    /// P10/P50/P90 first-harvest dates of a planting on `planted_on`; `scratch` is reused
+    /// between calls to avoid allocating.
+    pub fn start_range(&self, planted_on: NaiveDate, scratch: &mut Vec<u16>) -> Option<StartRange> {
+        let planted = self.index_of(planted_on)?;
+        self.sorted_starts(planted, scratch);
+        let at = |q: f64| {
+            scratch
+                .get(quantile_rank(self.members, q))
+                .map(|&day| self.date_of(usize::from(day)))
+        };
+        Some(StartRange {
+            p10: at(0.1)?,
+            p50: at(0.5)?,
+            p90: at(0.9)?,
+        })
+    }
+}
+
+/// The first day `j >= from` on which `cum[j + 1] - cum[from]` reaches `need`, if the table
+/// reaches it (`cum` is non-decreasing, so this is a binary search).
+fn reach(cum: &[f32], from: usize, need: f32) -> Option<usize> {
+    if from >= SEASON_DAYS {
+        return None;
+    }
+    let goal = cum[from] + need;
+    let k = cum[from + 1..].partition_point(|&c| c < goal);
+    (from + k < SEASON_DAYS).then_some(from + k)
 }
 
 /// McMaster & Wilhelm (1997) method 1: the mean, capped at the upper cutoff (horizontal cutoff),
@@ -301,23 +299,9 @@ impl<'a> Forecaster<'a> {
     /// not reach harvest within a season in at least that share of climate years.
     pub fn start_range(&mut self, planted_on: NaiveDate) -> Option<StartRange> {
         let mut scratch = std::mem::take(&mut self.scratch);
-        let table = self.table_for(planted_on);
-        let planted = table.index_of(planted_on)?;
-        table.sorted_starts(planted, &mut scratch);
-        let n = table.members();
-        let at = |q: f64| {
-            let rank = quantile_rank(n, q);
-            scratch
-                .get(rank)
-                .map(|&day| table.date_of(usize::from(day)))
-        };
-        let range = (|| {
-            Some(StartRange {
-                p10: at(0.1)?,
-                p50: at(0.5)?,
-                p90: at(0.9)?,
-            })
-        })();
+        let range = self
+            .table_for(planted_on)
+            .start_range(planted_on, &mut scratch);
         self.scratch = scratch;
         range
     }

@@ -5,7 +5,7 @@
 use super::error::{ApiError, body};
 use super::openapi::ErrorBody;
 use crate::startup::AppState;
-use app::forecasting::{self, EngineError, ForecastQuery};
+use app::forecasting::{self, EngineError, ForecastQuery, WeatherImportError};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use tianlian_domain::Lang;
 use tianlian_domain::access::{Caller, can_import_weather};
 use tianlian_domain::calendar::{self, CalendarError};
-use tianlian_domain::forecast::{self, ForecastError, MarketTarget, weather_csv};
+use tianlian_domain::forecast::{self, ForecastError, MarketTarget};
 use tianlian_domain::{Mu, forecast::SpreadBasis};
 use utoipa::ToSchema;
 
@@ -423,29 +423,29 @@ pub async fn import_weather(
     if !can_import_weather(caller.scope) {
         return Err(ApiError::forbidden());
     }
-    let site = tianlian_storage::sites::by_code(&state.db, &code)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    let days = weather_csv::parse(&text).map_err(|errors| {
-        let lines = |lang| {
-            errors
-                .iter()
-                .take(20)
-                .map(|e| e.message(lang))
-                .collect::<Vec<_>>()
-                .join("；")
-        };
-        let mut err = ApiError::invalid("invalid_rows", lines(Lang::Zh), lines(Lang::En));
-        err.fields = Some(
-            errors
-                .iter()
-                .map(|e| serde_json::json!({ "line": e.line, "code": e.code() }))
-                .collect(),
-        );
-        err
-    })?;
-    let written = tianlian_storage::sites::import_weather(&state.db, site.id, &days).await?;
-    tracing::info!(site = %site.code, days = written, "weather imported");
+    let (site, written) = match forecasting::import_weather(&state.db, &code, &text).await {
+        Ok(done) => done,
+        Err(WeatherImportError::UnknownSite) => return Err(ApiError::not_found()),
+        Err(WeatherImportError::Storage(e)) => return Err(e.into()),
+        Err(WeatherImportError::Rows(errors)) => {
+            let lines = |lang| {
+                errors
+                    .iter()
+                    .take(20)
+                    .map(|e| e.message(lang))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            };
+            let mut err = ApiError::invalid("invalid_rows", lines(Lang::Zh), lines(Lang::En));
+            err.fields = Some(
+                errors
+                    .iter()
+                    .map(|e| serde_json::json!({ "line": e.line, "code": e.code() }))
+                    .collect(),
+            );
+            return Err(err);
+        }
+    };
     Ok(Json(WeatherImported {
         site: site.code,
         days: written,
