@@ -1,15 +1,20 @@
 //! Forecasts for the server: a site's climate is loaded from storage once and cached until its
 //! weather changes; the engine itself is pure (`tianlian_domain::forecast`). Only with `ssr`.
 
-use chrono::{Duration, NaiveDate, Utc};
+use crate::models::{
+    BackwardView, CropOption, ForecastForm, ForecastPageData, ForecastView, SiteOption, TermView,
+};
+use chrono::{Datelike, Duration, NaiveDate, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 use tianlian_domain::forecast::weather_csv::{self, RowError};
 use tianlian_domain::forecast::{
     self, BackwardSchedule, Climate, Forecast, ForecastError, Forecaster, MarketTarget, Protection,
 };
+use tianlian_domain::forecast::{PlantedAs, SpreadBasis};
+use tianlian_domain::{Lang, calendar};
 use tianlian_storage::sites::{self, SiteRow};
-use tianlian_storage::{Db, StorageError};
+use tianlian_storage::{Db, StorageError, crops};
 
 /// Today in China (UTC+8), the calendar every township works in.
 pub fn china_today() -> NaiveDate {
@@ -148,4 +153,136 @@ pub async fn import_weather(
     let written = sites::import_weather(db, site.id, &days).await?;
     tracing::info!(site = %site.code, days = written, "weather imported");
     Ok((site, written))
+}
+
+/// The forecast page: fills the form's blanks with defaults (celtuce at 茂县 in the open, planted
+/// today, 10 mu; market 7 days before the next Spring Festival), then answers both questions.
+///
+/// # Errors
+/// The database failed (bad input is an answer on the page, not an error).
+pub async fn forecast_page(
+    db: &Db,
+    cache: &ClimateCache,
+    mut form: ForecastForm,
+) -> Result<ForecastPageData, StorageError> {
+    let today = china_today();
+    let or = |field: &mut String, default: String| {
+        if field.trim().is_empty() {
+            *field = default;
+        }
+    };
+    let festival_year = match calendar::spring_festival(today.year()) {
+        Ok(date) if date > today => today.year(),
+        _ => today.year() + 1,
+    };
+    or(&mut form.crop, "celtuce".into());
+    or(&mut form.site, "maoxian".into());
+    or(&mut form.protection, "open".into());
+    or(&mut form.planted_on, today.to_string());
+    or(&mut form.area, "10".into());
+    or(&mut form.market_year, festival_year.to_string());
+    or(&mut form.days_before, "7".into());
+
+    let query = ForecastQuery {
+        crop: &form.crop,
+        site: &form.site,
+        protection: Some(&form.protection),
+        planted_on: &form.planted_on,
+        area_mu: &form.area,
+    };
+    let forecast = match forecast(db, cache, &query).await {
+        Ok((f, _, _)) => Ok(ForecastView {
+            planted_as_zh: match f.planted_as {
+                PlantedAs::Sowing => "播种".into(),
+                PlantedAs::Transplanting => "移栽".into(),
+            },
+            harvest_start: f.harvest_start,
+            harvest_start_p10: f.harvest_start_p10,
+            harvest_start_p90: f.harvest_start_p90,
+            harvest_peak: f.harvest_peak,
+            harvest_end: f.harvest_end,
+            yield_kg: f.yield_kg,
+            spread_zh: match f.basis {
+                SpreadBasis::ObservedYears(n) => format!("按 {n} 年实测气象"),
+                SpreadBasis::Normals(n) => format!("按气候平均值及 {n} 个模拟年份"),
+            },
+        }),
+        Err(EngineError::Invalid(e)) => Err(e.message(Lang::Zh)),
+        Err(EngineError::Storage(e)) => return Err(e),
+    };
+    let market = match (
+        form.market_year.trim().parse::<i32>(),
+        form.days_before.trim().parse::<u32>(),
+    ) {
+        (Ok(year), Ok(days_before)) => Ok(MarketTarget::SpringFestival {
+            spring_festival: year,
+            days_before,
+        }),
+        _ => Err(ForecastError::InvalidMarket),
+    };
+    let backward = match market {
+        Ok(market) => backward(
+            db,
+            cache,
+            &form.crop,
+            &form.site,
+            Some(&form.protection),
+            market,
+        )
+        .await
+        .map(|s| BackwardView {
+            market_date: s.market_date,
+            latest_p50: s.latest_planting_p50,
+            latest_p90: s.latest_planting_p90,
+            earliest: s.earliest_planting,
+            latest_in_window: s.latest_in_window,
+        }),
+        Err(e) => Err(EngineError::Invalid(e)),
+    };
+    let backward = match backward {
+        Ok(view) => Ok(view),
+        Err(EngineError::Invalid(e)) => Err(e.message(Lang::Zh)),
+        Err(EngineError::Storage(e)) => return Err(e),
+    };
+    let year = form
+        .market_year
+        .trim()
+        .parse::<i32>()
+        .unwrap_or(festival_year);
+    let terms = calendar::solar_terms(year)
+        .map(|terms| {
+            terms
+                .into_iter()
+                .map(|t| TermView {
+                    name_zh: t.name_zh,
+                    date: t.date,
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let crops = crops::list(db)
+        .await?
+        .into_iter()
+        .map(|c| CropOption {
+            code: c.code,
+            name_zh: c.name_zh,
+        })
+        .collect();
+    let sites = sites::list(db)
+        .await?
+        .into_iter()
+        .map(|s| SiteOption {
+            code: s.code,
+            name_zh: s.name_zh,
+        })
+        .collect();
+    Ok(ForecastPageData {
+        form,
+        crops,
+        sites,
+        forecast,
+        backward,
+        spring_festival: calendar::spring_festival(year).ok(),
+        terms,
+    })
 }

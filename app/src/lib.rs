@@ -18,7 +18,8 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use routes::{
-    home::HomePage, login::LoginPage, password::PasswordPage, plot::PlotPage, plots::PlotsPage,
+    forecast::ForecastPage, home::HomePage, login::LoginPage, password::PasswordPage,
+    plot::PlotPage, plots::PlotsPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -54,6 +55,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=|| view! { <NotFound /> }>
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/plots") view=PlotsPage ssr=SsrMode::Async />
+                    <Route path=path!("/forecast") view=ForecastPage ssr=SsrMode::Async />
                     <Route path=path!("/plots/:id") view=PlotPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />

@@ -72,3 +72,66 @@ pub struct Me {
     pub phone: String,
     pub role: Role,
 }
+
+/// A forecast site in a form's list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteOption {
+    pub code: String,
+    pub name_zh: String,
+}
+
+/// What the forecast page's forms hold (all text, as typed; empty means the default).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ForecastForm {
+    pub crop: String,
+    pub site: String,
+    pub protection: String,
+    pub planted_on: String,
+    pub area: String,
+    /// Spring Festival year of the market target, and days before it.
+    pub market_year: String,
+    pub days_before: String,
+}
+
+/// A forecast as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastView {
+    pub planted_as_zh: String,
+    pub harvest_start: chrono::NaiveDate,
+    pub harvest_start_p10: chrono::NaiveDate,
+    pub harvest_start_p90: chrono::NaiveDate,
+    pub harvest_peak: chrono::NaiveDate,
+    pub harvest_end: chrono::NaiveDate,
+    pub yield_kg: i64,
+    pub spread_zh: String,
+}
+
+/// A backward schedule as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackwardView {
+    pub market_date: chrono::NaiveDate,
+    pub latest_p50: chrono::NaiveDate,
+    pub latest_p90: Option<chrono::NaiveDate>,
+    pub earliest: Option<chrono::NaiveDate>,
+    pub latest_in_window: bool,
+}
+
+/// A solar term on the page's calendar.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TermView {
+    pub name_zh: String,
+    pub date: chrono::NaiveDate,
+}
+
+/// The forecast page: the form (filled with what was asked or the defaults), and the answers or
+/// the message saying why there is none.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForecastPageData {
+    pub form: ForecastForm,
+    pub crops: Vec<CropOption>,
+    pub sites: Vec<SiteOption>,
+    pub forecast: Result<ForecastView, String>,
+    pub backward: Result<BackwardView, String>,
+    pub spring_festival: Option<chrono::NaiveDate>,
+    pub terms: Vec<TermView>,
+}

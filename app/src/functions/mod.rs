@@ -2,4 +2,5 @@
 //! and map errors. Each is one screen of code at most.
 
 pub mod auth;
+pub mod forecast;
 pub mod plots;

@@ -1,5 +1,6 @@
 //! One module per route.
 
+pub mod forecast;
 pub mod home;
 pub mod login;
 pub mod password;
