@@ -8,6 +8,8 @@ pub mod components;
 pub mod forecasting;
 pub mod functions;
 pub mod models;
+#[cfg(feature = "ssr")]
+pub mod planning;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod services;
@@ -19,7 +21,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use routes::{
     forecast::ForecastPage, home::HomePage, login::LoginPage, password::PasswordPage,
-    plot::PlotPage, plots::PlotsPage,
+    plot::PlotPage, plots::PlotsPage, targets::TargetsPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -56,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async />
                     <Route path=path!("/plots") view=PlotsPage ssr=SsrMode::Async />
                     <Route path=path!("/forecast") view=ForecastPage ssr=SsrMode::Async />
+                    <Route path=path!("/targets") view=TargetsPage ssr=SsrMode::Async />
                     <Route path=path!("/plots/:id") view=PlotPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />

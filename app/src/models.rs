@@ -135,3 +135,50 @@ pub struct ForecastPageData {
     pub spring_festival: Option<chrono::NaiveDate>,
     pub terms: Vec<TermView>,
 }
+
+/// Where a target applies, as a form's list shows it (`t:ID` a township, `v:ID` a village).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceOption {
+    pub value: String,
+    pub label: String,
+}
+
+/// One day of a progress chart (areas in mu).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ChartPoint {
+    pub date: chrono::NaiveDate,
+    pub planted: Mu,
+    pub required: Mu,
+}
+
+/// A target with its progress, as the progress page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetView {
+    pub id: i64,
+    pub place: String,
+    pub crops: String,
+    pub area: Mu,
+    pub starts_on: chrono::NaiveDate,
+    pub deadline: chrono::NaiveDate,
+    pub planted: Mu,
+    /// e.g. `62.50%`
+    pub percent: String,
+    pub days_left: i64,
+    pub per_day: Mu,
+    pub state_zh: String,
+    pub on_track: bool,
+    pub required_today: Mu,
+    pub by_village: Vec<(String, Mu)>,
+    pub chart: Vec<ChartPoint>,
+    pub today: chrono::NaiveDate,
+}
+
+/// The progress page: targets in the caller's scope, and the form's choices when they may add.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TargetsPageData {
+    pub targets: Vec<TargetView>,
+    pub can_edit: bool,
+    pub places: Vec<PlaceOption>,
+    pub crops: Vec<CropOption>,
+    pub today: chrono::NaiveDate,
+}

@@ -167,6 +167,35 @@ pub fn can_manage_accounts(scope: Scope) -> bool {
     matches!(scope, Scope::Admin)
 }
 
+/// Which townships' targets and progress a caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TownshipView {
+    All,
+    One(i64),
+    /// Farmers: targets are the township's plan, not a household's business.
+    Nothing,
+}
+
+/// Admins see every township's plan; agronomists and cooperatives their own township's.
+pub fn township_view(scope: Scope) -> TownshipView {
+    match scope {
+        Scope::Admin => TownshipView::All,
+        Scope::Agronomist { township_id } | Scope::Cooperative { township_id, .. } => {
+            TownshipView::One(township_id)
+        }
+        Scope::Farmer { .. } => TownshipView::Nothing,
+    }
+}
+
+/// Who may set a township's targets: admins, and the township's own agronomists.
+pub fn can_set_targets(scope: Scope, township_id: i64) -> bool {
+    match scope {
+        Scope::Admin => true,
+        Scope::Agronomist { township_id: own } => own == township_id,
+        _ => false,
+    }
+}
+
 /// Who may import a site's observed weather: admins and agronomists (county-wide data, no
 /// household's records).
 pub fn can_import_weather(scope: Scope) -> bool {
@@ -332,5 +361,23 @@ mod tests {
             assert_eq!(Role::from_code(r.code()), Some(r));
         }
         assert_eq!(Role::from_code("root"), None);
+    }
+
+    #[test]
+    fn targets_are_set_by_the_townships_agronomist_and_seen_by_its_cooperatives() {
+        let agro = Scope::Agronomist { township_id: 1 };
+        let coop = Scope::Cooperative {
+            cooperative_id: 5,
+            township_id: 1,
+        };
+        let farmer = Scope::Farmer { household_id: 9 };
+        assert!(can_set_targets(Scope::Admin, 7));
+        assert!(can_set_targets(agro, 1));
+        assert!(!can_set_targets(agro, 2));
+        assert!(!can_set_targets(coop, 1));
+        assert!(!can_set_targets(farmer, 1));
+        assert_eq!(township_view(Scope::Admin), TownshipView::All);
+        assert_eq!(township_view(coop), TownshipView::One(1));
+        assert_eq!(township_view(farmer), TownshipView::Nothing);
     }
 }

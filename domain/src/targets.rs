@@ -220,9 +220,8 @@ pub fn required_by(target: &Target, day: NaiveDate) -> Mu {
 /// place's plantings; crops and dates are filtered here). Plantings count from the start of the
 /// target's season (1 July) up to its deadline; those before `starts_on` count on the first day.
 pub fn progress(target: &Target, items: &[PlantedItem], today: NaiveDate) -> Progress {
-    let season_start = crate::forecast::climate::july_first(crate::forecast::season_year(
-        target.deadline,
-    ));
+    let season_start =
+        crate::forecast::climate::july_first(crate::forecast::season_year(target.deadline));
     let counted: Vec<&PlantedItem> = items
         .iter()
         .filter(|i| {
@@ -256,7 +255,12 @@ pub fn progress(target: &Target, items: &[PlantedItem], today: NaiveDate) -> Pro
             required: required_by(target, date),
         })
         .collect();
-    let rate = plan_rate(target.area, planted, today.max(target.starts_on), target.deadline);
+    let rate = plan_rate(
+        target.area,
+        planted,
+        today.max(target.starts_on),
+        target.deadline,
+    );
     let required_today = if today < target.starts_on {
         Mu::ZERO
     } else {
@@ -288,7 +292,13 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).expect("date")
     }
 
-    fn item(crop: &str, mu: i64, on: NaiveDate, status: PlantingStatus, village: i64) -> PlantedItem {
+    fn item(
+        crop: &str,
+        mu: i64,
+        on: NaiveDate,
+        status: PlantingStatus,
+        village: i64,
+    ) -> PlantedItem {
         PlantedItem {
             crop: crop.into(),
             area: Mu::from_whole(mu),
@@ -315,27 +325,39 @@ mod tests {
             item("celtuce", 300, d(2026, 11, 15), Planted, 1),
             item("cauliflower", 100, d(2026, 11, 20), Harvesting, 2),
             item("celtuce", 50, d(2026, 11, 30), Planted, 1), // after today
-            item("celtuce", 70, d(2026, 11, 16), Planned, 1),  // not in the ground
-            item("celtuce", 20, d(2026, 11, 16), Failed, 1),   // must be replanted
-            item("morel", 90, d(2026, 11, 16), Planted, 3),    // another crop
+            item("celtuce", 70, d(2026, 11, 16), Planned, 1), // not in the ground
+            item("celtuce", 20, d(2026, 11, 16), Failed, 1),  // must be replanted
+            item("morel", 90, d(2026, 11, 16), Planted, 3),   // another crop
         ];
         let p = progress(&feihong(), &items, d(2026, 11, 25));
         assert_eq!(p.planted, Mu::from_whole(400));
         assert_eq!(p.percent_basis_points, 5_000);
         assert_eq!(p.days_left, 16);
         assert_eq!(p.per_day, Mu::from_whole(25));
-        assert_eq!(p.by_village, vec![(1, Mu::from_whole(300)), (2, Mu::from_whole(100))]);
+        assert_eq!(
+            p.by_village,
+            vec![(1, Mu::from_whole(300)), (2, Mu::from_whole(100))]
+        );
         // 15 of 30 days gone: the line asks for 400 mu, exactly what is planted.
         assert_eq!(p.required_today, Mu::from_whole(400));
         assert!(p.on_track);
         assert_eq!(p.series.len(), 30);
         assert_eq!(p.series[4].planted, Mu::from_whole(300));
-        assert_eq!(p.series.last().map(|s| s.required), Some(Mu::from_whole(800)));
+        assert_eq!(
+            p.series.last().map(|s| s.required),
+            Some(Mu::from_whole(800))
+        );
     }
 
     #[test]
     fn falling_behind_the_line_is_off_track() {
-        let items = [item("celtuce", 399, d(2026, 11, 15), PlantingStatus::Planted, 1)];
+        let items = [item(
+            "celtuce",
+            399,
+            d(2026, 11, 15),
+            PlantingStatus::Planted,
+            1,
+        )];
         let p = progress(&feihong(), &items, d(2026, 11, 25));
         assert!(!p.on_track);
         assert_eq!(p.state, PlanState::InProgress);
@@ -343,7 +365,13 @@ mod tests {
 
     #[test]
     fn a_met_target_is_done_and_on_track_after_the_deadline() {
-        let items = [item("celtuce", 801, d(2026, 12, 1), PlantingStatus::Done, 1)];
+        let items = [item(
+            "celtuce",
+            801,
+            d(2026, 12, 1),
+            PlantingStatus::Done,
+            1,
+        )];
         let p = progress(&feihong(), &items, d(2027, 1, 5));
         assert_eq!(p.state, PlanState::Done);
         assert!(p.on_track);
@@ -388,6 +416,9 @@ mod tests {
             starts_on: "soon".into(),
             ..ok
         };
-        assert_eq!(validate_target(&no_dates, known), Err(vec![TargetError::BadDate]));
+        assert_eq!(
+            validate_target(&no_dates, known),
+            Err(vec![TargetError::BadDate])
+        );
     }
 }

@@ -15,6 +15,7 @@ pub mod plantings;
 pub mod plots;
 pub mod sessions;
 pub mod sites;
+pub mod targets;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;

@@ -230,3 +230,71 @@ async fn sites_are_seeded_and_weather_imports_replace_days_and_bump_the_version(
         scratch.drop_now().await;
     }
 }
+
+#[tokio::test]
+async fn targets_are_stored_listed_by_township_and_deleted_with_their_plantings_at_hand() {
+    use chrono::NaiveDate;
+    use tianlian_domain::targets::{CropScope, Target};
+    use tianlian_storage::{places, targets};
+    for engine in engines() {
+        let (scratch, db) = fresh(&engine).await;
+        demo::load(&db).await.expect("demo");
+        let villages = places::list_villages(&db, PlotFilter::All)
+            .await
+            .expect("villages");
+        let feihong = villages
+            .iter()
+            .find(|v| v.township_name == "飞虹乡")
+            .expect("飞虹乡");
+        let day = |m, d| NaiveDate::from_ymd_opt(2026, m, d).expect("date");
+        let target = Target {
+            crops: CropScope::WinterVegetables,
+            area: Mu::from_whole(800),
+            starts_on: day(11, 11),
+            deadline: day(12, 10),
+        };
+        let id = targets::create(&db, feihong.township_id, None, &target, None)
+            .await
+            .expect("create");
+        targets::create(&db, feihong.township_id, Some(feihong.id), &target, None)
+            .await
+            .expect("village target");
+
+        let listed = targets::list(&db, Some(feihong.township_id))
+            .await
+            .expect("list");
+        assert_eq!(listed.len(), 2, "{engine:?}");
+        assert_eq!(listed[0].target, target);
+        assert_eq!(
+            listed[1].village_name.as_deref(),
+            Some(feihong.name.as_str())
+        );
+        let other = villages
+            .iter()
+            .find(|v| v.township_name == "回澜镇")
+            .expect("回澜镇");
+        assert!(
+            targets::list(&db, Some(other.township_id))
+                .await
+                .expect("list")
+                .is_empty()
+        );
+
+        // 120 plots in 飞虹乡, one planting each; the village holds 40 of them.
+        let all = targets::planted_items(&db, feihong.township_id, None, day(7, 1))
+            .await
+            .expect("items");
+        assert_eq!(all.len(), 120);
+        let village = targets::planted_items(&db, feihong.township_id, Some(feihong.id), day(7, 1))
+            .await
+            .expect("items");
+        assert_eq!(village.len(), 40);
+        assert!(village.iter().all(|i| i.village_id == feihong.id));
+
+        assert!(targets::delete(&db, id).await.expect("delete"));
+        assert!(!targets::delete(&db, id).await.expect("delete again"));
+        assert!(targets::get(&db, id).await.expect("get").is_none());
+        db.close().await;
+        scratch.drop_now().await;
+    }
+}

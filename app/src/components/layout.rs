@@ -27,6 +27,7 @@ pub fn Header() -> impl IntoView {
             <a class="brand" href="/">"田联" <small>" Tianlian"</small></a>
             <nav aria-label="主导航">
                 <a href="/plots">"地块与种植"</a>
+                <a href="/targets">"进度"</a>
                 <a href="/forecast">"预测"</a>
             </nav>
             <Suspense fallback=|| ()>

@@ -1,4 +1,5 @@
 //! Components that only render: the page frame and small shared pieces.
 
 pub mod area;
+pub mod chart;
 pub mod layout;

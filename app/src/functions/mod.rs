@@ -4,3 +4,4 @@
 pub mod auth;
 pub mod forecast;
 pub mod plots;
+pub mod targets;

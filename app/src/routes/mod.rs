@@ -6,3 +6,4 @@ pub mod login;
 pub mod password;
 pub mod plot;
 pub mod plots;
+pub mod targets;

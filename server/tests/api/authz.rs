@@ -87,6 +87,29 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
             .await
             .expect("token");
 
+        // A 飞虹乡 target for the read and delete rows.
+        let feihong = tianlian_storage::places::list_villages(&app.db, PlotFilter::All)
+            .await
+            .expect("villages")
+            .into_iter()
+            .find(|v| v.township_name == "飞虹乡")
+            .expect("飞虹乡")
+            .township_id;
+        let goal = tianlian_storage::targets::create(
+            &app.db,
+            feihong,
+            None,
+            &tianlian_domain::targets::Target {
+                crops: tianlian_domain::targets::CropScope::WinterVegetables,
+                area: tianlian_domain::Mu::from_whole(800),
+                starts_on: chrono::NaiveDate::from_ymd_opt(2026, 11, 11).expect("date"),
+                deadline: chrono::NaiveDate::from_ymd_opt(2026, 12, 10).expect("date"),
+            },
+            None,
+        )
+        .await
+        .expect("target");
+
         let planting = json!({ "crop": "celtuce", "area_mu": 0.01, "planted_on": "2026-12-01" });
         let rows = vec![
             Row {
@@ -182,6 +205,39 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                 path: format!("/api/v1/plots/{morel}/plantings"),
                 body: Some(planting),
                 expect: [401, 422, 404, 403, 404, 404],
+            },
+            // Targets: the township's plan. Farmers see none; the 回澜镇 cooperative sees only its
+            // own township's; only the admin and 飞虹乡's agronomist may add or delete here.
+            Row {
+                method: "POST",
+                template: "/api/v1/targets",
+                path: "/api/v1/targets".into(),
+                body: Some(json!({ "place": format!("t:{feihong}"), "crops": "celtuce",
+                                   "area_mu": 10, "starts_on": "2026-11-20",
+                                   "deadline": "2026-12-10" })),
+                expect: [401, 201, 201, 403, 403, 403],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/targets",
+                path: "/api/v1/targets".into(),
+                body: None,
+                expect: [401, 200, 200, 200, 200, 200],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/targets/{id}",
+                path: format!("/api/v1/targets/{goal}"),
+                body: None,
+                expect: [401, 200, 200, 404, 404, 404],
+            },
+            Row {
+                method: "DELETE",
+                template: "/api/v1/targets/{id}",
+                path: format!("/api/v1/targets/{goal}"),
+                body: None,
+                // The admin deletes it; for everyone after, it is gone.
+                expect: [401, 204, 404, 404, 404, 404],
             },
             // The calendar, forecasts and schedules read no one's records: open to all.
             Row {

@@ -8,3 +8,4 @@ mod health;
 mod helpers;
 mod plantings;
 mod plots;
+mod targets;

@@ -7,6 +7,7 @@ pub mod engine;
 pub mod error;
 pub mod openapi;
 pub mod plots;
+pub mod targets;
 
 use crate::startup::AppState;
 use axum::Router;
@@ -97,6 +98,30 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/v1/plots/{id}/plantings",
             Access::SignedIn,
             post(plots::add_planting),
+        ),
+        r(
+            "GET",
+            "/api/v1/targets",
+            Access::SignedIn,
+            get(targets::list),
+        ),
+        r(
+            "POST",
+            "/api/v1/targets",
+            Access::SignedIn,
+            post(targets::create),
+        ),
+        r(
+            "GET",
+            "/api/v1/targets/{id}",
+            Access::SignedIn,
+            get(targets::show),
+        ),
+        r(
+            "DELETE",
+            "/api/v1/targets/{id}",
+            Access::SignedIn,
+            delete(targets::delete),
         ),
         r(
             "GET",

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
 //! served at `/api/v1/openapi.json`. A test checks it names exactly the routes the server has.
 
-use super::{auth, engine, plots};
+use super::{auth, engine, plots, targets};
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::OnceLock;
@@ -54,6 +54,7 @@ impl Modify for BearerAuth {
         auth::login, auth::logout, auth::me, auth::change_own_password, auth::create_account,
         auth::reset_password, auth::issue_token, auth::revoke_token, auth::audit_log,
         plots::list, plots::show, plots::add_planting,
+        targets::list, targets::show, targets::create, targets::delete,
         engine::spring_festival, engine::solar_terms, engine::forecast, engine::backward,
         engine::rate, engine::sites, engine::import_weather, document,
     ),
@@ -63,6 +64,7 @@ impl Modify for BearerAuth {
         (name = "auth", description = "Signing in and the caller"),
         (name = "accounts", description = "Accounts, tokens and the audit log (admins)"),
         (name = "plots", description = "Plots and plantings in the caller's scope"),
+        (name = "plans", description = "Season targets and progress (挂图作战)"),
         (name = "calendar", description = "Spring Festival and the 24 solar terms, 1901–2100"),
         (name = "forecast", description = "Harvest forecasts and backward schedules (倒排工期)"),
     )

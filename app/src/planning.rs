@@ -1,0 +1,293 @@
+//! Season targets and progress against them (挂图作战), for the progress page and the API: each
+//! use case combines `domain::targets` with storage. Only with `ssr`.
+
+use crate::forecasting::china_today;
+use crate::models::{ChartPoint, CropOption, PlaceOption, TargetView, TargetsPageData};
+use std::collections::HashMap;
+use tianlian_domain::Lang;
+use tianlian_domain::access::{Caller, PlotFilter, TownshipView, can_set_targets, township_view};
+use tianlian_domain::forecast::PlanState;
+use tianlian_domain::targets::{self, NewTargetInput, TargetError};
+use tianlian_storage::audit::{self, AuditEntry};
+use tianlian_storage::places::VillageRow;
+use tianlian_storage::targets::TargetRow;
+use tianlian_storage::{Db, StorageError, crops, places};
+
+/// The villages a caller may plan for (every village of the townships they see).
+async fn villages(db: &Db, view: TownshipView) -> Result<Vec<VillageRow>, StorageError> {
+    match view {
+        TownshipView::All => places::list_villages(db, PlotFilter::All).await,
+        TownshipView::One(t) => places::list_villages(db, PlotFilter::Township(t)).await,
+        TownshipView::Nothing => Ok(Vec::new()),
+    }
+}
+
+/// The targets a caller may see, each with its progress today.
+///
+/// # Errors
+/// The database failed.
+pub async fn target_views(db: &Db, caller: &Caller) -> Result<Vec<TargetView>, StorageError> {
+    let rows = match township_view(caller.scope) {
+        TownshipView::All => tianlian_storage::targets::list(db, None).await?,
+        TownshipView::One(t) => tianlian_storage::targets::list(db, Some(t)).await?,
+        TownshipView::Nothing => return Ok(Vec::new()),
+    };
+    let crop_names: HashMap<String, String> = crops::list(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.name_zh))
+        .collect();
+    let village_names: HashMap<i64, String> = villages(db, township_view(caller.scope))
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v.name))
+        .collect();
+    let today = china_today();
+    let mut views = Vec::with_capacity(rows.len());
+    for row in rows {
+        views.push(view_of(db, row, &crop_names, &village_names, today).await?);
+    }
+    Ok(views)
+}
+
+/// One target with its progress, if the caller may see it.
+///
+/// # Errors
+/// The database failed.
+pub async fn target_view(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<Option<TargetView>, StorageError> {
+    Ok(target_views(db, caller)
+        .await?
+        .into_iter()
+        .find(|t| t.id == id))
+}
+
+async fn view_of(
+    db: &Db,
+    row: TargetRow,
+    crop_names: &HashMap<String, String>,
+    village_names: &HashMap<i64, String>,
+    today: chrono::NaiveDate,
+) -> Result<TargetView, StorageError> {
+    let t = &row.target;
+    let season_start = tianlian_domain::forecast::climate::july_first(
+        tianlian_domain::forecast::season_year(t.deadline),
+    );
+    let items =
+        tianlian_storage::targets::planted_items(db, row.township_id, row.village_id, season_start)
+            .await?;
+    let p = targets::progress(t, &items, today);
+    let crop_name = match &t.crops {
+        targets::CropScope::Crop(code) => crop_names.get(code).map(String::as_str),
+        targets::CropScope::WinterVegetables => None,
+    };
+    Ok(TargetView {
+        id: row.id,
+        place: match &row.village_name {
+            Some(v) => format!("{} · {v}", row.township_name),
+            None => format!("{}（全乡）", row.township_name),
+        },
+        crops: t.crops.label(Lang::Zh, crop_name),
+        area: t.area,
+        starts_on: t.starts_on,
+        deadline: t.deadline,
+        planted: p.planted,
+        percent: format!(
+            "{}.{:02}%",
+            p.percent_basis_points / 100,
+            p.percent_basis_points % 100
+        ),
+        days_left: p.days_left,
+        per_day: p.per_day,
+        state_zh: match p.state {
+            PlanState::Done => "已完成",
+            PlanState::InProgress if p.on_track => "按计划推进",
+            PlanState::InProgress => "落后于计划",
+            PlanState::Overdue => "已逾期未完成",
+        }
+        .to_owned(),
+        on_track: p.on_track,
+        required_today: p.required_today,
+        by_village: p
+            .by_village
+            .iter()
+            .map(|(id, area)| {
+                (
+                    village_names
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| format!("#{id}")),
+                    *area,
+                )
+            })
+            .collect(),
+        chart: p
+            .series
+            .iter()
+            .map(|d| ChartPoint {
+                date: d.date,
+                planted: d.planted,
+                required: d.required,
+            })
+            .collect(),
+        today,
+    })
+}
+
+/// The progress page.
+///
+/// # Errors
+/// The database failed.
+pub async fn targets_page(db: &Db, caller: &Caller) -> Result<TargetsPageData, StorageError> {
+    let view = township_view(caller.scope);
+    let villages = villages(db, view).await?;
+    let mut places = Vec::new();
+    let mut seen = Vec::new();
+    for v in &villages {
+        if can_set_targets(caller.scope, v.township_id) {
+            if !seen.contains(&v.township_id) {
+                seen.push(v.township_id);
+                places.push(PlaceOption {
+                    value: format!("t:{}", v.township_id),
+                    label: format!("{}（全乡）", v.township_name),
+                });
+            }
+            places.push(PlaceOption {
+                value: format!("v:{}", v.id),
+                label: format!("{} · {}", v.township_name, v.name),
+            });
+        }
+    }
+    let mut crops: Vec<CropOption> = vec![CropOption {
+        code: "winter_vegetables".into(),
+        name_zh: "冬季蔬菜（莴笋+花菜）".into(),
+    }];
+    crops.extend(crops::list(db).await?.into_iter().map(|c| CropOption {
+        code: c.code,
+        name_zh: c.name_zh,
+    }));
+    Ok(TargetsPageData {
+        targets: target_views(db, caller).await?,
+        can_edit: !places.is_empty(),
+        places,
+        crops,
+        today: china_today(),
+    })
+}
+
+/// What became of a new target.
+#[derive(Debug)]
+pub enum AddTargetOutcome {
+    Added(i64),
+    Refused(Vec<TargetError>),
+    Forbidden,
+}
+
+/// Adds a target for a place (`t:ID` township or `v:ID` village) after the access rule and the
+/// domain's checks; records it in the audit log.
+///
+/// # Errors
+/// The database failed.
+pub async fn add_target(
+    db: &Db,
+    caller: &Caller,
+    place: &str,
+    input: &NewTargetInput,
+) -> Result<AddTargetOutcome, StorageError> {
+    let all = places::list_villages(db, PlotFilter::All).await?;
+    let resolved = match place.trim().split_once(':') {
+        Some(("t", id)) => id
+            .parse::<i64>()
+            .ok()
+            .filter(|id| all.iter().any(|v| v.township_id == *id))
+            .map(|id| (id, None)),
+        Some(("v", id)) => id
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| all.iter().find(|v| v.id == id))
+            .map(|v| (v.township_id, Some(v.id))),
+        _ => None,
+    };
+    let known: Vec<String> = crops::list(db).await?.into_iter().map(|c| c.code).collect();
+    let checked = targets::validate_target(input, |c| known.iter().any(|k| k == c));
+    let Some((township_id, village_id)) = resolved else {
+        let mut errors = vec![TargetError::UnknownPlace];
+        errors.extend(checked.err().unwrap_or_default());
+        return Ok(AddTargetOutcome::Refused(errors));
+    };
+    if !can_set_targets(caller.scope, township_id) {
+        return Ok(AddTargetOutcome::Forbidden);
+    }
+    let target = match checked {
+        Ok(t) => t,
+        Err(errors) => return Ok(AddTargetOutcome::Refused(errors)),
+    };
+    let id = tianlian_storage::targets::create(
+        db,
+        township_id,
+        village_id,
+        &target,
+        Some(caller.account_id),
+    )
+    .await?;
+    audit::record(
+        db,
+        &AuditEntry {
+            account_id: Some(caller.account_id),
+            action: "create",
+            entity: "target",
+            entity_id: Some(id),
+            before: None,
+            after: Some(format!(
+                "{{\"crops\":\"{}\",\"area_centi_mu\":{},\"deadline\":\"{}\"}}",
+                target.crops.code(),
+                target.area.centi(),
+                target.deadline
+            )),
+        },
+    )
+    .await?;
+    Ok(AddTargetOutcome::Added(id))
+}
+
+/// Deletes a target the caller may set; `None` when there is no such target in their view.
+///
+/// # Errors
+/// The database failed.
+pub async fn delete_target(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<Option<bool>, StorageError> {
+    let Some(row) = tianlian_storage::targets::get(db, id).await? else {
+        return Ok(None);
+    };
+    let visible = match township_view(caller.scope) {
+        TownshipView::All => true,
+        TownshipView::One(t) => t == row.township_id,
+        TownshipView::Nothing => false,
+    };
+    if !visible {
+        return Ok(None);
+    }
+    if !can_set_targets(caller.scope, row.township_id) {
+        return Ok(Some(false));
+    }
+    tianlian_storage::targets::delete(db, id).await?;
+    audit::record(
+        db,
+        &AuditEntry {
+            account_id: Some(caller.account_id),
+            action: "delete",
+            entity: "target",
+            entity_id: Some(id),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    Ok(Some(true))
+}

@@ -1,0 +1,19 @@
+-- Season targets (目标) for a township or one village, and the cover a planting grows under
+-- (open field, plastic mulch 地膜, small tunnel 小拱棚) for its forecast.
+
+CREATE TABLE targets (
+    id            INTEGER PRIMARY KEY,
+    township_id   INTEGER NOT NULL REFERENCES townships(id),
+    village_id    INTEGER REFERENCES villages(id),
+    -- A crop code, or 'winter_vegetables' (celtuce + cauliflower).
+    crops         TEXT NOT NULL,
+    area_centi_mu INTEGER NOT NULL CHECK (area_centi_mu > 0),
+    starts_on     TEXT NOT NULL,
+    deadline      TEXT NOT NULL CHECK (deadline >= starts_on),
+    created_by    INTEGER REFERENCES accounts(id),
+    created_at    TEXT NOT NULL
+);
+
+CREATE INDEX targets_by_township ON targets (township_id, deadline);
+
+ALTER TABLE plantings ADD COLUMN protection TEXT NOT NULL DEFAULT 'open';
