@@ -52,7 +52,8 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}";
 fi
 
 if [ "${1:-}" = "--test" ]; then
-  apt_install chromium
+  # A CJK font so that screenshots (test artefacts) show Chinese, not empty boxes.
+  apt_install chromium fonts-wqy-microhei
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     say "npm ci (end2end)"
     (cd end2end && npm ci --silent --no-audit --no-fund)

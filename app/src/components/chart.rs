@@ -9,11 +9,18 @@ const W: f64 = 320.0;
 const H: f64 = 140.0;
 const PAD: f64 = 4.0;
 
-fn polyline(points: &[ChartPoint], max: f64, value: impl Fn(&ChartPoint) -> f64) -> String {
+/// The points up to `until` (all when `None`), placed over the whole span of `points`.
+fn polyline(
+    points: &[ChartPoint],
+    max: f64,
+    until: Option<NaiveDate>,
+    value: impl Fn(&ChartPoint) -> f64,
+) -> String {
     let n = points.len().max(2) - 1;
     points
         .iter()
         .enumerate()
+        .take_while(|(_, p)| until.is_none_or(|u| p.date <= u))
         .map(|(i, p)| {
             let x = PAD + (W - 2.0 * PAD) * i as f64 / n as f64;
             let y = H - PAD - (H - 2.0 * PAD) * value(p) / max;
@@ -30,8 +37,9 @@ pub fn ProgressChart(points: Vec<ChartPoint>, today: NaiveDate, label: String) -
         .iter()
         .map(|p| p.required.as_f64().max(p.planted.as_f64()))
         .fold(1.0, f64::max);
-    let planted = polyline(&points, max, |p| p.planted.as_f64());
-    let required = polyline(&points, max, |p| p.required.as_f64());
+    // What is planted is known up to today; the plan runs to the deadline.
+    let planted = polyline(&points, max, Some(today), |p| p.planted.as_f64());
+    let required = polyline(&points, max, None, |p| p.required.as_f64());
     let today_x = points
         .iter()
         .position(|p| p.date == today)
