@@ -2,7 +2,8 @@
 //! weather changes; the engine itself is pure (`tianlian_domain::forecast`). Only with `ssr`.
 
 use crate::models::{
-    BackwardView, CropOption, ForecastForm, ForecastPageData, ForecastView, SiteOption, TermView,
+    BackwardView, CropOption, ForecastForm, ForecastPageData, ForecastView, PlantingForecast,
+    SiteOption, TermView,
 };
 use chrono::{Datelike, Duration, NaiveDate, Utc};
 use std::collections::{BTreeMap, HashMap};
@@ -13,6 +14,7 @@ use tianlian_domain::forecast::{
 };
 use tianlian_domain::forecast::{PlantedAs, SpreadBasis};
 use tianlian_domain::{Lang, calendar};
+use tianlian_storage::plantings::PlantingRow;
 use tianlian_storage::sites::{self, SiteRow};
 use tianlian_storage::{Db, StorageError, crops};
 
@@ -285,4 +287,65 @@ pub async fn forecast_page(
         spring_festival: calendar::spring_festival(year).ok(),
         terms,
     })
+}
+
+/// Forecasts for stored plantings of one site (`None` for a planting the engine cannot place:
+/// no site for the township, or no harvest within a season). One season table per crop and
+/// cover is built and shared by the plantings that need it.
+///
+/// # Errors
+/// The database failed.
+pub async fn planting_forecasts(
+    db: &Db,
+    cache: &ClimateCache,
+    site: Option<&str>,
+    rows: &[PlantingRow],
+) -> Result<Vec<Option<PlantingForecast>>, StorageError> {
+    let Some(site) = site else {
+        return Ok(vec![None; rows.len()]);
+    };
+    let climate = match cache.site(db, site).await {
+        Ok(found) => found.climate,
+        Err(EngineError::Storage(e)) => return Err(e),
+        Err(EngineError::Invalid(_)) => return Ok(vec![None; rows.len()]),
+    };
+    let today = china_today();
+    let mut forecasters: Vec<(&str, Protection, Forecaster<'_>)> = Vec::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let Ok(model) = forecast::parse_crop(&row.crop_code) else {
+            out.push(None);
+            continue;
+        };
+        let protection = Protection::from_code(&row.protection).unwrap_or(Protection::Open);
+        let at = match forecasters
+            .iter()
+            .position(|(c, p, _)| *c == row.crop_code && *p == protection)
+        {
+            Some(i) => i,
+            None => {
+                forecasters.push((
+                    &row.crop_code,
+                    protection,
+                    Forecaster::new(model, protection, &climate, Some(today)),
+                ));
+                forecasters.len() - 1
+            }
+        };
+        let planted = row.planted_on.unwrap_or(row.planned_on);
+        out.push(
+            forecasters[at]
+                .2
+                .forecast(planted, row.area)
+                .ok()
+                .map(|f| PlantingForecast {
+                    harvest_start: f.harvest_start,
+                    harvest_start_p10: f.harvest_start_p10,
+                    harvest_start_p90: f.harvest_start_p90,
+                    harvest_end: f.harvest_end,
+                    yield_kg: f.yield_kg,
+                }),
+        );
+    }
+    Ok(out)
 }

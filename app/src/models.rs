@@ -22,6 +22,18 @@ pub struct PlantingView {
     pub planned_on: String,
     pub season_until: String,
     pub status: PlantingStatus,
+    /// From the engine, when the plot's township has a forecast site.
+    pub forecast: Option<PlantingForecast>,
+}
+
+/// A planting's forecast as lists show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlantingForecast {
+    pub harvest_start: chrono::NaiveDate,
+    pub harvest_start_p10: chrono::NaiveDate,
+    pub harvest_start_p90: chrono::NaiveDate,
+    pub harvest_end: chrono::NaiveDate,
+    pub yield_kg: i64,
 }
 
 /// A plot with its plantings.

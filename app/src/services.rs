@@ -58,6 +58,7 @@ fn planting_view(p: &PlantingRow) -> PlantingView {
         planned_on: p.planned_on.to_string(),
         season_until: p.season.until.to_string(),
         status: p.status,
+        forecast: None,
     }
 }
 
@@ -141,6 +142,7 @@ pub async fn plots_page(
 /// Storage failures.
 pub async fn plot_page(
     db: &Db,
+    cache: &crate::forecasting::ClimateCache,
     caller: &Caller,
     id: i64,
 ) -> Result<Option<PlotPageData>, StorageError> {
@@ -154,8 +156,19 @@ pub async fn plot_page(
     let can_plan = can_plan_on_plot(caller.scope, place(&plot));
     let planting_rows = plantings::list_for_plot(db, id).await?;
     let crops = crops::list(db).await?;
+    let forecasts = crate::forecasting::planting_forecasts(
+        db,
+        cache,
+        plot.site_code.as_deref(),
+        &planting_rows,
+    )
+    .await?;
+    let mut summary = plot_summary(plot, &planting_rows, today);
+    for (view, forecast) in summary.plantings.iter_mut().zip(forecasts) {
+        view.forecast = forecast;
+    }
     Ok(Some(PlotPageData {
-        plot: plot_summary(plot, &planting_rows, today),
+        plot: summary,
         crops: crops
             .into_iter()
             .map(|c| CropOption {

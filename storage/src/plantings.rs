@@ -20,6 +20,8 @@ pub struct PlantingRow {
     pub planted_on: Option<NaiveDate>,
     pub season: Season,
     pub status: PlantingStatus,
+    /// `open`, `mulch` or `tunnel` (the cover its forecast assumes).
+    pub protection: String,
 }
 
 #[derive(sqlx::FromRow)]
@@ -35,6 +37,7 @@ struct Row {
     season_from: String,
     season_until: String,
     status: String,
+    protection: String,
 }
 
 impl TryFrom<Row> for PlantingRow {
@@ -52,6 +55,7 @@ impl TryFrom<Row> for PlantingRow {
             },
             status: PlantingStatus::from_code(&r.status)
                 .ok_or_else(|| StorageError::Corrupt(format!("status `{}`", r.status)))?,
+            protection: r.protection,
             crop_code: r.crop_code,
             crop_name_zh: r.name_zh,
             crop_name_en: r.name_en,
@@ -61,7 +65,7 @@ impl TryFrom<Row> for PlantingRow {
 
 const SELECT: &str =
     "SELECT pl.id, pl.plot_id, pl.crop_code, c.name_zh, c.name_en, pl.area_centi_mu,
-        pl.planned_on, pl.planted_on, pl.season_from, pl.season_until, pl.status
+        pl.planned_on, pl.planted_on, pl.season_from, pl.season_until, pl.status, pl.protection
     FROM plantings pl JOIN crops c ON c.code = pl.crop_code";
 
 fn convert(rows: Vec<Row>) -> Result<Vec<PlantingRow>, StorageError> {

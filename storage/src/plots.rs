@@ -19,6 +19,8 @@ pub struct PlotRow {
     pub irrigation: String,
     pub notes: String,
     pub retired: bool,
+    /// The forecast site of the plot's township, if it has one.
+    pub site_code: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -35,6 +37,7 @@ struct Row {
     irrigation: String,
     notes: String,
     retired_on: Option<String>,
+    site_code: Option<String>,
 }
 
 impl From<Row> for PlotRow {
@@ -52,13 +55,14 @@ impl From<Row> for PlotRow {
             irrigation: r.irrigation,
             notes: r.notes,
             retired: r.retired_on.is_some(),
+            site_code: r.site_code,
         }
     }
 }
 
 const SELECT: &str = "SELECT p.id, p.code, p.area_centi_mu, p.village_id, v.name AS village_name,
         t.id AS township_id, t.name AS township_name, p.owner_household_id, h.head_name AS owner_name,
-        p.irrigation, p.notes, p.retired_on
+        p.irrigation, p.notes, p.retired_on, t.site_code
     FROM plots p
     JOIN villages v ON v.id = p.village_id
     JOIN townships t ON t.id = v.township_id

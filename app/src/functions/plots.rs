@@ -17,7 +17,8 @@ pub async fn list_plots(village: Option<i64>) -> Result<PlotsPageData, ServerFnE
 #[server(prefix = "/fn", endpoint = "get_plot")]
 pub async fn get_plot(id: i64) -> Result<Option<PlotPageData>, ServerFnError> {
     let (db, caller) = (crate::services::db()?, crate::services::caller()?);
-    crate::services::plot_page(&db, &caller, id)
+    let cache = use_context::<crate::forecasting::ClimateCache>().unwrap_or_default();
+    crate::services::plot_page(&db, &cache, &caller, id)
         .await
         .map_err(crate::services::internal)
 }

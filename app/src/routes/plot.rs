@@ -146,7 +146,7 @@ fn PlotDetail(
             } else {
                 view! {
                     <table class="plantings-table">
-                        <thead><tr><th>"作物"</th><th>"面积"</th><th>"种植日期"</th><th>"占地至"</th><th>"状态"</th></tr></thead>
+                        <thead><tr><th>"作物"</th><th>"面积"</th><th>"种植日期"</th><th>"占地至"</th><th>"状态"</th><th>"预计采收"</th></tr></thead>
                         <tbody>
                             {plot.plantings.into_iter().map(|pl| view! {
                                 <tr>
@@ -155,6 +155,13 @@ fn PlotDetail(
                                     <td>{pl.planned_on}</td>
                                     <td>{pl.season_until}</td>
                                     <td><span class=format!("status status-{}", pl.status.code())>{pl.status.label(Lang::Zh)}</span></td>
+                                    <td class="forecast">{pl.forecast.map(|f| format!(
+                                        "{} 起（{}～{}），约 {} 公斤",
+                                        f.harvest_start,
+                                        f.harvest_start_p10.format("%m-%d"),
+                                        f.harvest_start_p90.format("%m-%d"),
+                                        f.yield_kg,
+                                    )).unwrap_or_else(|| "—".into())}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -1,4 +1,5 @@
-use crate::helpers::{ADMIN, AGRONOMIST, spawn_app};
+use crate::helpers::{ADMIN, AGRONOMIST, FARMER, spawn_app};
+use serde_json::Value;
 use tianlian_domain::access::PlotFilter;
 use tianlian_storage::testing::engines;
 
@@ -56,6 +57,39 @@ async fn an_unknown_plot_or_page_is_404() {
         let agronomist = app.signed_in(AGRONOMIST).await;
         assert_eq!(app.get_text_as(&agronomist, "/plots/987654").await.0, 404);
         assert_eq!(app.get_text_as(&agronomist, "/no/such/page").await.0, 404);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn each_planting_on_a_plot_carries_its_forecast_from_the_townships_site() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let farmer = app.signed_in(FARMER).await;
+        let listed: Value = farmer
+            .get(app.url("/api/v1/plots"))
+            .send()
+            .await
+            .expect("plots")
+            .json()
+            .await
+            .expect("json");
+        let id = listed["plots"][0]["id"].as_i64().expect("id");
+        let plot: Value = farmer
+            .get(app.url(&format!("/api/v1/plots/{id}")))
+            .send()
+            .await
+            .expect("plot")
+            .json()
+            .await
+            .expect("json");
+        let planting = &plot["plot"]["plantings"][0];
+        let forecast = &planting["forecast"];
+        // 团结村 (飞虹乡, 茂县 climate): celtuce or cauliflower transplanted Nov–Dec 2026.
+        let start = forecast["harvest_start"].as_str().expect("a forecast");
+        assert!(("2027-01-01".."2027-04-30").contains(&start), "{planting}");
+        assert!(forecast["harvest_start_p10"].as_str() <= Some(start));
+        assert!(forecast["yield_kg"].as_i64().expect("yield") > 0);
         app.finish().await;
     }
 }

@@ -41,7 +41,7 @@ pub async fn show(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    let page = services::plot_page(&state.db, &caller, id)
+    let page = services::plot_page(&state.db, &state.climates, &caller, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(json!({ "plot": page.plot })))
