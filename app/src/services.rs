@@ -10,6 +10,7 @@ use leptos::server_fn::ServerFnError;
 use tianlian_domain::access::{Caller, PlotPlace, can_plan_on_plot, can_view_plot, plot_filter};
 use tianlian_domain::planting::validate_new_planting;
 use tianlian_domain::season::{Season, peak_area};
+use tianlian_domain::status::{StatusChangeError, validate_status_change};
 use tianlian_domain::{NewPlantingInput, Occupancy, PlantingError};
 use tianlian_storage::plantings::{InsertError, PlantingRow};
 use tianlian_storage::plots::PlotRow;
@@ -252,4 +253,77 @@ pub fn form_error_query(input: &NewPlantingInput, errors: &[PlantingError]) -> S
         }
     }
     serde_urlencoded::to_string(&pairs).unwrap_or_default()
+}
+
+/// What became of a status change.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatusOutcome {
+    Changed {
+        plot_id: i64,
+    },
+    Refused {
+        plot_id: i64,
+        error: StatusChangeError,
+    },
+    /// Someone else changed it first.
+    Conflict {
+        plot_id: i64,
+    },
+    NotFound,
+    Forbidden {
+        plot_id: i64,
+    },
+}
+
+/// Moves a planting on (planned → planted → harvesting → done, or failed) after the access rule
+/// of its plot and the domain's check; audited.
+///
+/// # Errors
+/// Storage failures only.
+pub async fn change_status(
+    db: &Db,
+    caller: &Caller,
+    planting_id: i64,
+    to: &str,
+    on: &str,
+    reason: &str,
+) -> Result<StatusOutcome, StorageError> {
+    let Some(planting) = plantings::get(db, planting_id).await? else {
+        return Ok(StatusOutcome::NotFound);
+    };
+    let plot_id = planting.plot_id;
+    let Some(plot) = plots::get(db, plot_id)
+        .await?
+        .filter(|p| can_view_plot(caller.scope, place(p)))
+    else {
+        return Ok(StatusOutcome::NotFound);
+    };
+    if !can_plan_on_plot(caller.scope, place(&plot)) {
+        return Ok(StatusOutcome::Forbidden { plot_id });
+    }
+    let change = match validate_status_change(planting.status, planting.planted_on, to, on, reason)
+    {
+        Ok(change) => change,
+        Err(error) => return Ok(StatusOutcome::Refused { plot_id, error }),
+    };
+    if !plantings::set_status(db, planting_id, planting.status, &change).await? {
+        return Ok(StatusOutcome::Conflict { plot_id });
+    }
+    tianlian_storage::audit::record(
+        db,
+        &tianlian_storage::audit::AuditEntry {
+            account_id: Some(caller.account_id),
+            action: "status",
+            entity: "planting",
+            entity_id: Some(planting_id),
+            before: Some(format!("{{\"status\":\"{}\"}}", planting.status.code())),
+            after: Some(format!(
+                "{{\"status\":\"{}\",\"on\":\"{}\"}}",
+                change.to.code(),
+                change.on
+            )),
+        },
+    )
+    .await?;
+    Ok(StatusOutcome::Changed { plot_id })
 }

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod money;
 pub mod planting;
 pub mod season;
+pub mod status;
 pub mod targets;
 
 pub use area::Mu;

@@ -1,5 +1,5 @@
 -- Season targets (目标) for a township or one village, and the cover a planting grows under
--- (open field, plastic mulch 地膜, small tunnel 小拱棚) for its forecast.
+-- (open field, plastic mulch 地膜, small tunnel 小拱棚) for its forecast, and the day it failed.
 
 CREATE TABLE targets (
     id            INTEGER PRIMARY KEY,
@@ -17,3 +17,4 @@ CREATE TABLE targets (
 CREATE INDEX targets_by_township ON targets (township_id, deadline);
 
 ALTER TABLE plantings ADD COLUMN protection TEXT NOT NULL DEFAULT 'open';
+ALTER TABLE plantings ADD COLUMN failed_on TEXT;

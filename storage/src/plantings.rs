@@ -230,3 +230,50 @@ pub async fn count(db: &Db) -> Result<i64, StorageError> {
         .fetch_one(db.pool())
         .await?)
 }
+
+/// One planting.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn get(db: &Db, id: i64) -> Result<Option<PlantingRow>, StorageError> {
+    let sql = format!("{SELECT} WHERE pl.id = $1");
+    let row: Option<Row> = sqlx::query_as(&sql)
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.map(PlantingRow::try_from).transpose()
+}
+
+/// Moves a planting to a new status and records the day: planted on, harvest started on,
+/// harvest ended on, or failed on (with the reason). Applies only if the planting is still in
+/// `from`, so two people changing it at once cannot both succeed; `false` when it was not.
+///
+/// # Errors
+/// The database refused the statement.
+pub async fn set_status(
+    db: &Db,
+    id: i64,
+    from: PlantingStatus,
+    change: &tianlian_domain::status::StatusChange,
+) -> Result<bool, StorageError> {
+    let column = match change.to {
+        PlantingStatus::Planted => "planted_on",
+        PlantingStatus::Harvesting => "harvest_started_on",
+        PlantingStatus::Done => "harvest_ended_on",
+        PlantingStatus::Failed => "failed_on",
+        PlantingStatus::Planned => return Ok(false),
+    };
+    let done = sqlx::query(&format!(
+        "UPDATE plantings SET status = $1, {column} = $2,
+            failure_reason = COALESCE($3, failure_reason)
+         WHERE id = $4 AND status = $5"
+    ))
+    .bind(change.to.code())
+    .bind(iso(change.on))
+    .bind(change.reason.as_deref())
+    .bind(id)
+    .bind(from.code())
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

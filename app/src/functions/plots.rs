@@ -75,3 +75,45 @@ pub async fn add_planting(
     }
     Ok(())
 }
+
+/// Moves a planting to its next status from the plot page; redirects back to the plot with
+/// `changed=1`, or with the refusal's code in `status_error`.
+#[server(prefix = "/fn", endpoint = "change_status")]
+pub async fn change_status(
+    planting_id: Option<String>,
+    status: Option<String>,
+    on: Option<String>,
+    reason: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::services::StatusOutcome;
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let id = planting_id
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let outcome = crate::services::change_status(
+        &db,
+        &caller,
+        id,
+        &status.unwrap_or_default(),
+        &on.unwrap_or_default(),
+        &reason.unwrap_or_default(),
+    )
+    .await
+    .map_err(crate::services::internal)?;
+    let to = match outcome {
+        StatusOutcome::Changed { plot_id } => format!("/plots/{plot_id}?changed={id}"),
+        StatusOutcome::Refused { plot_id, error } => {
+            format!(
+                "/plots/{plot_id}?status_error={}&planting={id}",
+                error.code()
+            )
+        }
+        StatusOutcome::Conflict { plot_id } => {
+            format!("/plots/{plot_id}?status_error=conflict&planting={id}")
+        }
+        StatusOutcome::Forbidden { plot_id } => format!("/plots/{plot_id}?forbidden=1"),
+        StatusOutcome::NotFound => "/plots?missing=1".to_owned(),
+    };
+    leptos_axum::redirect(&to);
+    Ok(())
+}

@@ -6,7 +6,7 @@
 
 use crate::components::area::AreaText;
 use crate::components::layout::NotFound;
-use crate::functions::plots::{AddPlanting, get_plot};
+use crate::functions::plots::{AddPlanting, ChangeStatus, get_plot};
 use crate::models::PlotPageData;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -18,6 +18,7 @@ pub fn PlotPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let add = ServerAction::<AddPlanting>::new();
+    let change = ServerAction::<ChangeStatus>::new();
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
     // Every navigation back from the form (added=…, or the errors) changes the query: reload.
     let data = Resource::new(
@@ -35,7 +36,7 @@ pub fn PlotPage() -> impl IntoView {
                 match data.await {
                     Ok(Some(d)) => {
                         let form = FormState::from_query(&query.read_untracked());
-                        view! { <PlotDetail data=d form add /> }.into_any()
+                        view! { <PlotDetail data=d form add change /> }.into_any()
                     }
                     Ok(None) => view! { <NotFound /> }.into_any(),
                     Err(_) => {
@@ -59,6 +60,9 @@ pub struct FormState {
     pub added: bool,
     pub retired: bool,
     pub forbidden: bool,
+    pub status_changed: bool,
+    /// Why the last status change was refused, as a message.
+    pub status_error: Option<String>,
 }
 
 impl FormState {
@@ -88,6 +92,8 @@ impl FormState {
             added: q.get("added").is_some(),
             retired: q.get("retired").is_some(),
             forbidden: q.get("forbidden").is_some(),
+            status_changed: q.get("changed").is_some(),
+            status_error: q.get("status_error").map(|code| status_message(&code)),
         }
     }
 
@@ -110,8 +116,10 @@ fn PlotDetail(
     data: PlotPageData,
     form: FormState,
     add: ServerAction<AddPlanting>,
+    change: ServerAction<ChangeStatus>,
 ) -> impl IntoView {
     let plot = data.plot;
+    let today = data.today.clone();
     let can_plan = data.can_plan;
     let free = plot.area.saturating_sub(plot.held_today);
     let planted_on = if form.planted_on.is_empty() {
@@ -138,6 +146,8 @@ fn PlotDetail(
             {format!(" · 今日空闲 {free} 亩")}
         </p>
         {form.added.then(|| view! { <p class="notice ok" role="status">"已添加种植。"</p> })}
+        {form.status_changed.then(|| view! { <p class="notice ok" role="status">"状态已更新。"</p> })}
+        {form.status_error.clone().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
         {(form.retired || plot.retired).then(|| view! { <p class="notice error" role="alert">"该地块已停用，不能再添加种植。"</p> })}
         <section class="card">
             <h2>"种植记录"</h2>
@@ -146,7 +156,7 @@ fn PlotDetail(
             } else {
                 view! {
                     <table class="plantings-table">
-                        <thead><tr><th>"作物"</th><th>"面积"</th><th>"种植日期"</th><th>"占地至"</th><th>"状态"</th><th>"预计采收"</th></tr></thead>
+                        <thead><tr><th>"作物"</th><th>"面积"</th><th>"种植日期"</th><th>"占地至"</th><th>"状态"</th><th>"预计采收"</th>{can_plan.then(|| view! { <th>"更新状态"</th> })}</tr></thead>
                         <tbody>
                             {plot.plantings.into_iter().map(|pl| view! {
                                 <tr>
@@ -162,6 +172,11 @@ fn PlotDetail(
                                         f.harvest_start_p90.format("%m-%d"),
                                         f.yield_kg,
                                     )).unwrap_or_else(|| "—".into())}</td>
+                                    {(can_plan && !pl.status.next().is_empty()).then(|| view! {
+                                        <td class="status-form">
+                                            <StatusForm planting_id=pl.id next=pl.status.next() today=today.clone() change />
+                                        </td>
+                                    })}
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -211,5 +226,50 @@ fn PlotDetail(
             </ActionForm>
         </section>
         })}
+    }
+}
+
+/// The message for a refused status change, from its code.
+fn status_message(code: &str) -> String {
+    use tianlian_domain::status::StatusChangeError as E;
+    [
+        E::UnknownStatus,
+        E::NotAllowed,
+        E::BadDate,
+        E::BeforePlanting,
+        E::ReasonRequired,
+    ]
+    .into_iter()
+    .find(|e| e.code() == code)
+    .map_or_else(
+        || "该种植刚被他人修改，请查看后再试。".to_owned(),
+        |e| e.message(Lang::Zh).to_owned(),
+    )
+}
+
+/// Moves one planting to a next status, on a date; a reason when it failed.
+#[component]
+fn StatusForm(
+    planting_id: i64,
+    next: &'static [PlantingStatus],
+    today: String,
+    change: ServerAction<ChangeStatus>,
+) -> impl IntoView {
+    let select_id = format!("status-{planting_id}");
+    let date_id = format!("status-on-{planting_id}");
+    let reason_id = format!("status-reason-{planting_id}");
+    view! {
+        <ActionForm action=change attr:class="status-change">
+            <input type="hidden" name="planting_id" value=planting_id.to_string() />
+            <label class="visually-hidden" for=select_id.clone()>"新状态"</label>
+            <select id=select_id name="status">
+                {next.iter().map(|s| view! { <option value=s.code()>{s.label(Lang::Zh)}</option> }).collect_view()}
+            </select>
+            <label class="visually-hidden" for=date_id.clone()>"日期"</label>
+            <input id=date_id type="date" name="on" value=today />
+            <label class="visually-hidden" for=reason_id.clone()>"失败原因"</label>
+            <input id=reason_id name="reason" placeholder="失败原因（失败时填）" />
+            <button type="submit">"更新"</button>
+        </ActionForm>
     }
 }

@@ -87,6 +87,10 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
             .await
             .expect("token");
 
+        let mine_planting = tianlian_storage::plantings::list_for_plot(&app.db, mine)
+            .await
+            .expect("plantings")[0]
+            .id;
         // A 飞虹乡 target for the read and delete rows.
         let feihong = tianlian_storage::places::list_villages(&app.db, PlotFilter::All)
             .await
@@ -205,6 +209,14 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                 path: format!("/api/v1/plots/{morel}/plantings"),
                 body: Some(planting),
                 expect: [401, 422, 404, 403, 404, 404],
+            },
+            // A status change that every caller allowed to plan meets the domain rule with (422).
+            Row {
+                method: "POST",
+                template: "/api/v1/plantings/{id}/status",
+                path: format!("/api/v1/plantings/{mine_planting}/status"),
+                body: Some(json!({ "status": "bogus", "on": "2026-12-01" })),
+                expect: [401, 422, 422, 404, 422, 404],
             },
             // Targets: the township's plan. Farmers see none; the 回澜镇 cooperative sees only its
             // own township's; only the admin and 飞虹乡's agronomist may add or delete here.

@@ -234,3 +234,80 @@ async fn two_simultaneous_requests_that_would_overfill_a_plot_store_exactly_one(
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_planting_moves_planned_to_done_one_step_at_a_time_and_fails_only_with_a_reason() {
+    use serde_json::{Value, json};
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let agronomist = app.signed_in(crate::helpers::AGRONOMIST).await;
+        let plot = tianlian_storage::plots::list_active(&app.db, PlotFilter::All, None)
+            .await
+            .expect("plots")
+            .into_iter()
+            .find(|p| p.village_name == "团结村" && p.code == "1-010")
+            .expect("plot");
+        let id = agronomist
+            .post(app.url(&format!("/api/v1/plots/{}/plantings", plot.id)))
+            .json(&json!({ "crop": "celtuce", "area_mu": 0.5, "planted_on": "2026-12-08" }))
+            .send()
+            .await
+            .expect("planting")
+            .json::<Value>()
+            .await
+            .expect("json")["id"]
+            .as_i64()
+            .expect("id");
+        let step = |status: &'static str, on: &'static str, reason: &'static str| {
+            let agronomist = agronomist.clone();
+            let url = app.url(&format!("/api/v1/plantings/{id}/status"));
+            async move {
+                let res = agronomist
+                    .post(url)
+                    .json(&json!({ "status": status, "on": on, "reason": reason }))
+                    .send()
+                    .await
+                    .expect("status");
+                let code = res.status().as_u16();
+                (code, res.json::<Value>().await.expect("json"))
+            }
+        };
+        assert_eq!(step("done", "2026-12-09", "").await.0, 422);
+        assert_eq!(step("planted", "2026-12-09", "").await.0, 200);
+        let (code, err) = step("harvesting", "2026-12-01", "").await;
+        assert_eq!(
+            (code, err["error"]["code"].as_str()),
+            (422, Some("date_before_planting"))
+        );
+        assert_eq!(step("harvesting", "2027-02-12", "").await.0, 200);
+        let (code, err) = step("failed", "2027-02-13", "").await;
+        assert_eq!(
+            (code, err["error"]["code"].as_str()),
+            (422, Some("reason_required"))
+        );
+        assert_eq!(step("failed", "2027-02-13", "冻害").await.0, 200);
+        assert_eq!(step("done", "2027-02-20", "").await.0, 422);
+
+        let row = tianlian_storage::plantings::get(&app.db, id)
+            .await
+            .expect("db")
+            .expect("planting");
+        assert_eq!(row.status, tianlian_domain::PlantingStatus::Failed);
+        assert_eq!(
+            row.planted_on.map(|d| d.to_string()).as_deref(),
+            Some("2026-12-09")
+        );
+
+        // A farmer of another household cannot touch it; a cooperative of another township
+        // does not even see it.
+        let coop = app.signed_in(crate::helpers::COOPERATIVE).await;
+        let res = coop
+            .post(app.url(&format!("/api/v1/plantings/{id}/status")))
+            .json(&json!({ "status": "done", "on": "2027-02-20" }))
+            .send()
+            .await
+            .expect("status");
+        assert_eq!(res.status().as_u16(), 404);
+        app.finish().await;
+    }
+}

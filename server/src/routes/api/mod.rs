@@ -100,6 +100,12 @@ pub fn routes() -> Vec<ApiRoute> {
             post(plots::add_planting),
         ),
         r(
+            "POST",
+            "/api/v1/plantings/{id}/status",
+            Access::SignedIn,
+            post(plots::change_status),
+        ),
+        r(
             "GET",
             "/api/v1/targets",
             Access::SignedIn,

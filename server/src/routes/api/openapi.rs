@@ -53,7 +53,7 @@ impl Modify for BearerAuth {
     paths(
         auth::login, auth::logout, auth::me, auth::change_own_password, auth::create_account,
         auth::reset_password, auth::issue_token, auth::revoke_token, auth::audit_log,
-        plots::list, plots::show, plots::add_planting,
+        plots::list, plots::show, plots::add_planting, plots::change_status,
         targets::list, targets::show, targets::create, targets::delete,
         engine::spring_festival, engine::solar_terms, engine::forecast, engine::backward,
         engine::rate, engine::sites, engine::import_weather, document,

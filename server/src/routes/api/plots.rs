@@ -108,3 +108,47 @@ pub async fn add_planting(
         )),
     }
 }
+
+/// A status change: `{"status":"planted","on":"2026-11-20"}`; `reason` when failed.
+#[derive(Deserialize, ToSchema)]
+pub struct StatusBody {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Moves a planting on (planned → planted → harvesting → done, or failed with a reason) →
+/// 200; 422 for a step that is not allowed; 409 when someone changed it first.
+#[utoipa::path(post, path = "/api/v1/plantings/{id}/status", tag = "plots", request_body = StatusBody,
+    params(("id" = i64, Path, description = "Planting id")),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn change_status(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    json: Result<Json<StatusBody>, JsonRejection>,
+) -> Result<Json<Value>, ApiError> {
+    use app::services::StatusOutcome;
+    let b = super::error::body(json)?;
+    match services::change_status(&state.db, &caller, id, &b.status, &b.on, &b.reason).await? {
+        StatusOutcome::Changed { .. } => Ok(Json(json!({ "id": id, "status": b.status.trim() }))),
+        StatusOutcome::Refused { error, .. } => Err(ApiError::invalid(
+            error.code(),
+            error.message(Lang::Zh),
+            error.message(Lang::En),
+        )),
+        StatusOutcome::Conflict { .. } => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "changed_meanwhile",
+            "该种植刚被他人修改，请刷新后再试",
+            "Someone changed this planting meanwhile; reload and try again",
+        )),
+        StatusOutcome::Forbidden { .. } => Err(ApiError::forbidden()),
+        StatusOutcome::NotFound => Err(ApiError::not_found()),
+    }
+}
