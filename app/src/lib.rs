@@ -20,8 +20,8 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use routes::{
-    forecast::ForecastPage, home::HomePage, login::LoginPage, password::PasswordPage,
-    plot::PlotPage, plots::PlotsPage, targets::TargetsPage,
+    forecast::ForecastPage, home::HomePage, login::LoginPage, market::MarketPage,
+    password::PasswordPage, plot::PlotPage, plots::PlotsPage, targets::TargetsPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -59,6 +59,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/plots") view=PlotsPage ssr=SsrMode::Async />
                     <Route path=path!("/forecast") view=ForecastPage ssr=SsrMode::Async />
                     <Route path=path!("/targets") view=TargetsPage ssr=SsrMode::Async />
+                    <Route path=path!("/market") view=MarketPage ssr=SsrMode::Async />
                     <Route path=path!("/plots/:id") view=PlotPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />

@@ -194,3 +194,48 @@ pub struct TargetsPageData {
     pub crops: Vec<CropOption>,
     pub today: chrono::NaiveDate,
 }
+
+/// One week of one crop on the market calendar (kg).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarketWeek {
+    pub week: chrono::NaiveDate,
+    pub p50_kg: i64,
+    pub low_kg: i64,
+    pub high_kg: i64,
+    pub capacity_kg: Option<i64>,
+    pub over_capacity: bool,
+    /// The Spring Festival falls in this week.
+    pub festival: bool,
+}
+
+/// A crop's weeks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarketCrop {
+    pub code: String,
+    pub name_zh: String,
+    pub capacity_kg: Option<i64>,
+    pub weeks: Vec<MarketWeek>,
+}
+
+/// A suggested move of a planned planting (succession planting).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MoveView {
+    pub planting_id: i64,
+    pub plot: String,
+    pub crop_name_zh: String,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    pub days: i64,
+}
+
+/// The market calendar of one township.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MarketPageData {
+    pub township_id: i64,
+    pub township: String,
+    pub townships: Vec<PlaceOption>,
+    pub spring_festival: Option<chrono::NaiveDate>,
+    pub crops: Vec<MarketCrop>,
+    pub moves: Vec<MoveView>,
+    pub can_edit: bool,
+}

@@ -2,7 +2,10 @@
 //! use case combines `domain::targets` with storage. Only with `ssr`.
 
 use crate::forecasting::china_today;
-use crate::models::{ChartPoint, CropOption, PlaceOption, TargetView, TargetsPageData};
+use crate::models::{
+    ChartPoint, CropOption, MarketCrop, MarketPageData, MarketWeek, MoveView, PlaceOption,
+    TargetView, TargetsPageData,
+};
 use std::collections::HashMap;
 use tianlian_domain::Lang;
 use tianlian_domain::access::{Caller, PlotFilter, TownshipView, can_set_targets, township_view};
@@ -11,7 +14,7 @@ use tianlian_domain::targets::{self, NewTargetInput, TargetError};
 use tianlian_storage::audit::{self, AuditEntry};
 use tianlian_storage::places::VillageRow;
 use tianlian_storage::targets::TargetRow;
-use tianlian_storage::{Db, StorageError, crops, places};
+use tianlian_storage::{Db, StorageError, crops, places, plantings, plots};
 
 /// The villages a caller may plan for (every village of the townships they see).
 async fn villages(db: &Db, view: TownshipView) -> Result<Vec<VillageRow>, StorageError> {
@@ -290,4 +293,203 @@ pub async fn delete_target(
     )
     .await?;
     Ok(Some(true))
+}
+
+/// The market calendar of a township the caller may see (`None`: their own, or an admin's
+/// first). `None` when the caller sees no township (farmers) or asks for one outside their view.
+///
+/// # Errors
+/// The database failed.
+pub async fn market_page(
+    db: &Db,
+    cache: &crate::forecasting::ClimateCache,
+    caller: &Caller,
+    township: Option<i64>,
+) -> Result<Option<MarketPageData>, StorageError> {
+    use std::cell::RefCell;
+    use tianlian_domain::forecast::{self, Forecaster, Protection};
+    use tianlian_domain::market::{self, Supply};
+
+    let all = villages(db, township_view(caller.scope)).await?;
+    let mut townships: Vec<PlaceOption> = Vec::new();
+    for v in &all {
+        if !townships
+            .iter()
+            .any(|t| t.value == v.township_id.to_string())
+        {
+            townships.push(PlaceOption {
+                value: v.township_id.to_string(),
+                label: v.township_name.clone(),
+            });
+        }
+    }
+    let chosen = match township {
+        Some(t) => townships.iter().find(|o| o.value == t.to_string()),
+        None => townships.first(),
+    };
+    let Some(chosen) = chosen.cloned() else {
+        return Ok(None);
+    };
+    let township_id: i64 = chosen.value.parse().unwrap_or_default();
+    let rows: Vec<_> = plantings::list_on_active_plots(db, PlotFilter::Township(township_id), None)
+        .await?
+        .into_iter()
+        .filter(|r| r.status.holds_land())
+        .collect();
+    let plot_codes: HashMap<i64, String> =
+        plots::list_active(db, PlotFilter::Township(township_id), None)
+            .await?
+            .into_iter()
+            .map(|p| (p.id, format!("{} {}", p.village_name, p.code)))
+            .collect();
+    let site = tianlian_storage::market::township_site(db, township_id).await?;
+    let forecasts =
+        crate::forecasting::planting_forecasts(db, cache, site.as_deref(), &rows).await?;
+    let supplies: Vec<Supply> = rows
+        .iter()
+        .zip(&forecasts)
+        .filter_map(|(r, f)| {
+            let f = f.as_ref()?;
+            let model = forecast::crop_model(&r.crop_code)?;
+            Some(Supply {
+                planting_id: r.id,
+                crop: r.crop_code.clone(),
+                start_p10: f.harvest_start_p10,
+                start_p50: f.harvest_start,
+                start_p90: f.harvest_start_p90,
+                harvest_days: model.harvest_days,
+                yield_kg: f.yield_kg,
+                movable: r.status == tianlian_domain::PlantingStatus::Planned,
+                planted_on: r.planted_on.unwrap_or(r.planned_on),
+            })
+        })
+        .collect();
+    let capacity = tianlian_storage::market::capacity(db, township_id).await?;
+    let weeks = market::calendar(&supplies, &capacity);
+    let moves = match &site {
+        Some(site) => {
+            let climate = match cache.site(db, site).await {
+                Ok(found) => Some(found.climate),
+                Err(crate::forecasting::EngineError::Storage(e)) => return Err(e),
+                Err(_) => None,
+            };
+            match climate {
+                Some(climate) => {
+                    let today = crate::forecasting::china_today();
+                    let protections: HashMap<i64, Protection> = rows
+                        .iter()
+                        .map(|r| {
+                            (
+                                r.id,
+                                Protection::from_code(&r.protection).unwrap_or(Protection::Open),
+                            )
+                        })
+                        .collect();
+                    let forecasters =
+                        RefCell::new(Vec::<(String, Protection, Forecaster<'_>)>::new());
+                    market::flatten(&supplies, &capacity, |s, to| {
+                        let model = forecast::crop_model(&s.crop)?;
+                        let protection = protections.get(&s.planting_id).copied()?;
+                        let mut list = forecasters.borrow_mut();
+                        let i = match list
+                            .iter()
+                            .position(|(c, p, _)| *c == s.crop && *p == protection)
+                        {
+                            Some(i) => i,
+                            None => {
+                                list.push((
+                                    s.crop.clone(),
+                                    protection,
+                                    Forecaster::new(model, protection, &climate, Some(today)),
+                                ));
+                                list.len() - 1
+                            }
+                        };
+                        list[i].2.start_range(to).map(|r| r.p50)
+                    })
+                }
+                None => Vec::new(),
+            }
+        }
+        None => Vec::new(),
+    };
+    let crop_rows = crops::list(db).await?;
+    let name = |code: &str| {
+        crop_rows
+            .iter()
+            .find(|c| c.code == code)
+            .map_or_else(|| code.to_owned(), |c| c.name_zh.clone())
+    };
+    let festival = weeks.first().and_then(|w| {
+        let season = tianlian_domain::forecast::season_year(w.week);
+        tianlian_domain::calendar::spring_festival(season + 1).ok()
+    });
+    let festival_week = festival.map(market::week_of);
+    let mut crops_out: Vec<MarketCrop> = Vec::new();
+    for w in weeks {
+        let row = MarketWeek {
+            week: w.week,
+            p50_kg: w.p50_kg,
+            low_kg: w.low_kg,
+            high_kg: w.high_kg,
+            capacity_kg: w.capacity_kg,
+            over_capacity: w.over_capacity,
+            festival: festival_week == Some(w.week),
+        };
+        match crops_out.iter_mut().find(|c| c.code == w.crop) {
+            Some(c) => c.weeks.push(row),
+            None => crops_out.push(MarketCrop {
+                name_zh: name(&w.crop),
+                capacity_kg: capacity.get(&w.crop).copied(),
+                code: w.crop,
+                weeks: vec![row],
+            }),
+        }
+    }
+    let plot_of: HashMap<i64, i64> = rows.iter().map(|r| (r.id, r.plot_id)).collect();
+    Ok(Some(MarketPageData {
+        township_id,
+        township: chosen.label,
+        townships,
+        spring_festival: festival,
+        crops: crops_out,
+        moves: moves
+            .into_iter()
+            .map(|m| MoveView {
+                plot: plot_of
+                    .get(&m.planting_id)
+                    .and_then(|p| plot_codes.get(p))
+                    .cloned()
+                    .unwrap_or_default(),
+                crop_name_zh: name(&m.crop),
+                planting_id: m.planting_id,
+                from: m.from,
+                to: m.to,
+                days: m.days,
+            })
+            .collect(),
+        can_edit: can_set_targets(caller.scope, township_id),
+    }))
+}
+
+/// Sets a crop's weekly market capacity for a township (`None` or 0 clears it).
+///
+/// # Errors
+/// The database failed. `Ok(false)` when the caller may not set it or the crop is unknown.
+pub async fn set_capacity(
+    db: &Db,
+    caller: &Caller,
+    township_id: i64,
+    crop: &str,
+    kg_per_week: Option<i64>,
+) -> Result<bool, StorageError> {
+    if !can_set_targets(caller.scope, township_id)
+        || !crops::list(db).await?.iter().any(|c| c.code == crop)
+        || kg_per_week.is_some_and(|kg| kg < 0)
+    {
+        return Ok(false);
+    }
+    tianlian_storage::market::set_capacity(db, township_id, crop, kg_per_week.filter(|kg| *kg > 0))
+        .await?;
+    Ok(true)
 }

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod crops;
 pub mod forecast;
 pub mod i18n;
+pub mod market;
 pub mod money;
 pub mod planting;
 pub mod season;

@@ -18,3 +18,11 @@ CREATE INDEX targets_by_township ON targets (township_id, deadline);
 
 ALTER TABLE plantings ADD COLUMN protection TEXT NOT NULL DEFAULT 'open';
 ALTER TABLE plantings ADD COLUMN failed_on TEXT;
+
+-- What a township's market can take of a crop in a week (kg); weeks above it are flagged.
+CREATE TABLE market_capacity (
+    township_id INTEGER NOT NULL REFERENCES townships(id),
+    crop_code   TEXT NOT NULL REFERENCES crops(code),
+    kg_per_week INTEGER NOT NULL CHECK (kg_per_week > 0),
+    PRIMARY KEY (township_id, crop_code)
+);

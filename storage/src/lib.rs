@@ -10,6 +10,7 @@ pub mod cooperatives;
 pub mod crops;
 pub mod demo;
 pub mod households;
+pub mod market;
 pub mod places;
 pub mod plantings;
 pub mod plots;

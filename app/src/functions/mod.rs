@@ -3,5 +3,6 @@
 
 pub mod auth;
 pub mod forecast;
+pub mod market;
 pub mod plots;
 pub mod targets;

@@ -3,6 +3,7 @@
 pub mod forecast;
 pub mod home;
 pub mod login;
+pub mod market;
 pub mod password;
 pub mod plot;
 pub mod plots;

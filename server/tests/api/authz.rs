@@ -210,6 +210,21 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                 body: Some(planting),
                 expect: [401, 422, 404, 403, 404, 404],
             },
+            Row {
+                method: "GET",
+                template: "/api/v1/market-calendar",
+                path: "/api/v1/market-calendar".into(),
+                body: None,
+                expect: [401, 200, 200, 200, 404, 404],
+            },
+            Row {
+                method: "PUT",
+                template: "/api/v1/market-calendar/capacity",
+                path: "/api/v1/market-calendar/capacity".into(),
+                body: Some(json!({ "township_id": feihong, "crop": "celtuce",
+                                   "kg_per_week": 500_000 })),
+                expect: [401, 204, 204, 403, 403, 403],
+            },
             // A status change that every caller allowed to plan meets the domain rule with (422).
             Row {
                 method: "POST",

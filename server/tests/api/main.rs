@@ -6,6 +6,7 @@ mod authz;
 mod engine;
 mod health;
 mod helpers;
+mod market;
 mod plantings;
 mod plots;
 mod targets;

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod engine;
 pub mod error;
+pub mod market;
 pub mod openapi;
 pub mod plots;
 pub mod targets;
@@ -34,7 +35,7 @@ pub struct ApiRoute {
 
 /// Every `/api/v1` route.
 pub fn routes() -> Vec<ApiRoute> {
-    use axum::routing::{delete, get, post};
+    use axum::routing::{delete, get, post, put};
     let r = |method, path, access, handler| ApiRoute {
         method,
         path,
@@ -98,6 +99,18 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/v1/plots/{id}/plantings",
             Access::SignedIn,
             post(plots::add_planting),
+        ),
+        r(
+            "GET",
+            "/api/v1/market-calendar",
+            Access::SignedIn,
+            get(market::calendar),
+        ),
+        r(
+            "PUT",
+            "/api/v1/market-calendar/capacity",
+            Access::SignedIn,
+            put(market::set_capacity),
         ),
         r(
             "POST",

@@ -1,0 +1,48 @@
+//! The market calendar: the page's data and setting a crop's weekly capacity.
+
+use crate::models::MarketPageData;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFnError;
+
+/// The market calendar of a township (`None`: the caller's own); `None` when out of view.
+#[server(prefix = "/fn", endpoint = "market_page")]
+pub async fn market_page(township: Option<i64>) -> Result<Option<MarketPageData>, ServerFnError> {
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let cache = use_context::<crate::forecasting::ClimateCache>().unwrap_or_default();
+    crate::planning::market_page(&db, &cache, &caller, township)
+        .await
+        .map_err(crate::services::internal)
+}
+
+/// Sets a crop's weekly capacity (kg); empty clears it. Redirects back to the calendar.
+#[server(prefix = "/fn", endpoint = "set_capacity")]
+pub async fn set_capacity(
+    township: Option<String>,
+    crop: Option<String>,
+    kg: Option<String>,
+) -> Result<(), ServerFnError> {
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let township = township
+        .and_then(|t| t.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let kg = kg.unwrap_or_default();
+    let parsed = match kg.trim() {
+        "" => Ok(None),
+        text => text.parse::<i64>().map(Some),
+    };
+    let ok = match parsed {
+        Ok(kg) => crate::planning::set_capacity(
+            &db,
+            &caller,
+            township,
+            crop.as_deref().unwrap_or_default(),
+            kg,
+        )
+        .await
+        .map_err(crate::services::internal)?,
+        Err(_) => false,
+    };
+    let flag = if ok { "saved" } else { "refused" };
+    leptos_axum::redirect(&format!("/market?township={township}&{flag}=1"));
+    Ok(())
+}

@@ -1,0 +1,72 @@
+//! The market calendar over JSON: weekly supply per crop with its band, capacity flags and the
+//! suggested moves; capacity set by the township's agronomist.
+
+use super::error::{ApiError, body};
+use super::openapi::ErrorBody;
+use crate::startup::AppState;
+use app::models::MarketPageData;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use tianlian_domain::access::Caller;
+use utoipa::{IntoParams, ToSchema};
+
+#[derive(Deserialize, IntoParams)]
+pub struct MarketQuery {
+    /// Township id; the caller's own when left out.
+    township: Option<i64>,
+}
+
+/// Weekly supply (kg) per crop of a township: `p50_kg` with `low_kg`–`high_kg` (P10–P90 years),
+/// capacity and over-capacity flags, the Spring Festival week, and suggested moves of planned
+/// plantings. 404 for a township outside the caller's view.
+#[utoipa::path(get, path = "/api/v1/market-calendar", tag = "plans", params(MarketQuery),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn calendar(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<MarketQuery>,
+) -> Result<Json<MarketPageData>, ApiError> {
+    app::planning::market_page(&state.db, &state.climates, &caller, q.township)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
+/// `{"township_id":1,"crop":"celtuce","kg_per_week":20000}`; `kg_per_week` null or 0 clears it.
+#[derive(Deserialize, ToSchema)]
+pub struct CapacityBody {
+    township_id: i64,
+    crop: String,
+    kg_per_week: Option<i64>,
+}
+
+/// Sets a crop's weekly market capacity → 204; 403 for anyone but the township's agronomist or
+/// an admin (and for an unknown crop or a negative amount: 422).
+#[utoipa::path(put, path = "/api/v1/market-calendar/capacity", tag = "plans", request_body = CapacityBody,
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn set_capacity(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    json: Result<Json<CapacityBody>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let b = body(json)?;
+    if !tianlian_domain::access::can_set_targets(caller.scope, b.township_id) {
+        return Err(ApiError::forbidden());
+    }
+    if app::planning::set_capacity(&state.db, &caller, b.township_id, &b.crop, b.kg_per_week)
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::invalid(
+            "invalid_capacity",
+            "容量应为不小于 0 的整数公斤，作物须为已知作物",
+            "Capacity must be whole kg, not negative, for a known crop",
+        ))
+    }
+}
