@@ -22,6 +22,7 @@ use leptos_router::{SsrMode, path};
 use routes::{
     forecast::ForecastPage, home::HomePage, login::LoginPage, market::MarketPage,
     password::PasswordPage, plot::PlotPage, plots::PlotsPage, targets::TargetsPage,
+    wallchart::WallChartPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -60,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forecast") view=ForecastPage ssr=SsrMode::Async />
                     <Route path=path!("/targets") view=TargetsPage ssr=SsrMode::Async />
                     <Route path=path!("/market") view=MarketPage ssr=SsrMode::Async />
+                    <Route path=path!("/wallchart") view=WallChartPage ssr=SsrMode::Async />
                     <Route path=path!("/plots/:id") view=PlotPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />

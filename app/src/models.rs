@@ -239,3 +239,28 @@ pub struct MarketPageData {
     pub moves: Vec<MoveView>,
     pub can_edit: bool,
 }
+
+/// One row of the wall chart: a village's crop, from first to last planting, then harvest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GanttRow {
+    pub label: String,
+    pub area: Mu,
+    pub plant_from: chrono::NaiveDate,
+    pub plant_to: chrono::NaiveDate,
+    pub harvest_from: Option<chrono::NaiveDate>,
+    pub harvest_to: Option<chrono::NaiveDate>,
+}
+
+/// The wall chart (挂图) of one township.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WallChartData {
+    pub township: String,
+    pub townships: Vec<PlaceOption>,
+    pub rows: Vec<GanttRow>,
+    /// Target deadlines with their labels.
+    pub deadlines: Vec<(chrono::NaiveDate, String)>,
+    pub spring_festival: Option<chrono::NaiveDate>,
+    pub today: chrono::NaiveDate,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+}

@@ -3,8 +3,8 @@
 
 use crate::forecasting::china_today;
 use crate::models::{
-    ChartPoint, CropOption, MarketCrop, MarketPageData, MarketWeek, MoveView, PlaceOption,
-    TargetView, TargetsPageData,
+    ChartPoint, CropOption, GanttRow, MarketCrop, MarketPageData, MarketWeek, MoveView,
+    PlaceOption, TargetView, TargetsPageData, WallChartData,
 };
 use std::collections::HashMap;
 use tianlian_domain::Lang;
@@ -295,21 +295,26 @@ pub async fn delete_target(
     Ok(Some(true))
 }
 
-/// The market calendar of a township the caller may see (`None`: their own, or an admin's
-/// first). `None` when the caller sees no township (farmers) or asks for one outside their view.
-///
-/// # Errors
-/// The database failed.
-pub async fn market_page(
+/// A township's plantings that hold land, with their forecasts: what the market calendar and the
+/// wall chart are drawn from.
+struct TownshipPlantings {
+    township_id: i64,
+    label: String,
+    townships: Vec<PlaceOption>,
+    rows: Vec<tianlian_storage::plantings::PlantingRow>,
+    forecasts: Vec<Option<crate::models::PlantingForecast>>,
+    /// "村 code" by plot id.
+    plot_codes: HashMap<i64, String>,
+    site: Option<String>,
+}
+
+/// The township the caller asked for (`None`: their own, or an admin's first), if they see it.
+async fn township_plantings(
     db: &Db,
     cache: &crate::forecasting::ClimateCache,
     caller: &Caller,
     township: Option<i64>,
-) -> Result<Option<MarketPageData>, StorageError> {
-    use std::cell::RefCell;
-    use tianlian_domain::forecast::{self, Forecaster, Protection};
-    use tianlian_domain::market::{self, Supply};
-
+) -> Result<Option<TownshipPlantings>, StorageError> {
     let all = villages(db, township_view(caller.scope)).await?;
     let mut townships: Vec<PlaceOption> = Vec::new();
     for v in &all {
@@ -336,15 +341,141 @@ pub async fn market_page(
         .into_iter()
         .filter(|r| r.status.holds_land())
         .collect();
-    let plot_codes: HashMap<i64, String> =
-        plots::list_active(db, PlotFilter::Township(township_id), None)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, format!("{} {}", p.village_name, p.code)))
-            .collect();
+    let plot_codes = plots::list_active(db, PlotFilter::Township(township_id), None)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, format!("{} {}", p.village_name, p.code)))
+        .collect();
     let site = tianlian_storage::market::township_site(db, township_id).await?;
     let forecasts =
         crate::forecasting::planting_forecasts(db, cache, site.as_deref(), &rows).await?;
+    Ok(Some(TownshipPlantings {
+        township_id,
+        label: chosen.label,
+        townships,
+        rows,
+        forecasts,
+        plot_codes,
+        site,
+    }))
+}
+
+/// The wall chart (挂图) of a township: per village and crop, the planting window and the
+/// harvest window (P50 forecasts), with today, the targets' deadlines and the Spring Festival.
+///
+/// # Errors
+/// The database failed.
+pub async fn wall_chart(
+    db: &Db,
+    cache: &crate::forecasting::ClimateCache,
+    caller: &Caller,
+    township: Option<i64>,
+) -> Result<Option<WallChartData>, StorageError> {
+    let Some(t) = township_plantings(db, cache, caller, township).await? else {
+        return Ok(None);
+    };
+    let crop_rows = crops::list(db).await?;
+    let mut rows: Vec<GanttRow> = Vec::new();
+    for (r, f) in t.rows.iter().zip(&t.forecasts) {
+        let village = t
+            .plot_codes
+            .get(&r.plot_id)
+            .and_then(|c| c.split(' ').next())
+            .unwrap_or_default()
+            .to_owned();
+        let crop = crop_rows
+            .iter()
+            .find(|c| c.code == r.crop_code)
+            .map_or_else(|| r.crop_code.clone(), |c| c.name_zh.clone());
+        let label = format!("{village} · {crop}");
+        let planted = r.planted_on.unwrap_or(r.planned_on);
+        let (h_from, h_to) = match f {
+            Some(f) => (Some(f.harvest_start), Some(f.harvest_end)),
+            None => (None, None),
+        };
+        match rows.iter_mut().find(|g| g.label == label) {
+            Some(g) => {
+                g.area = g.area + r.area;
+                g.plant_from = g.plant_from.min(planted);
+                g.plant_to = g.plant_to.max(planted);
+                g.harvest_from = match (g.harvest_from, h_from) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                g.harvest_to = g.harvest_to.max(h_to);
+            }
+            None => rows.push(GanttRow {
+                label,
+                area: r.area,
+                plant_from: planted,
+                plant_to: planted,
+                harvest_from: h_from,
+                harvest_to: h_to,
+            }),
+        }
+    }
+    rows.sort_by(|a, b| a.label.cmp(&b.label));
+    let deadlines = tianlian_storage::targets::list(db, Some(t.township_id))
+        .await?
+        .into_iter()
+        .map(|g| {
+            (
+                g.target.deadline,
+                format!(
+                    "{} 截止",
+                    g.target.crops.label(tianlian_domain::Lang::Zh, None)
+                ),
+            )
+        })
+        .collect();
+    let from = rows.iter().map(|r| r.plant_from).min();
+    let to = rows
+        .iter()
+        .filter_map(|r| r.harvest_to.or(Some(r.plant_to)))
+        .max();
+    let festival = from.and_then(|f| {
+        tianlian_domain::calendar::spring_festival(tianlian_domain::forecast::season_year(f) + 1)
+            .ok()
+    });
+    Ok(Some(WallChartData {
+        township: t.label,
+        townships: t.townships,
+        rows,
+        deadlines,
+        spring_festival: festival,
+        today: crate::forecasting::china_today(),
+        from,
+        to,
+    }))
+}
+
+/// The market calendar of a township the caller may see (`None`: their own, or an admin's
+/// first). `None` when the caller sees no township (farmers) or asks for one outside their view.
+///
+/// # Errors
+/// The database failed.
+pub async fn market_page(
+    db: &Db,
+    cache: &crate::forecasting::ClimateCache,
+    caller: &Caller,
+    township: Option<i64>,
+) -> Result<Option<MarketPageData>, StorageError> {
+    use std::cell::RefCell;
+    use tianlian_domain::forecast::{self, Forecaster, Protection};
+    use tianlian_domain::market::{self, Supply};
+
+    let Some(t) = township_plantings(db, cache, caller, township).await? else {
+        return Ok(None);
+    };
+    let TownshipPlantings {
+        township_id,
+        label,
+        townships,
+        rows,
+        forecasts,
+        plot_codes,
+        site,
+    } = t;
     let supplies: Vec<Supply> = rows
         .iter()
         .zip(&forecasts)
@@ -449,7 +580,7 @@ pub async fn market_page(
     let plot_of: HashMap<i64, i64> = rows.iter().map(|r| (r.id, r.plot_id)).collect();
     Ok(Some(MarketPageData {
         township_id,
-        township: chosen.label,
+        township: label,
         townships,
         spring_festival: festival,
         crops: crops_out,

@@ -28,6 +28,7 @@ pub fn Header() -> impl IntoView {
             <nav aria-label="主导航">
                 <a href="/plots">"地块与种植"</a>
                 <a href="/targets">"进度"</a>
+                <a href="/wallchart">"挂图"</a>
                 <a href="/market">"上市"</a>
                 <a href="/forecast">"预测"</a>
             </nav>

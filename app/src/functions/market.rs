@@ -46,3 +46,15 @@ pub async fn set_capacity(
     leptos_axum::redirect(&format!("/market?township={township}&{flag}=1"));
     Ok(())
 }
+
+/// The wall chart of a township (`None`: the caller's own); `None` when out of view.
+#[server(prefix = "/fn", endpoint = "wall_chart")]
+pub async fn wall_chart(
+    township: Option<i64>,
+) -> Result<Option<crate::models::WallChartData>, ServerFnError> {
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let cache = use_context::<crate::forecasting::ClimateCache>().unwrap_or_default();
+    crate::planning::wall_chart(&db, &cache, &caller, township)
+        .await
+        .map_err(crate::services::internal)
+}

@@ -8,3 +8,4 @@ pub mod password;
 pub mod plot;
 pub mod plots;
 pub mod targets;
+pub mod wallchart;
