@@ -419,13 +419,15 @@ pub async fn wall_chart(
         .await?
         .into_iter()
         .map(|g| {
-            (
-                g.target.deadline,
-                format!(
-                    "{} 截止",
-                    g.target.crops.label(tianlian_domain::Lang::Zh, None)
-                ),
-            )
+            let name = match &g.target.crops {
+                targets::CropScope::Crop(code) => crop_rows
+                    .iter()
+                    .find(|c| c.code == *code)
+                    .map(|c| c.name_zh.as_str()),
+                targets::CropScope::WinterVegetables => None,
+            };
+            let label = g.target.crops.label(tianlian_domain::Lang::Zh, name);
+            (g.target.deadline, format!("{label}截止"))
         })
         .collect();
     let from = rows.iter().map(|r| r.plant_from).min();
