@@ -5,9 +5,9 @@
 use crate::helpers::{ADMIN, AGRONOMIST, COOPERATIVE, FARMER, TestApp, spawn_app_with};
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use tianlian_domain::access::{PlotFilter, Scope};
+use tianlian_domain::access::Scope;
 use tianlian_storage::testing::engines;
-use tianlian_storage::{accounts, households, plots, tokens};
+use tianlian_storage::{accounts, households, tokens};
 
 /// Who calls: anonymous, admin, agronomist (飞虹乡), cooperative (欣源, 回澜镇), farmer (owns
 /// 团结村 plot 1-010), and a farmer of another household (owns 1-011).
@@ -45,24 +45,14 @@ async fn other_farmer(app: &TestApp) -> (&'static str, &'static str) {
     ("13900000009", "other-farm-2026")
 }
 
-async fn plot_id(app: &TestApp, village: &str, code: &str) -> i64 {
-    plots::list_active(&app.db, PlotFilter::All, None)
-        .await
-        .expect("plots")
-        .into_iter()
-        .find(|p| p.village_name == village && p.code == code)
-        .expect("plot")
-        .id
-}
-
 #[tokio::test]
 async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
     for engine in engines() {
         // Plenty of sign-in attempts: this test signs in six times from one address.
         let app = spawn_app_with(engine, |s| s.login_attempts_per_minute = 1000).await;
         let other = other_farmer(&app).await;
-        let mine = plot_id(&app, "团结村", "1-010").await;
-        let morel = plot_id(&app, "石羊村", "1-001").await;
+        let mine = app.plot_id("团结村", "1-010").await;
+        let morel = app.plot_id("石羊村", "1-001").await;
         // A spare account for the admin to reset and issue tokens to.
         let spare_household = households::id_by_code(&app.db, "demo-0-0-011")
             .await
@@ -92,13 +82,7 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
             .expect("plantings")[0]
             .id;
         // A 飞虹乡 target for the read and delete rows.
-        let feihong = tianlian_storage::places::list_villages(&app.db, PlotFilter::All)
-            .await
-            .expect("villages")
-            .into_iter()
-            .find(|v| v.township_name == "飞虹乡")
-            .expect("飞虹乡")
-            .township_id;
+        let feihong = app.township_id("飞虹乡").await;
         let goal = tianlian_storage::targets::create(
             &app.db,
             feihong,
@@ -417,7 +401,7 @@ async fn a_farmer_sees_only_their_own_household_on_pages_and_in_the_api() {
             html.contains("地块 1-010") && !html.contains("地块 1-011"),
             "farmer page lists other plots: {html}"
         );
-        let other = plot_id(&app, "团结村", "1-011").await;
+        let other = app.plot_id("团结村", "1-011").await;
         assert_eq!(
             app.get_text_as(&farmer, &format!("/plots/{other}")).await.0,
             404

@@ -3,6 +3,7 @@
 
 use server::config::Settings;
 use server::startup::Application;
+use tianlian_domain::access::PlotFilter;
 use tianlian_storage::testing::{Engine, ScratchDb};
 use tianlian_storage::{Db, DbOptions};
 use tokio::sync::oneshot;
@@ -93,6 +94,28 @@ pub async fn start_on(engine: Engine, url: &str, adjust: impl FnOnce(&mut Settin
 }
 
 impl TestApp {
+    /// The id of a demo plot, by village name and plot code (e.g. 团结村 1-010).
+    pub async fn plot_id(&self, village: &str, code: &str) -> i64 {
+        tianlian_storage::plots::list_active(&self.db, PlotFilter::All, None)
+            .await
+            .expect("plots")
+            .into_iter()
+            .find(|p| p.village_name == village && p.code == code)
+            .expect("plot")
+            .id
+    }
+
+    /// The id of a demo township, by name (飞虹乡, 回澜镇).
+    pub async fn township_id(&self, name: &str) -> i64 {
+        tianlian_storage::places::list_villages(&self.db, PlotFilter::All)
+            .await
+            .expect("villages")
+            .into_iter()
+            .find(|v| v.township_name == name)
+            .expect("township")
+            .township_id
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

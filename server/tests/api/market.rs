@@ -3,21 +3,24 @@
 
 use crate::helpers::{AGRONOMIST, COOPERATIVE, FARMER, spawn_app};
 use serde_json::{Value, json};
-use tianlian_domain::access::PlotFilter;
-use tianlian_storage::places;
 use tianlian_storage::testing::engines;
+
+/// One crop's entry of a market calendar.
+fn crop(calendar: &Value, code: &str) -> Value {
+    calendar["crops"]
+        .as_array()
+        .expect("crops")
+        .iter()
+        .find(|c| c["code"] == code)
+        .expect("crop")
+        .clone()
+}
 
 #[tokio::test]
 async fn the_market_calendar_sums_forecasts_by_week_and_flags_weeks_over_capacity() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let feihong = places::list_villages(&app.db, PlotFilter::All)
-            .await
-            .expect("villages")
-            .into_iter()
-            .find(|v| v.township_name == "飞虹乡")
-            .expect("飞虹乡")
-            .township_id;
+        let feihong = app.township_id("飞虹乡").await;
         let agronomist = app.signed_in(AGRONOMIST).await;
         let get = |client: reqwest::Client, url: String| async move {
             let res = client.get(url).send().await.expect("request");
@@ -29,13 +32,7 @@ async fn the_market_calendar_sums_forecasts_by_week_and_flags_weeks_over_capacit
         let (status, cal) = get(agronomist.clone(), app.url("/api/v1/market-calendar")).await;
         assert_eq!(status, 200, "{cal}");
         assert_eq!(cal["spring_festival"], "2027-02-06");
-        let celtuce = cal["crops"]
-            .as_array()
-            .expect("crops")
-            .iter()
-            .find(|c| c["code"] == "celtuce")
-            .expect("celtuce")
-            .clone();
+        let celtuce = crop(&cal, "celtuce");
         let weeks = celtuce["weeks"].as_array().expect("weeks");
         let total: i64 = weeks
             .iter()
@@ -66,13 +63,7 @@ async fn the_market_calendar_sums_forecasts_by_week_and_flags_weeks_over_capacit
             .expect("capacity");
         assert_eq!(res.status().as_u16(), 204);
         let (_, cal) = get(agronomist.clone(), app.url("/api/v1/market-calendar")).await;
-        let celtuce = cal["crops"]
-            .as_array()
-            .expect("crops")
-            .iter()
-            .find(|c| c["code"] == "celtuce")
-            .expect("celtuce")
-            .clone();
+        let celtuce = crop(&cal, "celtuce");
         assert_eq!(celtuce["capacity_kg"], 100_000);
         assert!(
             celtuce["weeks"]

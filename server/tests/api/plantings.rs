@@ -241,14 +241,9 @@ async fn a_planting_moves_planned_to_done_one_step_at_a_time_and_fails_only_with
     for engine in engines() {
         let app = spawn_app(engine).await;
         let agronomist = app.signed_in(crate::helpers::AGRONOMIST).await;
-        let plot = tianlian_storage::plots::list_active(&app.db, PlotFilter::All, None)
-            .await
-            .expect("plots")
-            .into_iter()
-            .find(|p| p.village_name == "团结村" && p.code == "1-010")
-            .expect("plot");
+        let plot = app.plot_id("团结村", "1-010").await;
         let id = agronomist
-            .post(app.url(&format!("/api/v1/plots/{}/plantings", plot.id)))
+            .post(app.url(&format!("/api/v1/plots/{plot}/plantings")))
             .json(&json!({ "crop": "celtuce", "area_mu": 0.5, "planted_on": "2026-12-08" }))
             .send()
             .await

@@ -3,19 +3,7 @@
 
 use crate::helpers::{ADMIN, AGRONOMIST, COOPERATIVE, FARMER, TestApp, spawn_app};
 use serde_json::{Value, json};
-use tianlian_domain::access::PlotFilter;
-use tianlian_storage::places;
 use tianlian_storage::testing::engines;
-
-async fn feihong(app: &TestApp) -> i64 {
-    places::list_villages(&app.db, PlotFilter::All)
-        .await
-        .expect("villages")
-        .into_iter()
-        .find(|v| v.township_name == "飞虹乡")
-        .expect("飞虹乡")
-        .township_id
-}
 
 fn winter_target(township: i64) -> Value {
     json!({ "place": format!("t:{township}"), "crops": "winter_vegetables", "area_mu": 800,
@@ -35,7 +23,7 @@ async fn target(client: &reqwest::Client, app: &TestApp, id: i64) -> (u16, Value
 async fn progress_moves_when_a_planting_goes_into_the_ground() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let township = feihong(&app).await;
+        let township = app.township_id("飞虹乡").await;
         let agronomist = app.signed_in(AGRONOMIST).await;
         let res = agronomist
             .post(app.url("/api/v1/targets"))
@@ -58,14 +46,9 @@ async fn progress_moves_when_a_planting_goes_into_the_ground() {
         );
 
         // One more mu of celtuce planted on 20 November on the farmer's plot 1-010.
-        let plot = tianlian_storage::plots::list_active(&app.db, PlotFilter::All, None)
-            .await
-            .expect("plots")
-            .into_iter()
-            .find(|p| p.village_name == "团结村" && p.code == "1-010")
-            .expect("plot");
+        let plot = app.plot_id("团结村", "1-010").await;
         let res = agronomist
-            .post(app.url(&format!("/api/v1/plots/{}/plantings", plot.id)))
+            .post(app.url(&format!("/api/v1/plots/{plot}/plantings")))
             .json(
                 &json!({ "crop": "celtuce", "area_mu": 1, "planted_on": "2026-11-20",
                            "status": "planted" }),
@@ -105,7 +88,7 @@ async fn progress_moves_when_a_planting_goes_into_the_ground() {
 async fn targets_are_set_only_by_their_townships_agronomist_and_seen_only_in_scope() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let township = feihong(&app).await;
+        let township = app.township_id("飞虹乡").await;
         let agronomist = app.signed_in(AGRONOMIST).await;
         let id = agronomist
             .post(app.url("/api/v1/targets"))
@@ -150,7 +133,7 @@ async fn targets_are_set_only_by_their_townships_agronomist_and_seen_only_in_sco
 async fn a_bad_target_is_refused_with_every_fields_error_in_the_callers_language() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let township = feihong(&app).await;
+        let township = app.township_id("飞虹乡").await;
         let agronomist = app.signed_in(AGRONOMIST).await;
         let res = agronomist
             .post(app.url("/api/v1/targets"))
