@@ -5,6 +5,8 @@
 pub mod auth;
 pub mod components;
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
 pub mod forecasting;
 pub mod functions;
 pub mod models;

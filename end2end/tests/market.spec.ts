@@ -15,3 +15,12 @@ test("a market capacity flags the peak weeks and suggests moves", async ({ page,
   await expect(page.getByRole("region", { name: "错峰建议" })).toContainText("计划种植日");
   await page.screenshot({ path: info.outputPath("market.png"), fullPage: true });
 });
+
+test("the market calendar downloads as XLSX", async ({ page }) => {
+  await signIn(page, AGRONOMIST, "/market");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "上市日历 XLSX" }).click(),
+  ]);
+  expect(download.suggestedFilename()).toBe("tianlian-market.xlsx");
+});

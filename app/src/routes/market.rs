@@ -17,6 +17,11 @@ pub fn MarketPage() -> impl IntoView {
     );
     view! {
         <h1>"上市日历"</h1>
+        <p class="downloads">
+            "导出："
+            <a href="/api/v1/export/market.xlsx" download>"上市日历 XLSX"</a>
+            <a href="/api/v1/export/market.csv" download>"上市日历 CSV"</a>
+        </p>
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

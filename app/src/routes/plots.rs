@@ -19,6 +19,13 @@ pub fn PlotsPage() -> impl IntoView {
     let data = Resource::new(move || village.get(), list_plots);
     view! {
         <h1>"地块与种植"</h1>
+        <p class="downloads">
+            "导出："
+            <a href="/api/v1/export/plots.xlsx" download>"地块 XLSX"</a>
+            <a href="/api/v1/export/plots.csv" download>"地块 CSV"</a>
+            <a href="/api/v1/export/plantings.xlsx" download>"种植 XLSX"</a>
+            <a href="/api/v1/export/plantings.csv" download>"种植 CSV"</a>
+        </p>
         <Show when=move || query.read().get("missing").is_some()>
             <p class="notice error" role="alert">"找不到该地块。"</p>
         </Show>

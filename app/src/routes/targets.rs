@@ -19,6 +19,11 @@ pub fn TargetsPage() -> impl IntoView {
     let data = Resource::new(move || query.get(), |_| targets_page());
     view! {
         <h1>"目标与进度"</h1>
+        <p class="downloads">
+            "导出："
+            <a href="/api/v1/export/progress.xlsx" download>"进度 XLSX"</a>
+            <a href="/api/v1/export/progress.csv" download>"进度 CSV"</a>
+        </p>
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {

@@ -194,6 +194,14 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                 body: Some(planting),
                 expect: [401, 422, 404, 403, 404, 404],
             },
+            // Exports hold only what the caller may see (a farmer: their own plot).
+            Row {
+                method: "GET",
+                template: "/api/v1/export/{file}",
+                path: "/api/v1/export/plots.csv".into(),
+                body: None,
+                expect: [401, 200, 200, 200, 200, 200],
+            },
             Row {
                 method: "GET",
                 template: "/api/v1/market-calendar",

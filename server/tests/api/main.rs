@@ -4,6 +4,7 @@
 mod auth;
 mod authz;
 mod engine;
+mod export;
 mod health;
 mod helpers;
 mod market;

@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod market;
 pub mod openapi;
 pub mod plots;
@@ -99,6 +100,12 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/v1/plots/{id}/plantings",
             Access::SignedIn,
             post(plots::add_planting),
+        ),
+        r(
+            "GET",
+            "/api/v1/export/{file}",
+            Access::SignedIn,
+            get(export::download),
         ),
         r(
             "GET",

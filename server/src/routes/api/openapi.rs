@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
 //! served at `/api/v1/openapi.json`. A test checks it names exactly the routes the server has.
 
-use super::{auth, engine, market, plots, targets};
+use super::{auth, engine, export, market, plots, targets};
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::OnceLock;
@@ -55,7 +55,7 @@ impl Modify for BearerAuth {
         auth::reset_password, auth::issue_token, auth::revoke_token, auth::audit_log,
         plots::list, plots::show, plots::add_planting, plots::change_status,
         targets::list, targets::show, targets::create, targets::delete,
-        market::calendar, market::set_capacity,
+        market::calendar, market::set_capacity, export::download,
         engine::spring_festival, engine::solar_terms, engine::forecast, engine::backward,
         engine::rate, engine::sites, engine::import_weather, document,
     ),

@@ -1,0 +1,262 @@
+//! Exports of plots, plantings, progress and the market calendar as CSV (UTF-8 with a BOM, so
+//! spreadsheet software shows the Chinese headers) and XLSX (rust_xlsxwriter). Tables are built
+//! from the same use cases as the pages, so an export shows exactly what the caller may see.
+//! Only with `ssr`.
+
+use crate::forecasting::ClimateCache;
+use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use tianlian_domain::Lang;
+use tianlian_domain::access::Caller;
+use tianlian_storage::{Db, StorageError};
+
+/// One cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Int(i64),
+}
+
+/// A sheet: a name, Chinese column headers and rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub name: &'static str,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// What can be exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Export {
+    Plots,
+    Plantings,
+    Progress,
+    Market,
+}
+
+/// The file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    Csv,
+    Xlsx,
+}
+
+/// Reads `plots.csv`, `market.xlsx`, …
+pub fn parse_file_name(name: &str) -> Option<(Export, FileKind)> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let what = match stem {
+        "plots" => Export::Plots,
+        "plantings" => Export::Plantings,
+        "progress" => Export::Progress,
+        "market" => Export::Market,
+        _ => return None,
+    };
+    let format = match ext {
+        "csv" => FileKind::Csv,
+        "xlsx" => FileKind::Xlsx,
+        _ => return None,
+    };
+    Some((what, format))
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+/// Builds the table the caller may see.
+///
+/// # Errors
+/// The database failed.
+pub async fn table(
+    db: &Db,
+    cache: &ClimateCache,
+    caller: &Caller,
+    what: Export,
+) -> Result<Table, StorageError> {
+    Ok(match what {
+        Export::Plots => {
+            let page = crate::services::plots_page(db, caller, None).await?;
+            Table {
+                name: "地块",
+                headers: vec![
+                    "乡镇",
+                    "村",
+                    "地块",
+                    "面积（亩）",
+                    "面积（公顷）",
+                    "户主",
+                    "今日空闲（亩）",
+                ],
+                rows: page
+                    .plots
+                    .into_iter()
+                    .map(|p| {
+                        vec![
+                            text(p.township),
+                            text(p.village),
+                            text(p.code),
+                            Cell::Number(p.area.as_f64()),
+                            Cell::Number((p.area.hectares() * 10_000.0).round() / 10_000.0),
+                            text(p.owner.unwrap_or_default()),
+                            Cell::Number(p.area.saturating_sub(p.held_today).as_f64()),
+                        ]
+                    })
+                    .collect(),
+            }
+        }
+        Export::Plantings => {
+            let page = crate::services::plots_page(db, caller, None).await?;
+            Table {
+                name: "种植",
+                headers: vec![
+                    "乡镇",
+                    "村",
+                    "地块",
+                    "作物",
+                    "面积（亩）",
+                    "种植日期",
+                    "占地至",
+                    "状态",
+                ],
+                rows: page
+                    .plots
+                    .into_iter()
+                    .flat_map(|p| {
+                        let (t, v, c) = (p.township, p.village, p.code);
+                        p.plantings.into_iter().map(move |pl| {
+                            vec![
+                                text(t.clone()),
+                                text(v.clone()),
+                                text(c.clone()),
+                                text(pl.crop_name_zh),
+                                Cell::Number(pl.area.as_f64()),
+                                text(pl.planned_on),
+                                text(pl.season_until),
+                                text(pl.status.label(Lang::Zh)),
+                            ]
+                        })
+                    })
+                    .collect(),
+            }
+        }
+        Export::Progress => Table {
+            name: "进度",
+            headers: vec![
+                "范围",
+                "作物",
+                "目标（亩）",
+                "开始",
+                "截止",
+                "已种（亩）",
+                "完成率",
+                "剩余天数",
+                "每天需种（亩）",
+                "今天应达（亩）",
+                "状态",
+            ],
+            rows: crate::planning::target_views(db, caller)
+                .await?
+                .into_iter()
+                .map(|t| {
+                    vec![
+                        text(t.place),
+                        text(t.crops),
+                        Cell::Number(t.area.as_f64()),
+                        text(t.starts_on.to_string()),
+                        text(t.deadline.to_string()),
+                        Cell::Number(t.planted.as_f64()),
+                        text(t.percent),
+                        Cell::Int(t.days_left),
+                        Cell::Number(t.per_day.as_f64()),
+                        Cell::Number(t.required_today.as_f64()),
+                        text(t.state_zh),
+                    ]
+                })
+                .collect(),
+        },
+        Export::Market => {
+            let page = crate::planning::market_page(db, cache, caller, None).await?;
+            Table {
+                name: "上市日历",
+                headers: vec![
+                    "乡镇",
+                    "作物",
+                    "周（周一）",
+                    "预计（公斤）",
+                    "偏早年（公斤）",
+                    "偏晚年（公斤）",
+                    "容量（公斤）",
+                    "超量",
+                    "春节周",
+                ],
+                rows: page
+                    .into_iter()
+                    .flat_map(|m| {
+                        let township = m.township;
+                        m.crops.into_iter().flat_map(move |c| {
+                            let township = township.clone();
+                            c.weeks.into_iter().map(move |w| {
+                                vec![
+                                    text(township.clone()),
+                                    text(c.name_zh.clone()),
+                                    text(w.week.to_string()),
+                                    Cell::Int(w.p50_kg),
+                                    Cell::Int(w.low_kg),
+                                    Cell::Int(w.high_kg),
+                                    w.capacity_kg.map_or_else(|| text(""), Cell::Int),
+                                    text(if w.over_capacity { "是" } else { "" }),
+                                    text(if w.festival { "是" } else { "" }),
+                                ]
+                            })
+                        })
+                    })
+                    .collect(),
+            }
+        }
+    })
+}
+
+/// CSV with a UTF-8 byte-order mark (Excel otherwise reads Chinese as another code page).
+pub fn to_csv(table: &Table) -> Vec<u8> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let _ = w.write_record(&table.headers);
+        for row in &table.rows {
+            let _ = w.write_record(row.iter().map(|c| match c {
+                Cell::Text(t) => t.clone(),
+                Cell::Number(n) => format!("{n}"),
+                Cell::Int(i) => i.to_string(),
+            }));
+        }
+        let _ = w.flush();
+    }
+    out
+}
+
+/// An XLSX workbook with one sheet, bold headers and numbers as numbers.
+///
+/// # Errors
+/// The writer failed (a bug; reported as internal).
+pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, XlsxError> {
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name(table.name)?;
+    let bold = Format::new().set_bold();
+    for (c, h) in table.headers.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *h, &bold)?;
+        sheet.set_column_width(c as u16, 14)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let c = c as u16;
+            match cell {
+                Cell::Text(t) => sheet.write_string(r, c, t)?,
+                Cell::Number(n) => sheet.write_number(r, c, *n)?,
+                Cell::Int(i) => sheet.write_number(r, c, *i as f64)?,
+            };
+        }
+    }
+    book.save_to_buffer()
+}

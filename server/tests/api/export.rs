@@ -1,0 +1,84 @@
+//! Exports: CSV with Chinese headers that spreadsheets read, XLSX read back by an independent
+//! reader (calamine), and only the caller's records.
+
+use crate::helpers::{AGRONOMIST, FARMER, spawn_app};
+use calamine::{Data, Reader, Xlsx};
+use std::io::Cursor;
+use tianlian_storage::testing::engines;
+
+#[tokio::test]
+async fn plots_export_as_csv_and_xlsx_with_chinese_headers_and_only_the_callers_plots() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let agronomist = app.signed_in(AGRONOMIST).await;
+        let res = agronomist
+            .get(app.url("/api/v1/export/plots.csv"))
+            .send()
+            .await
+            .expect("csv");
+        assert_eq!(res.status().as_u16(), 200);
+        assert!(
+            res.headers()["content-type"]
+                .to_str()
+                .expect("type")
+                .starts_with("text/csv")
+        );
+        let bytes = res.bytes().await.expect("body");
+        assert!(
+            bytes.starts_with(b"\xEF\xBB\xBF"),
+            "UTF-8 BOM for spreadsheets"
+        );
+        let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+        let mut lines = text.lines();
+        assert_eq!(
+            lines.next(),
+            Some("乡镇,村,地块,面积（亩）,面积（公顷）,户主,今日空闲（亩）")
+        );
+        assert_eq!(lines.count(), 120, "飞虹乡's 120 plots");
+
+        let res = agronomist
+            .get(app.url("/api/v1/export/progress.xlsx"))
+            .send()
+            .await
+            .expect("xlsx");
+        assert_eq!(res.status().as_u16(), 200);
+        let bytes = res.bytes().await.expect("body");
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("a valid xlsx");
+        let sheet = book.worksheet_range("进度").expect("sheet 进度");
+        assert_eq!(sheet.get((0, 0)), Some(&Data::String("范围".into())));
+
+        let res = agronomist
+            .get(app.url("/api/v1/export/market.xlsx"))
+            .send()
+            .await
+            .expect("xlsx");
+        let bytes = res.bytes().await.expect("body");
+        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("a valid xlsx");
+        let sheet = book.worksheet_range("上市日历").expect("sheet");
+        assert!(sheet.height() > 10);
+        assert!(
+            matches!(sheet.get((1, 3)), Some(Data::Float(_))),
+            "kg are numbers"
+        );
+
+        // A farmer's export holds their one plot.
+        let farmer = app.signed_in(FARMER).await;
+        let text = farmer
+            .get(app.url("/api/v1/export/plots.csv"))
+            .send()
+            .await
+            .expect("csv")
+            .text()
+            .await
+            .expect("text");
+        assert_eq!(text.lines().count(), 2);
+        assert!(text.contains("1-010"));
+        let res = farmer
+            .get(app.url("/api/v1/export/secrets.csv"))
+            .send()
+            .await
+            .expect("404");
+        assert_eq!(res.status().as_u16(), 404);
+        app.finish().await;
+    }
+}
