@@ -30,11 +30,26 @@ async fn villages(db: &Db, view: TownshipView) -> Result<Vec<VillageRow>, Storag
 /// # Errors
 /// The database failed.
 pub async fn target_views(db: &Db, caller: &Caller) -> Result<Vec<TargetView>, StorageError> {
-    let rows = match township_view(caller.scope) {
+    views(db, caller, None).await
+}
+
+/// The caller's targets (or only target `only`), with progress worked out for those alone.
+async fn views(
+    db: &Db,
+    caller: &Caller,
+    only: Option<i64>,
+) -> Result<Vec<TargetView>, StorageError> {
+    let mut rows = match township_view(caller.scope) {
         TownshipView::All => tianlian_storage::targets::list(db, None).await?,
         TownshipView::One(t) => tianlian_storage::targets::list(db, Some(t)).await?,
         TownshipView::Nothing => return Ok(Vec::new()),
     };
+    if let Some(id) = only {
+        rows.retain(|r| r.id == id);
+    }
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     let crop_names: HashMap<String, String> = crops::list(db)
         .await?
         .into_iter()
@@ -62,10 +77,7 @@ pub async fn target_view(
     caller: &Caller,
     id: i64,
 ) -> Result<Option<TargetView>, StorageError> {
-    Ok(target_views(db, caller)
-        .await?
-        .into_iter()
-        .find(|t| t.id == id))
+    Ok(views(db, caller, Some(id)).await?.pop())
 }
 
 async fn view_of(

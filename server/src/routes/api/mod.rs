@@ -195,6 +195,16 @@ pub fn routes() -> Vec<ApiRoute> {
     ]
 }
 
+/// An area posted as a JSON number (`4.5`) or as text (`"4.5"`), as the text the domain parses;
+/// anything else is empty text, which the domain refuses as an invalid area.
+pub(crate) fn number_or_text(value: Option<serde_json::Value>) -> String {
+    match value {
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        Some(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
 /// Whether `path` is a public API route (a template segment `{…}` matches any one segment).
 /// The gate asks this, so [`routes`] is the one place that says which routes are public.
 pub fn is_public(path: &str) -> bool {

@@ -70,11 +70,7 @@ pub async fn add_planting(
     json: Result<Json<PlantingBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let Json(b) = json.map_err(|e| ApiError::bad_json(&e.body_text()))?;
-    let area = match b.area_mu {
-        Value::Number(n) => n.to_string(),
-        Value::String(s) => s,
-        _ => String::new(),
-    };
+    let area = super::number_or_text(Some(b.area_mu));
     let input = NewPlantingInput {
         crop: b.crop,
         area,

@@ -157,11 +157,7 @@ pub async fn create(
     let b = body(json)?;
     let input = NewTargetInput {
         crops: b.crops,
-        area: match b.area_mu {
-            Some(Value::Number(n)) => n.to_string(),
-            Some(Value::String(s)) => s,
-            _ => String::new(),
-        },
+        area: super::number_or_text(b.area_mu),
         starts_on: b.starts_on,
         deadline: b.deadline,
     };
