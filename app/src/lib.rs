@@ -9,6 +9,8 @@ pub mod export;
 #[cfg(feature = "ssr")]
 pub mod forecasting;
 pub mod functions;
+#[cfg(feature = "ssr")]
+pub mod land;
 pub mod models;
 #[cfg(feature = "ssr")]
 pub mod planning;
@@ -22,9 +24,9 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use routes::{
-    forecast::ForecastPage, home::HomePage, login::LoginPage, market::MarketPage,
-    password::PasswordPage, plot::PlotPage, plots::PlotsPage, targets::TargetsPage,
-    wallchart::WallChartPage,
+    forecast::ForecastPage, home::HomePage, import::ImportPage, login::LoginPage,
+    market::MarketPage, password::PasswordPage, plot::PlotPage, plots::PlotsPage,
+    targets::TargetsPage, wallchart::WallChartPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -65,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/market") view=MarketPage ssr=SsrMode::Async />
                     <Route path=path!("/wallchart") view=WallChartPage ssr=SsrMode::Async />
                     <Route path=path!("/plots/:id") view=PlotPage ssr=SsrMode::Async />
+                    <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />
                 </Routes>

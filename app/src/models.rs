@@ -45,6 +45,11 @@ pub struct PlotSummary {
     pub village: String,
     pub township: String,
     pub owner: Option<String>,
+    /// The owner household's code (`FH-001`), for the edit form.
+    pub owner_code: Option<String>,
+    /// An [`tianlian_domain::plot::Irrigation`] code (`""` when not given).
+    pub irrigation: String,
+    pub notes: String,
     pub area: Mu,
     /// Land held today by plantings that hold land.
     pub held_today: Mu,
@@ -64,6 +69,8 @@ pub struct VillageOption {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlotsPageData {
     pub villages: Vec<VillageOption>,
+    /// Villages the caller may add plots to (empty: no "new plot" form).
+    pub manage_villages: Vec<VillageOption>,
     pub plots: Vec<PlotSummary>,
 }
 
@@ -76,6 +83,32 @@ pub struct PlotPageData {
     pub today: String,
     /// Whether the caller may add plantings here (else the form is not shown).
     pub can_plan: bool,
+    /// Whether the caller may edit and retire the plot.
+    pub can_manage: bool,
+}
+
+/// One bad line of an import, with its message in both languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportLine {
+    pub line: usize,
+    pub code: String,
+    pub message_zh: String,
+    pub message_en: String,
+}
+
+/// What an import (or its dry run) found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportReport {
+    pub id: i64,
+    /// `plots` or `plantings`.
+    pub kind: String,
+    pub dry_run: bool,
+    /// Rows that passed every check (all of them, or the report lists errors).
+    pub rows_ok: usize,
+    /// Rows stored (0 for a dry run or a refused import).
+    pub stored: usize,
+    pub errors: Vec<ImportLine>,
+    pub created_at: String,
 }
 
 /// The signed-in account, for the header.
@@ -263,4 +296,15 @@ pub struct WallChartData {
     pub today: chrono::NaiveDate,
     pub from: Option<chrono::NaiveDate>,
     pub to: Option<chrono::NaiveDate>,
+}
+
+/// A planting in a flat list, with where it grows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlantingListItem {
+    pub plot_id: i64,
+    pub plot_code: String,
+    pub village: String,
+    pub township: String,
+    #[serde(flatten)]
+    pub planting: PlantingView,
 }

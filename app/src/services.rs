@@ -94,6 +94,9 @@ fn plot_summary(plot: PlotRow, plantings: &[PlantingRow], today: chrono::NaiveDa
         village: plot.village_name,
         township: plot.township_name,
         owner: plot.owner_name,
+        owner_code: plot.owner_code,
+        irrigation: plot.irrigation,
+        notes: plot.notes,
         area: plot.area,
         retired: plot.retired,
     }
@@ -123,17 +126,65 @@ pub async fn plots_page(
             plot_summary(plot, &planting_rows[start..end], today)
         })
         .collect();
+    let villages: Vec<VillageOption> = villages
+        .into_iter()
+        .map(|v| VillageOption {
+            id: v.id,
+            name: v.name,
+            township: v.township_name,
+        })
+        .collect();
     Ok(PlotsPageData {
-        villages: villages
-            .into_iter()
-            .map(|v| VillageOption {
-                id: v.id,
-                name: v.name,
-                township: v.township_name,
-            })
+        manage_villages: villages
+            .iter()
+            .filter(|_| crate::land::may_import(caller))
+            .cloned()
             .collect(),
+        villages,
         plots,
     })
+}
+
+/// Every planting on the plots the caller may see, each with its forecast from its
+/// township's site (plantings are grouped by site so each site's climate is read once).
+///
+/// # Errors
+/// Storage failures.
+pub async fn plantings_with_forecasts(
+    db: &Db,
+    cache: &crate::forecasting::ClimateCache,
+    caller: &Caller,
+) -> Result<Vec<crate::models::PlantingListItem>, StorageError> {
+    use std::collections::HashMap;
+    let filter = plot_filter(caller.scope);
+    let plot_rows = plots::list_active(db, filter, None).await?;
+    let rows = plantings::list_on_active_plots(db, filter, None).await?;
+    let plot_of: HashMap<i64, &PlotRow> = plot_rows.iter().map(|p| (p.id, p)).collect();
+    let mut by_site: HashMap<Option<&str>, Vec<PlantingRow>> = HashMap::new();
+    for r in &rows {
+        let site = plot_of.get(&r.plot_id).and_then(|p| p.site_code.as_deref());
+        by_site.entry(site).or_default().push(r.clone());
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    for (site, group) in by_site {
+        let forecasts = crate::forecasting::planting_forecasts(db, cache, site, &group).await?;
+        for (row, forecast) in group.iter().zip(forecasts) {
+            let Some(plot) = plot_of.get(&row.plot_id) else {
+                continue;
+            };
+            let mut planting = planting_view(row);
+            planting.forecast = forecast;
+            out.push(crate::models::PlantingListItem {
+                plot_id: plot.id,
+                plot_code: plot.code.clone(),
+                village: plot.village_name.clone(),
+                township: plot.township_name.clone(),
+                planting,
+            });
+        }
+    }
+    out.sort_by_key(|i| (i.plot_id, i.planting.id));
+    Ok(out)
 }
 
 /// One plot's page, or `None` if there is no such plot or the caller may not see it (the
@@ -155,6 +206,7 @@ pub async fn plot_page(
         return Ok(None);
     };
     let can_plan = can_plan_on_plot(caller.scope, place(&plot));
+    let can_manage = tianlian_domain::access::can_manage_plots(caller.scope, plot.township_id);
     let planting_rows = plantings::list_for_plot(db, id).await?;
     let crops = crops::list(db).await?;
     let forecasts = crate::forecasting::planting_forecasts(
@@ -179,6 +231,7 @@ pub async fn plot_page(
             .collect(),
         today: today.to_string(),
         can_plan,
+        can_manage,
     }))
 }
 

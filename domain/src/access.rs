@@ -196,6 +196,13 @@ pub fn can_set_targets(scope: Scope, township_id: i64) -> bool {
     }
 }
 
+/// Who may add, edit, retire and import a township's plots: admins, and the township's own
+/// agronomists (cooperatives lease land and farmers own it, but the plot register is the
+/// township's).
+pub fn can_manage_plots(scope: Scope, township_id: i64) -> bool {
+    can_set_targets(scope, township_id)
+}
+
 /// Who may import a site's observed weather: admins and agronomists (county-wide data, no
 /// household's records).
 pub fn can_import_weather(scope: Scope) -> bool {

@@ -145,7 +145,7 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StorageError> {
                         code: &plot_code,
                         area,
                         owner_household_id: Some(household_id),
-                        irrigation: if h % 3 == 0 { "沟灌" } else { "" },
+                        irrigation: if h % 3 == 0 { "furrow" } else { "" },
                     },
                 )
                 .await?;

@@ -63,3 +63,40 @@ pub async fn id_by_code(db: &Db, code: &str) -> Result<Option<i64>, StorageError
             .await?,
     )
 }
+
+/// The household with this code in this village (plots are owned by a household of their
+/// own village).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn id_in_village(
+    db: &Db,
+    code: &str,
+    village_id: i64,
+) -> Result<Option<i64>, StorageError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM households WHERE code = $1 AND village_id = $2")
+            .bind(code)
+            .bind(village_id)
+            .fetch_optional(db.pool())
+            .await?,
+    )
+}
+
+/// Every household's (code, village id, id) in the filter's townships, for imports.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn codes(
+    db: &Db,
+    filter: tianlian_domain::access::PlotFilter,
+) -> Result<Vec<(String, i64, i64)>, StorageError> {
+    let (township, _) = crate::plots::filter_binds(filter);
+    Ok(sqlx::query_as(
+        "SELECT h.code, h.village_id, h.id FROM households h JOIN villages v ON v.id = h.village_id
+         WHERE ($1 IS NULL OR v.township_id = $1)",
+    )
+    .bind(township)
+    .fetch_all(db.pool())
+    .await?)
+}

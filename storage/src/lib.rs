@@ -10,6 +10,7 @@ pub mod cooperatives;
 pub mod crops;
 pub mod demo;
 pub mod households;
+pub mod imports;
 pub mod market;
 pub mod places;
 pub mod plantings;
@@ -81,6 +82,11 @@ pub enum StorageError {
     Io(#[from] std::io::Error),
     #[error("stored value is invalid: {0}")]
     Corrupt(String),
+}
+
+/// Whether the database refused a row because a unique key already holds its value.
+pub(crate) fn is_unique_violation(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
 /// A pool of connections to the one database, and which engine it is.

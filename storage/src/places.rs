@@ -69,3 +69,17 @@ pub async fn list_villages(db: &Db, filter: PlotFilter) -> Result<Vec<VillageRow
     .fetch_all(db.pool())
     .await?)
 }
+
+/// One village with its township.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn get_village(db: &Db, id: i64) -> Result<Option<VillageRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT v.id, v.name, t.id AS township_id, t.name AS township_name
+         FROM villages v JOIN townships t ON t.id = v.township_id WHERE v.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?)
+}

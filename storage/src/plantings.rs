@@ -152,30 +152,31 @@ pub async fn insert_checked<E>(
     check: impl FnOnce(&PlotLoad) -> Result<ValidPlanting, E>,
 ) -> Result<i64, InsertError<E>> {
     let mut tx = db.pool().begin().await?;
-    let locked = sqlx::query(
-        "UPDATE plots SET lock_version = lock_version + 1 WHERE id = $1 AND retired_on IS NULL",
-    )
-    .bind(plot_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    let area: Option<i64> = sqlx::query_scalar("SELECT area_centi_mu FROM plots WHERE id = $1")
-        .bind(plot_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let area = match (locked, area) {
-        (_, None) => return Err(InsertError::PlotNotFound),
-        (0, Some(_)) => return Err(InsertError::PlotRetired),
-        (_, Some(a)) => Mu::from_centi(a),
+    let area = match crate::plots::lock(&mut tx, plot_id).await? {
+        None => return Err(InsertError::PlotNotFound),
+        Some(p) if p.retired => return Err(InsertError::PlotRetired),
+        Some(p) => p.area,
     };
-    let held_rows: Vec<(i64, String, String)> = sqlx::query_as(
+    let held = held(&mut tx, plot_id).await?;
+    let planting = check(&PlotLoad { area, held }).map_err(InsertError::Rejected)?;
+    let id = insert(&mut tx, plot_id, &planting, ref_code).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The land a plot's plantings hold (every planting but failed ones), read inside the
+/// transaction that locked the plot.
+pub(crate) async fn held(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    plot_id: i64,
+) -> Result<Vec<Occupancy>, StorageError> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
         "SELECT area_centi_mu, season_from, season_until FROM plantings WHERE plot_id = $1 AND status <> 'failed'",
     )
     .bind(plot_id)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await?;
-    let held = held_rows
-        .into_iter()
+    rows.into_iter()
         .map(|(a, from, until)| {
             Ok(Occupancy {
                 area: Mu::from_centi(a),
@@ -185,10 +186,17 @@ pub async fn insert_checked<E>(
                 },
             })
         })
-        .collect::<Result<Vec<_>, StorageError>>()?;
-    let planting = check(&PlotLoad { area, held }).map_err(InsertError::Rejected)?;
+        .collect()
+}
+
+async fn insert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    plot_id: i64,
+    planting: &ValidPlanting,
+    ref_code: Option<&str>,
+) -> Result<i64, sqlx::Error> {
     let planted_on = (planting.status != PlantingStatus::Planned).then(|| iso(planting.planted_on));
-    let id: i64 = sqlx::query_scalar(
+    sqlx::query_scalar(
         "INSERT INTO plantings (plot_id, crop_code, area_centi_mu, planned_on, planted_on, season_from, season_until,
                                 status, ref_code, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -203,10 +211,53 @@ pub async fn insert_checked<E>(
     .bind(planting.status.code())
     .bind(ref_code)
     .bind(Utc::now().to_rfc3339())
-    .fetch_one(&mut *tx)
-    .await?;
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// A plot as an import checks it: where it is and the land it holds, read under its lock.
+#[derive(Debug, Clone)]
+pub struct LockedPlot {
+    pub id: i64,
+    pub area: Mu,
+    pub retired: bool,
+    pub held: Vec<Occupancy>,
+}
+
+/// Inserts many plantings or none. Every plot in `plot_ids` is locked (in id order, so two
+/// imports cannot deadlock) and read; `check` gets them and returns the plantings to store,
+/// so the plot-area rule is checked against what is in the database at that moment.
+///
+/// # Errors
+/// `check` refused, or storage failures (nothing is stored either way).
+pub async fn insert_all_checked<E>(
+    db: &Db,
+    plot_ids: &[i64],
+    check: impl FnOnce(&[LockedPlot]) -> Result<Vec<(i64, ValidPlanting)>, E>,
+) -> Result<Vec<i64>, InsertError<E>> {
+    let mut ids: Vec<i64> = plot_ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut tx = db.pool().begin().await?;
+    let mut plots = Vec::with_capacity(ids.len());
+    for id in ids {
+        let Some(locked) = crate::plots::lock(&mut tx, id).await? else {
+            return Err(InsertError::PlotNotFound);
+        };
+        plots.push(LockedPlot {
+            id,
+            area: locked.area,
+            retired: locked.retired,
+            held: held(&mut tx, id).await?,
+        });
+    }
+    let plantings = check(&plots).map_err(InsertError::Rejected)?;
+    let mut out = Vec::with_capacity(plantings.len());
+    for (plot_id, planting) in &plantings {
+        out.push(insert(&mut tx, *plot_id, planting, None).await?);
+    }
     tx.commit().await?;
-    Ok(id)
+    Ok(out)
 }
 
 /// Whether a planting with this reference code exists (demo data and imports are idempotent).

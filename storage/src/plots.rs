@@ -16,6 +16,7 @@ pub struct PlotRow {
     pub township_name: String,
     pub owner_household_id: Option<i64>,
     pub owner_name: Option<String>,
+    pub owner_code: Option<String>,
     pub irrigation: String,
     pub notes: String,
     pub retired: bool,
@@ -34,6 +35,7 @@ struct Row {
     township_name: String,
     owner_household_id: Option<i64>,
     owner_name: Option<String>,
+    owner_code: Option<String>,
     irrigation: String,
     notes: String,
     retired_on: Option<String>,
@@ -52,6 +54,7 @@ impl From<Row> for PlotRow {
             township_name: r.township_name,
             owner_household_id: r.owner_household_id,
             owner_name: r.owner_name,
+            owner_code: r.owner_code,
             irrigation: r.irrigation,
             notes: r.notes,
             retired: r.retired_on.is_some(),
@@ -61,7 +64,7 @@ impl From<Row> for PlotRow {
 }
 
 const SELECT: &str = "SELECT p.id, p.code, p.area_centi_mu, p.village_id, v.name AS village_name,
-        t.id AS township_id, t.name AS township_name, p.owner_household_id, h.head_name AS owner_name,
+        t.id AS township_id, t.name AS township_name, p.owner_household_id, h.head_name AS owner_name, h.code AS owner_code,
         p.irrigation, p.notes, p.retired_on, t.site_code
     FROM plots p
     JOIN villages v ON v.id = p.village_id
@@ -148,4 +151,204 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<PlotRow>, StorageError> {
         .fetch_optional(db.pool())
         .await?;
     Ok(row.map(PlotRow::from))
+}
+
+/// A plot's fields as stored (the owner already found in the plot's village).
+#[derive(Debug, Clone)]
+pub struct PlotFields {
+    pub code: String,
+    pub area: Mu,
+    pub owner_household_id: Option<i64>,
+    pub irrigation: String,
+    pub notes: String,
+}
+
+/// Why a plot write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError<E> {
+    #[error("no such plot")]
+    NotFound,
+    #[error("another plot of the village has this code")]
+    CodeTaken,
+    #[error("the change breaks a rule")]
+    Rejected(E),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl<E> From<sqlx::Error> for WriteError<E> {
+    fn from(e: sqlx::Error) -> Self {
+        if crate::is_unique_violation(&e) {
+            WriteError::CodeTaken
+        } else {
+            WriteError::Storage(StorageError::Database(e))
+        }
+    }
+}
+
+/// A plot locked for a change inside a transaction.
+pub(crate) struct Locked {
+    pub area: Mu,
+    pub retired: bool,
+}
+
+/// Locks a plot's row for the rest of the transaction (an `UPDATE` of its lock counter: a row
+/// lock on PostgreSQL, the write lock on SQLite), so every change that checks the plot-area
+/// rule on it runs one after another. `None` when there is no such plot.
+pub(crate) async fn lock(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: i64,
+) -> Result<Option<Locked>, sqlx::Error> {
+    sqlx::query("UPDATE plots SET lock_version = lock_version + 1 WHERE id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    let row: Option<(i64, Option<String>)> =
+        sqlx::query_as("SELECT area_centi_mu, retired_on FROM plots WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    Ok(row.map(|(area, retired_on)| Locked {
+        area: Mu::from_centi(area),
+        retired: retired_on.is_some(),
+    }))
+}
+
+/// Adds a plot to a village.
+///
+/// # Errors
+/// [`WriteError::CodeTaken`] when the village has a plot with this code; storage failures.
+pub async fn create(
+    db: &Db,
+    village_id: i64,
+    f: &PlotFields,
+) -> Result<i64, WriteError<std::convert::Infallible>> {
+    let mut tx = db.pool().begin().await?;
+    let id = insert(&mut tx, village_id, f).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn insert(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    village_id: i64,
+    f: &PlotFields,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO plots (village_id, code, area_centi_mu, owner_household_id, irrigation, notes)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(village_id)
+    .bind(&f.code)
+    .bind(f.area.centi())
+    .bind(f.owner_household_id)
+    .bind(&f.irrigation)
+    .bind(&f.notes)
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Adds every plot or none: one transaction; a code taken meanwhile undoes them all.
+///
+/// # Errors
+/// [`WriteError::CodeTaken`] names no line: the caller re-checks to find it.
+pub async fn create_all(
+    db: &Db,
+    plots: &[(i64, PlotFields)],
+) -> Result<Vec<i64>, WriteError<std::convert::Infallible>> {
+    let mut tx = db.pool().begin().await?;
+    let mut ids = Vec::with_capacity(plots.len());
+    for (village_id, f) in plots {
+        ids.push(insert(&mut tx, *village_id, f).await?);
+    }
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Changes a plot's fields if `check` accepts them against the land its plantings hold, with
+/// the plot locked so no planting can be added in between.
+///
+/// # Errors
+/// Missing plot, a taken code, `check` refused, or storage failures.
+pub async fn update_checked<E>(
+    db: &Db,
+    id: i64,
+    check: impl FnOnce(&crate::plantings::PlotLoad) -> Result<PlotFields, E>,
+) -> Result<(), WriteError<E>> {
+    let mut tx = db.pool().begin().await?;
+    let Some(locked) = lock(&mut tx, id).await? else {
+        return Err(WriteError::NotFound);
+    };
+    let held = crate::plantings::held(&mut tx, id).await?;
+    let f = check(&crate::plantings::PlotLoad {
+        area: locked.area,
+        held,
+    })
+    .map_err(WriteError::Rejected)?;
+    sqlx::query(
+        "UPDATE plots SET code = $1, area_centi_mu = $2, owner_household_id = $3, irrigation = $4,
+            notes = $5 WHERE id = $6",
+    )
+    .bind(&f.code)
+    .bind(f.area.centi())
+    .bind(f.owner_household_id)
+    .bind(&f.irrigation)
+    .bind(&f.notes)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Retires a plot on `on` if `check` accepts (it gets whether the plot is retired already and
+/// its plantings' statuses), with the plot locked so no planting is added meanwhile. The plot
+/// and its history stay; it no longer appears among plots in use.
+///
+/// # Errors
+/// Missing plot, `check` refused, or storage failures.
+pub async fn retire_checked<E>(
+    db: &Db,
+    id: i64,
+    on: chrono::NaiveDate,
+    check: impl FnOnce(bool, &[tianlian_domain::PlantingStatus]) -> Result<(), E>,
+) -> Result<(), WriteError<E>> {
+    let mut tx = db.pool().begin().await?;
+    let Some(locked) = lock(&mut tx, id).await? else {
+        return Err(WriteError::NotFound);
+    };
+    let codes: Vec<String> = sqlx::query_scalar("SELECT status FROM plantings WHERE plot_id = $1")
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+    let statuses: Vec<_> = codes
+        .iter()
+        .filter_map(|c| tianlian_domain::PlantingStatus::from_code(c))
+        .collect();
+    check(locked.retired, &statuses).map_err(WriteError::Rejected)?;
+    sqlx::query("UPDATE plots SET retired_on = $1 WHERE id = $2")
+        .bind(crate::iso(on))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every plot code of the given villages, retired ones included: (village id, code).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn codes_in_villages(
+    db: &Db,
+    filter: PlotFilter,
+) -> Result<Vec<(i64, String)>, StorageError> {
+    let (township, _) = filter_binds(filter);
+    Ok(sqlx::query_as(
+        "SELECT p.village_id, p.code FROM plots p JOIN villages v ON v.id = p.village_id
+         WHERE ($1 IS NULL OR v.township_id = $1)",
+    )
+    .bind(township)
+    .fetch_all(db.pool())
+    .await?)
 }

@@ -3,3 +3,4 @@
 pub mod area;
 pub mod chart;
 pub mod layout;
+pub mod plot_form;

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod forecast;
+pub mod imports;
 pub mod market;
 pub mod plots;
 pub mod targets;

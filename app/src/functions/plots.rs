@@ -117,3 +117,102 @@ pub async fn change_status(
     leptos_axum::redirect(&to);
     Ok(())
 }
+
+/// The query string that carries a refused plot form back: typed values (`p_…`) and each
+/// field's error code (`pe_…`), plus the planted area when that was the reason.
+#[cfg(feature = "ssr")]
+fn plot_error_query(
+    input: &tianlian_domain::plot::PlotInput,
+    village: Option<&str>,
+    errors: &[tianlian_domain::plot::PlotError],
+) -> String {
+    use tianlian_domain::plot::PlotError;
+    let mut pairs: Vec<(String, String)> = vec![
+        ("p_code".into(), input.code.clone()),
+        ("p_area".into(), input.area.clone()),
+        ("p_owner".into(), input.owner.clone()),
+        ("p_irrigation".into(), input.irrigation.clone()),
+        ("p_notes".into(), input.notes.clone()),
+    ];
+    if let Some(v) = village {
+        pairs.push(("p_village".into(), v.to_owned()));
+    }
+    for e in errors {
+        pairs.push((format!("pe_{}", e.field()), e.code().to_owned()));
+        if let PlotError::AreaBelowPlanted { planted } = e {
+            pairs.push(("planted".into(), planted.centi().to_string()));
+        }
+    }
+    serde_urlencoded::to_string(&pairs).unwrap_or_default()
+}
+
+/// Adds a plot (no `plot_id`) or edits one, from the plot form; redirects to the plot's page
+/// on success and back to the form with each field's error otherwise.
+#[server(prefix = "/fn", endpoint = "save_plot")]
+pub async fn save_plot(
+    plot_id: Option<String>,
+    village_id: Option<String>,
+    code: Option<String>,
+    area: Option<String>,
+    owner: Option<String>,
+    irrigation: Option<String>,
+    notes: Option<String>,
+) -> Result<(), ServerFnError> {
+    use crate::land::{PlotOutcome, create_plot, edit_plot};
+    use tianlian_domain::plot::PlotInput;
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let input = PlotInput {
+        code: code.unwrap_or_default(),
+        area: area.unwrap_or_default(),
+        owner: owner.unwrap_or_default(),
+        irrigation: irrigation.unwrap_or_default(),
+        notes: notes.unwrap_or_default(),
+    };
+    let id = plot_id.and_then(|p| p.trim().parse::<i64>().ok());
+    let village = village_id.unwrap_or_default();
+    let outcome = match id {
+        Some(id) => edit_plot(&db, &caller, id, &input).await,
+        None => {
+            let v = village.trim().parse::<i64>().unwrap_or(0);
+            create_plot(&db, &caller, v, &input).await
+        }
+    }
+    .map_err(crate::services::internal)?;
+    let back = match id {
+        Some(id) => format!("/plots/{id}"),
+        None => "/plots".to_owned(),
+    };
+    let to = match outcome {
+        PlotOutcome::Saved(saved) => format!("/plots/{saved}?saved=1"),
+        PlotOutcome::Refused(errors) => {
+            let v = id.is_none().then_some(village.as_str());
+            format!("{back}?{}#plot-form", plot_error_query(&input, v, &errors))
+        }
+        PlotOutcome::Forbidden => format!("{back}?forbidden=1"),
+        PlotOutcome::NotFound | PlotOutcome::NotRetired(_) => "/plots?missing=1".to_owned(),
+    };
+    leptos_axum::redirect(&to);
+    Ok(())
+}
+
+/// Retires a plot from its page; back to the plot with `retired=1` or the reason.
+#[server(prefix = "/fn", endpoint = "retire_plot")]
+pub async fn retire_plot(plot_id: Option<String>) -> Result<(), ServerFnError> {
+    use crate::land::PlotOutcome;
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let id = plot_id
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let today = crate::forecasting::china_today();
+    let to = match crate::land::retire_plot(&db, &caller, id, today)
+        .await
+        .map_err(crate::services::internal)?
+    {
+        PlotOutcome::Saved(_) => format!("/plots/{id}?retired_now=1"),
+        PlotOutcome::NotRetired(e) => format!("/plots/{id}?retire_error={}", e.code()),
+        PlotOutcome::Forbidden => format!("/plots/{id}?forbidden=1"),
+        PlotOutcome::NotFound | PlotOutcome::Refused(_) => "/plots?missing=1".to_owned(),
+    };
+    leptos_axum::redirect(&to);
+    Ok(())
+}

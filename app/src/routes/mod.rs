@@ -2,6 +2,7 @@
 
 pub mod forecast;
 pub mod home;
+pub mod import;
 pub mod login;
 pub mod market;
 pub mod password;

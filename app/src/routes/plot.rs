@@ -6,7 +6,8 @@
 
 use crate::components::area::AreaText;
 use crate::components::layout::NotFound;
-use crate::functions::plots::{AddPlanting, ChangeStatus, get_plot};
+use crate::components::plot_form::{PlotForm, PlotFormState};
+use crate::functions::plots::{AddPlanting, ChangeStatus, RetirePlot, SavePlot, get_plot};
 use crate::models::PlotPageData;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -19,6 +20,8 @@ pub fn PlotPage() -> impl IntoView {
     let query = use_query_map();
     let add = ServerAction::<AddPlanting>::new();
     let change = ServerAction::<ChangeStatus>::new();
+    let save = ServerAction::<SavePlot>::new();
+    let retire = ServerAction::<RetirePlot>::new();
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
     // Every navigation back from the form (added=…, or the errors) changes the query: reload.
     let data = Resource::new(
@@ -36,7 +39,9 @@ pub fn PlotPage() -> impl IntoView {
                 match data.await {
                     Ok(Some(d)) => {
                         let form = FormState::from_query(&query.read_untracked());
-                        view! { <PlotDetail data=d form add change /> }.into_any()
+                        let refused = PlotFormState::from_query(&query.read_untracked());
+                        let manage = d.can_manage.then(|| view! { <ManagePlot plot=d.plot.clone() refused save retire /> });
+                        view! { <PlotDetail data=d form add change /> {manage} }.into_any()
                     }
                     Ok(None) => view! { <NotFound /> }.into_any(),
                     Err(_) => {
@@ -63,6 +68,10 @@ pub struct FormState {
     pub status_changed: bool,
     /// Why the last status change was refused, as a message.
     pub status_error: Option<String>,
+    pub saved: bool,
+    pub retired_now: bool,
+    /// Why the plot could not be retired (a code).
+    pub retire_error: Option<String>,
 }
 
 impl FormState {
@@ -94,6 +103,9 @@ impl FormState {
             forbidden: q.get("forbidden").is_some(),
             status_changed: q.get("changed").is_some(),
             status_error: q.get("status_error").map(|code| status_message(&code)),
+            saved: q.get("saved").is_some(),
+            retired_now: q.get("retired_now").is_some(),
+            retire_error: q.get("retire_error"),
         }
     }
 
@@ -146,9 +158,15 @@ fn PlotDetail(
             {format!(" · 今日空闲 {free} 亩")}
         </p>
         {form.added.then(|| view! { <p class="notice ok" role="status">"已添加种植。"</p> })}
+        {form.saved.then(|| view! { <p class="notice ok" role="status">"地块已保存。"</p> })}
+        {form.retired_now.then(|| view! { <p class="notice ok" role="status">"地块已停用，历史记录保留。"</p> })}
+        {form.retire_error.clone().map(|code| {
+            let m = if code == "already_retired" { "该地块已停用。" } else { "地块上还有未结束的种植，请先收获完毕或标记失败，再停用。" };
+            view! { <p class="notice error" role="alert">{m}</p> }
+        })}
         {form.status_changed.then(|| view! { <p class="notice ok" role="status">"状态已更新。"</p> })}
         {form.status_error.clone().map(|m| view! { <p class="notice error" role="alert">{m}</p> })}
-        {(form.retired || plot.retired).then(|| view! { <p class="notice error" role="alert">"该地块已停用，不能再添加种植。"</p> })}
+        {(form.retired || (plot.retired && !form.retired_now)).then(|| view! { <p class="notice error" role="alert">"该地块已停用，不能再添加种植。"</p> })}
         <section class="card">
             <h2>"种植记录"</h2>
             {if plot.plantings.is_empty() {
@@ -272,4 +290,38 @@ fn StatusForm(
             <button type="submit">"更新"</button>
         </ActionForm>
     }
+}
+
+/// Edit and retire, for those who manage the township's plots.
+#[component]
+fn ManagePlot(
+    plot: crate::models::PlotSummary,
+    refused: Option<PlotFormState>,
+    save: ServerAction<SavePlot>,
+    retire: ServerAction<RetirePlot>,
+) -> impl IntoView {
+    let open = refused.is_some();
+    let state = refused.unwrap_or_else(|| PlotFormState {
+        code: plot.code.clone(),
+        area: plot.area.to_string(),
+        owner: plot.owner_code.clone().unwrap_or_default(),
+        irrigation: plot.irrigation.clone(),
+        notes: plot.notes.clone(),
+        ..PlotFormState::default()
+    });
+    let id = plot.id;
+    (!plot.retired).then(move || view! {
+        <details class="card edit-plot" open=open>
+            <summary>"修改地块"</summary>
+            <PlotForm action=save state plot_id=id submit="保存修改" />
+        </details>
+        <section class="card retire-plot">
+            <h2>"停用地块"</h2>
+            <p class="muted">"地块停用后不再出现在地块列表中，种植历史保留。地块上所有种植须已完成或失败。"</p>
+            <ActionForm action=retire>
+                <input type="hidden" name="plot_id" value=id.to_string() />
+                <button type="submit" class="danger">"停用该地块"</button>
+            </ActionForm>
+        </section>
+    })
 }

@@ -1,7 +1,8 @@
 //! `/plots`: every plot by village with its plantings; `?village=ID` narrows to one village.
 
 use crate::components::area::AreaText;
-use crate::functions::plots::list_plots;
+use crate::components::plot_form::{PlotForm, PlotFormState};
+use crate::functions::plots::{SavePlot, list_plots};
 use crate::models::{PlotSummary, VillageOption};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -16,7 +17,9 @@ pub fn PlotsPage() -> impl IntoView {
             .get("village")
             .and_then(|v| v.parse::<i64>().ok())
     });
-    let data = Resource::new(move || village.get(), list_plots);
+    let save = ServerAction::<SavePlot>::new();
+    // A refused "new plot" form comes back with its values in the query: reload on any change.
+    let data = Resource::new(move || (village.get(), query.get()), |(v, _)| list_plots(v));
     view! {
         <h1>"地块与种植"</h1>
         <p class="downloads">
@@ -33,7 +36,21 @@ pub fn PlotsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(d) => {
+                        let refused = PlotFormState::from_query(&query.read_untracked());
+                        let open = refused.is_some();
+                        let state = refused.unwrap_or_else(|| PlotFormState {
+                            village: village.get_untracked().map(|v| v.to_string()).unwrap_or_default(),
+                            ..PlotFormState::default()
+                        });
+                        let manage = d.manage_villages;
                         view! {
+                            {(!manage.is_empty()).then(move || view! {
+                                <details class="card new-plot" open=open>
+                                    <summary>"新建地块"</summary>
+                                    <PlotForm action=save state villages=manage submit="添加地块" />
+                                    <p class="muted"><a href="/import">"批量导入地块或种植（CSV）"</a></p>
+                                </details>
+                            })}
                             <VillageFilter villages=d.villages current=village.get_untracked() />
                             <PlotList plots=d.plots />
                         }

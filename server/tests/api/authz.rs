@@ -99,7 +99,62 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
         .expect("target");
 
         let planting = json!({ "crop": "celtuce", "area_mu": 0.01, "planted_on": "2026-12-01" });
+        let tuanjie = tianlian_storage::places::list_villages(
+            &app.db,
+            tianlian_domain::access::PlotFilter::All,
+        )
+        .await
+        .expect("villages")
+        .into_iter()
+        .find(|v| v.name == "团结村")
+        .expect("团结村")
+        .id;
         let rows = vec![
+            // The admin adds the plot; for everyone after, its code is taken (agronomist) or the
+            // village is not theirs to manage (422 either way, nothing stored).
+            Row {
+                method: "POST",
+                template: "/api/v1/plots",
+                path: "/api/v1/plots".into(),
+                body: Some(json!({ "village_id": tuanjie, "code": "AUTHZ-1", "area_mu": 2 })),
+                expect: [401, 201, 422, 422, 422, 422],
+            },
+            Row {
+                method: "PATCH",
+                template: "/api/v1/plots/{id}",
+                path: format!("/api/v1/plots/{mine}"),
+                body: Some(json!({ "code": "1-010", "area_mu": 50, "owner": "demo-0-0-009" })),
+                expect: [401, 200, 200, 404, 403, 404],
+            },
+            // Plantings are under way on the farmer's plot: those who may retire it meet 409.
+            Row {
+                method: "POST",
+                template: "/api/v1/plots/{id}/retire",
+                path: format!("/api/v1/plots/{mine}/retire"),
+                body: None,
+                expect: [401, 409, 409, 404, 403, 404],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/plantings",
+                path: "/api/v1/plantings".into(),
+                body: None,
+                expect: [401, 200, 200, 200, 200, 200],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/progress",
+                path: "/api/v1/progress".into(),
+                body: None,
+                expect: [401, 200, 200, 200, 200, 200],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/import/{kind}",
+                path: "/api/v1/import/plots".into(),
+                body: None,
+                expect: [401, 422, 422, 403, 403, 403],
+            },
             Row {
                 method: "POST",
                 template: "/api/v1/auth/login",

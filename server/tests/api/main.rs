@@ -10,4 +10,5 @@ mod helpers;
 mod market;
 mod plantings;
 mod plots;
+mod register;
 mod targets;

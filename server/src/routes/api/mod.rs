@@ -9,6 +9,7 @@ pub mod export;
 pub mod market;
 pub mod openapi;
 pub mod plots;
+pub mod register;
 pub mod targets;
 
 use crate::startup::AppState;
@@ -36,7 +37,7 @@ pub struct ApiRoute {
 
 /// Every `/api/v1` route.
 pub fn routes() -> Vec<ApiRoute> {
-    use axum::routing::{delete, get, post, put};
+    use axum::routing::{delete, get, patch, post, put};
     let r = |method, path, access, handler| ApiRoute {
         method,
         path,
@@ -89,6 +90,42 @@ pub fn routes() -> Vec<ApiRoute> {
         ),
         r("GET", "/api/v1/audit", Access::Admin, get(auth::audit_log)),
         r("GET", "/api/v1/plots", Access::SignedIn, get(plots::list)),
+        r(
+            "POST",
+            "/api/v1/plots",
+            Access::SignedIn,
+            post(register::create),
+        ),
+        r(
+            "PATCH",
+            "/api/v1/plots/{id}",
+            Access::SignedIn,
+            patch(register::edit),
+        ),
+        r(
+            "POST",
+            "/api/v1/plots/{id}/retire",
+            Access::SignedIn,
+            post(register::retire),
+        ),
+        r(
+            "GET",
+            "/api/v1/plantings",
+            Access::SignedIn,
+            get(register::plantings),
+        ),
+        r(
+            "POST",
+            "/api/v1/import/{kind}",
+            Access::SignedIn,
+            post(register::import),
+        ),
+        r(
+            "GET",
+            "/api/v1/progress",
+            Access::SignedIn,
+            get(targets::progress),
+        ),
         r(
             "GET",
             "/api/v1/plots/{id}",

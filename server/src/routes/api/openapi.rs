@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
 //! served at `/api/v1/openapi.json`. A test checks it names exactly the routes the server has.
 
-use super::{auth, engine, export, market, plots, targets};
+use super::{auth, engine, export, market, plots, register, targets};
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::OnceLock;
@@ -54,6 +54,8 @@ impl Modify for BearerAuth {
         auth::login, auth::logout, auth::me, auth::change_own_password, auth::create_account,
         auth::reset_password, auth::issue_token, auth::revoke_token, auth::audit_log,
         plots::list, plots::show, plots::add_planting, plots::change_status,
+        register::create, register::edit, register::retire, register::plantings, register::import,
+        targets::progress,
         targets::list, targets::show, targets::create, targets::delete,
         market::calendar, market::set_capacity, export::download,
         engine::spring_festival, engine::solar_terms, engine::forecast, engine::backward,

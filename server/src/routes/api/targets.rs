@@ -54,6 +54,8 @@ pub struct TargetJson {
     on_track: bool,
     state: String,
     by_village: Vec<VillageJson>,
+    /// Cumulative planted vs required, day by day (left out of `/api/v1/progress`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     series: Vec<DayJson>,
 }
 
@@ -110,6 +112,26 @@ pub async fn list(
     let targets = planning::target_views(&state.db, &caller).await?;
     Ok(Json(TargetList {
         targets: targets.into_iter().map(TargetJson::from).collect(),
+    }))
+}
+
+/// Progress against every target the caller may see (挂图作战): planted vs target, % of plan,
+/// days left, the daily rate now needed, on track or not, per village — without the day series.
+#[utoipa::path(get, path = "/api/v1/progress", tag = "plans",
+    responses((status = 200, body = TargetList), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn progress(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<TargetList>, ApiError> {
+    let targets = planning::target_views(&state.db, &caller).await?;
+    Ok(Json(TargetList {
+        targets: targets
+            .into_iter()
+            .map(|t| TargetJson {
+                series: Vec::new(),
+                ..TargetJson::from(t)
+            })
+            .collect(),
     }))
 }
 

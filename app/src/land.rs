@@ -1,0 +1,490 @@
+//! The plot register: add, edit and retire plots, and bulk-import plots and plantings from
+//! CSV. Each use case checks who is asking, runs the domain rule and calls storage; the rules
+//! that depend on other rows run inside storage's transaction. Only compiled with `ssr`.
+
+use crate::models::{ImportLine, ImportReport};
+use tianlian_domain::access::{Caller, PlotFilter, Scope, can_manage_plots, plot_filter};
+use tianlian_domain::import::{
+    self, ImportKind, LineError, PlotLoadRef, PlotRefs, Problem, VillageRef,
+};
+use tianlian_domain::plot::{
+    PlotError, PlotInput, RetireError, ValidPlot, check_retire, validate_plot,
+};
+use tianlian_domain::{Lang, ValidPlanting};
+use tianlian_storage::audit::{self, AuditEntry};
+use tianlian_storage::plantings::InsertError;
+use tianlian_storage::plots::{PlotFields, WriteError};
+use tianlian_storage::{Db, StorageError, crops, households, imports, places, plantings, plots};
+
+/// What became of a plot form or API call.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlotOutcome {
+    Saved(i64),
+    Refused(Vec<PlotError>),
+    /// Missing, or outside what the caller may see.
+    NotFound,
+    /// Visible, but not the caller's to manage.
+    Forbidden,
+    NotRetired(RetireError),
+}
+
+fn fields(p: ValidPlot, owner_household_id: Option<i64>) -> PlotFields {
+    PlotFields {
+        code: p.code,
+        area: p.area,
+        owner_household_id,
+        irrigation: p.irrigation.code().to_owned(),
+        notes: p.notes,
+    }
+}
+
+/// Finds the typed owner among the village's households.
+async fn owner_id(
+    db: &Db,
+    plot: &ValidPlot,
+    village_id: i64,
+) -> Result<Result<Option<i64>, PlotError>, StorageError> {
+    Ok(match &plot.owner_code {
+        None => Ok(None),
+        Some(code) => households::id_in_village(db, code, village_id)
+            .await?
+            .map(Some)
+            .ok_or(PlotError::UnknownOwner),
+    })
+}
+
+async fn log(
+    db: &Db,
+    caller: &Caller,
+    action: &str,
+    id: i64,
+    after: serde_json::Value,
+) -> Result<(), StorageError> {
+    audit::record(
+        db,
+        &AuditEntry {
+            account_id: Some(caller.account_id),
+            action,
+            entity: "plot",
+            entity_id: Some(id),
+            before: None,
+            after: Some(after.to_string()),
+        },
+    )
+    .await
+}
+
+/// Adds a plot to a village the caller manages.
+///
+/// # Errors
+/// Storage failures only; refusals are outcomes.
+pub async fn create_plot(
+    db: &Db,
+    caller: &Caller,
+    village_id: i64,
+    input: &PlotInput,
+) -> Result<PlotOutcome, StorageError> {
+    let village = places::get_village(db, village_id).await?;
+    let Some(village) = village.filter(|v| can_manage_plots(caller.scope, v.township_id)) else {
+        return Ok(PlotOutcome::Refused(vec![PlotError::UnknownVillage]));
+    };
+    let plot = match validate_plot(input, &[]) {
+        Ok(p) => p,
+        Err(errors) => return Ok(PlotOutcome::Refused(errors)),
+    };
+    let owner = match owner_id(db, &plot, village.id).await? {
+        Ok(o) => o,
+        Err(e) => return Ok(PlotOutcome::Refused(vec![e])),
+    };
+    let f = fields(plot, owner);
+    match plots::create(db, village.id, &f).await {
+        Ok(id) => {
+            log(db, caller, "plot.create", id, serde_json::json!({"code": f.code, "area_centi_mu": f.area.centi(), "village_id": village.id})).await?;
+            Ok(PlotOutcome::Saved(id))
+        }
+        Err(WriteError::CodeTaken) => Ok(PlotOutcome::Refused(vec![PlotError::CodeTaken])),
+        Err(WriteError::Storage(e)) => Err(e),
+        Err(WriteError::NotFound | WriteError::Rejected(_)) => Ok(PlotOutcome::NotFound),
+    }
+}
+
+/// Where a plot is, if the caller may see it at all: `Err` is the outcome to return.
+async fn visible_plot(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<Result<plots::PlotRow, PlotOutcome>, StorageError> {
+    let plot = plots::get(db, id).await?;
+    let place = |p: &plots::PlotRow| tianlian_domain::access::PlotPlace {
+        township_id: p.township_id,
+        owner_household_id: p.owner_household_id,
+    };
+    Ok(match plot {
+        Some(p) if !tianlian_domain::access::can_view_plot(caller.scope, place(&p)) => {
+            Err(PlotOutcome::NotFound)
+        }
+        Some(p) if !can_manage_plots(caller.scope, p.township_id) => Err(PlotOutcome::Forbidden),
+        Some(p) => Ok(p),
+        None => Err(PlotOutcome::NotFound),
+    })
+}
+
+/// Changes a plot's code, area, owner, irrigation and notes. The area may not fall below what
+/// its plantings hold in their busiest season (checked with the plot locked).
+///
+/// # Errors
+/// Storage failures only.
+pub async fn edit_plot(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    input: &PlotInput,
+) -> Result<PlotOutcome, StorageError> {
+    let plot = match visible_plot(db, caller, id).await? {
+        Ok(p) => p,
+        Err(outcome) => return Ok(outcome),
+    };
+    // Check the fields before locking, so the owner lookup can report with the other errors.
+    let owner = match validate_plot(input, &[]) {
+        Ok(valid) => match owner_id(db, &valid, plot.village_id).await? {
+            Ok(o) => o,
+            Err(e) => return Ok(PlotOutcome::Refused(vec![e])),
+        },
+        Err(errors) => return Ok(PlotOutcome::Refused(errors)),
+    };
+    let result = plots::update_checked(db, id, |load| {
+        validate_plot(input, &load.held).map(|p| fields(p, owner))
+    })
+    .await;
+    match result {
+        Ok(()) => {
+            log(
+                db,
+                caller,
+                "plot.edit",
+                id,
+                serde_json::json!({"code": input.code.trim(), "area": input.area.trim()}),
+            )
+            .await?;
+            Ok(PlotOutcome::Saved(id))
+        }
+        Err(WriteError::Rejected(errors)) => Ok(PlotOutcome::Refused(errors)),
+        Err(WriteError::CodeTaken) => Ok(PlotOutcome::Refused(vec![PlotError::CodeTaken])),
+        Err(WriteError::NotFound) => Ok(PlotOutcome::NotFound),
+        Err(WriteError::Storage(e)) => Err(e),
+    }
+}
+
+/// Retires a plot whose plantings are all finished or failed; it and its history stay.
+///
+/// # Errors
+/// Storage failures only.
+pub async fn retire_plot(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+    today: chrono::NaiveDate,
+) -> Result<PlotOutcome, StorageError> {
+    if let Err(outcome) = visible_plot(db, caller, id).await? {
+        return Ok(outcome);
+    }
+    match plots::retire_checked(db, id, today, check_retire).await {
+        Ok(()) => {
+            log(
+                db,
+                caller,
+                "plot.retire",
+                id,
+                serde_json::json!({"retired_on": today.to_string()}),
+            )
+            .await?;
+            Ok(PlotOutcome::Saved(id))
+        }
+        Err(WriteError::Rejected(e)) => Ok(PlotOutcome::NotRetired(e)),
+        Err(WriteError::NotFound | WriteError::CodeTaken) => Ok(PlotOutcome::NotFound),
+        Err(WriteError::Storage(e)) => Err(e),
+    }
+}
+
+/// Which townships' plots the caller may import into; `None` when they may not import.
+fn import_filter(scope: Scope) -> Option<PlotFilter> {
+    match scope {
+        Scope::Admin | Scope::Agronomist { .. } => Some(plot_filter(scope)),
+        Scope::Cooperative { .. } | Scope::Farmer { .. } => None,
+    }
+}
+
+/// Whether the caller may import at all (admins and agronomists).
+pub fn may_import(caller: &Caller) -> bool {
+    import_filter(caller.scope).is_some()
+}
+
+fn lines(errors: &[LineError]) -> Vec<ImportLine> {
+    errors
+        .iter()
+        .map(|e| ImportLine {
+            line: e.line,
+            code: e.problem.code().to_owned(),
+            message_zh: e.problem.message(Lang::Zh),
+            message_en: e.problem.message(Lang::En),
+        })
+        .collect()
+}
+
+/// The outcome of checking or storing an import: rows that passed, rows stored, bad lines.
+struct Checked {
+    rows_ok: usize,
+    stored: usize,
+    errors: Vec<LineError>,
+}
+
+impl Checked {
+    fn refused(errors: Vec<LineError>) -> Self {
+        Checked {
+            rows_ok: 0,
+            stored: 0,
+            errors,
+        }
+    }
+}
+
+/// A file-level problem on line 1 (e.g. the database changed between check and store).
+fn changed_meanwhile() -> LineError {
+    LineError {
+        line: 1,
+        problem: Problem::ChangedMeanwhile,
+    }
+}
+
+async fn import_plots(
+    db: &Db,
+    filter: PlotFilter,
+    text: &str,
+    dry_run: bool,
+) -> Result<Checked, StorageError> {
+    let rows = match import::read_rows(text, ImportKind::Plots) {
+        Ok(r) => r,
+        Err(e) => return Ok(Checked::refused(e)),
+    };
+    let villages: Vec<VillageRef> = places::list_villages(db, filter)
+        .await?
+        .into_iter()
+        .map(|v| VillageRef {
+            id: v.id,
+            name: v.name,
+            township: v.township_name,
+        })
+        .collect();
+    let existing = plots::codes_in_villages(db, filter).await?;
+    let homes = households::codes(db, filter).await?;
+    let owners: Vec<(String, i64)> = homes.iter().map(|(c, v, _)| (c.clone(), *v)).collect();
+    let refs = PlotRefs {
+        villages: &villages,
+        existing: &existing,
+        households: &owners,
+    };
+    let records = match import::check_plots(&rows, &refs) {
+        Ok(r) => r,
+        Err(e) => return Ok(Checked::refused(e)),
+    };
+    if dry_run {
+        return Ok(Checked {
+            rows_ok: records.len(),
+            stored: 0,
+            errors: vec![],
+        });
+    }
+    let to_store: Vec<(i64, PlotFields)> = records
+        .iter()
+        .map(|r| {
+            let owner = r.plot.owner_code.as_ref().and_then(|code| {
+                homes
+                    .iter()
+                    .find(|(c, v, _)| c == code && *v == r.village_id)
+                    .map(|(_, _, id)| *id)
+            });
+            (r.village_id, fields(r.plot.clone(), owner))
+        })
+        .collect();
+    match plots::create_all(db, &to_store).await {
+        Ok(ids) => Ok(Checked {
+            rows_ok: records.len(),
+            stored: ids.len(),
+            errors: vec![],
+        }),
+        Err(WriteError::Storage(e)) => Err(e),
+        Err(_) => Ok(Checked::refused(vec![changed_meanwhile()])),
+    }
+}
+
+async fn import_plantings(
+    db: &Db,
+    filter: PlotFilter,
+    text: &str,
+    dry_run: bool,
+) -> Result<Checked, StorageError> {
+    let rows = match import::read_rows(text, ImportKind::Plantings) {
+        Ok(r) => r,
+        Err(e) => return Ok(Checked::refused(e)),
+    };
+    let villages: Vec<VillageRef> = places::list_villages(db, filter)
+        .await?
+        .into_iter()
+        .map(|v| VillageRef {
+            id: v.id,
+            name: v.name,
+            township: v.township_name,
+        })
+        .collect();
+    let crops = crops::list(db).await?;
+    // Plots in use of the caller's villages; the rows' plots are then locked and read again.
+    let in_use = plots::list_active(db, filter, None).await?;
+    let named: Vec<PlotLoadRef> = in_use
+        .iter()
+        .map(|p| PlotLoadRef {
+            id: p.id,
+            village_id: p.village_id,
+            code: p.code.clone(),
+            area: p.area,
+            held: vec![],
+        })
+        .collect();
+    // First pass without loads, to learn which plots the rows name.
+    let wanted: Vec<i64> = rows
+        .iter()
+        .flat_map(|row| {
+            let villages = &villages;
+            let (village, township) = (row.get("village"), row.get("township"));
+            named.iter().filter(move |p| {
+                p.code == row.get("plot")
+                    && villages.iter().any(|v| {
+                        v.id == p.village_id
+                            && v.name == village
+                            && (township.is_empty() || v.township == township)
+                    })
+            })
+        })
+        .map(|p| p.id)
+        .collect();
+    let result = plantings::insert_all_checked(db, &wanted, |locked| {
+        let loads: Vec<PlotLoadRef> = named
+            .iter()
+            .filter_map(|p| {
+                let l = locked.iter().find(|l| l.id == p.id && !l.retired)?;
+                Some(PlotLoadRef {
+                    area: l.area,
+                    held: l.held.clone(),
+                    ..p.clone()
+                })
+            })
+            .collect();
+        let records =
+            import::check_plantings(&rows, &villages, &loads, &crops).map_err(Checked::refused)?;
+        if dry_run {
+            // Refuse on purpose so that the transaction is rolled back with nothing stored.
+            return Err(Checked {
+                rows_ok: records.len(),
+                stored: 0,
+                errors: vec![],
+            });
+        }
+        Ok(records
+            .into_iter()
+            .map(|r| (r.plot_id, r.planting))
+            .collect::<Vec<(i64, ValidPlanting)>>())
+    })
+    .await;
+    match result {
+        Ok(ids) => Ok(Checked {
+            rows_ok: ids.len(),
+            stored: ids.len(),
+            errors: vec![],
+        }),
+        Err(InsertError::Rejected(checked)) => Ok(checked),
+        Err(InsertError::PlotNotFound | InsertError::PlotRetired) => {
+            Ok(Checked::refused(vec![changed_meanwhile()]))
+        }
+        Err(InsertError::Storage(e)) => Err(e),
+    }
+}
+
+/// Checks (dry run) or imports a CSV of plots or plantings, all rows or none, and records the
+/// run. `None` when the caller may not import.
+///
+/// # Errors
+/// Storage failures only; bad rows are in the report.
+pub async fn run_import(
+    db: &Db,
+    caller: &Caller,
+    kind: ImportKind,
+    text: &str,
+    dry_run: bool,
+) -> Result<Option<ImportReport>, StorageError> {
+    let Some(filter) = import_filter(caller.scope) else {
+        return Ok(None);
+    };
+    let checked = match kind {
+        ImportKind::Plots => import_plots(db, filter, text, dry_run).await?,
+        ImportKind::Plantings => import_plantings(db, filter, text, dry_run).await?,
+    };
+    let errors = lines(&checked.errors);
+    let errors_json = serde_json::to_string(&errors).unwrap_or_else(|_| "[]".into());
+    let id = imports::record(
+        db,
+        &imports::NewRun {
+            account_id: caller.account_id,
+            kind: kind.code(),
+            dry_run,
+            csv_text: text,
+            rows_ok: i64::try_from(checked.rows_ok).unwrap_or(i64::MAX),
+            stored: i64::try_from(checked.stored).unwrap_or(i64::MAX),
+            errors_json: &errors_json,
+        },
+    )
+    .await?;
+    if checked.stored > 0 {
+        tracing::info!(
+            account_id = caller.account_id,
+            kind = kind.code(),
+            stored = checked.stored,
+            run = id,
+            "import stored"
+        );
+    }
+    Ok(Some(ImportReport {
+        id,
+        kind: kind.code().to_owned(),
+        dry_run,
+        rows_ok: checked.rows_ok,
+        stored: checked.stored,
+        errors,
+        created_at: chrono::Utc::now().to_rfc3339(),
+    }))
+}
+
+/// One of the caller's own import runs, with its text (to confirm a dry run).
+///
+/// # Errors
+/// Storage failures.
+pub async fn own_run(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<Option<(ImportReport, String)>, StorageError> {
+    let Some(r) = imports::get_own(db, id, caller.account_id).await? else {
+        return Ok(None);
+    };
+    let errors: Vec<ImportLine> = serde_json::from_str(&r.errors_json).unwrap_or_default();
+    Ok(Some((
+        ImportReport {
+            id: r.id,
+            kind: r.kind,
+            dry_run: r.dry_run != 0,
+            rows_ok: usize::try_from(r.rows_ok).unwrap_or(0),
+            stored: usize::try_from(r.stored).unwrap_or(0),
+            errors,
+            created_at: r.created_at,
+        },
+        r.csv_text,
+    )))
+}
