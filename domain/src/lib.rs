@@ -4,18 +4,23 @@
 
 pub mod access;
 pub mod area;
+pub mod benefit;
 pub mod calendar;
 pub mod crops;
 pub mod forecast;
 pub mod i18n;
 pub mod import;
+pub mod labour;
+pub mod lease;
 pub mod market;
 pub mod money;
 pub mod planting;
 pub mod plot;
 pub mod season;
+pub mod shifts;
 pub mod status;
 pub mod targets;
+pub mod wages;
 
 pub use area::Mu;
 pub use crops::Crop;
