@@ -32,6 +32,7 @@ pub enum Export {
     Plantings,
     Progress,
     Market,
+    Benefit,
 }
 
 /// The file formats.
@@ -49,6 +50,7 @@ pub fn parse_file_name(name: &str) -> Option<(Export, FileKind)> {
         "plantings" => Export::Plantings,
         "progress" => Export::Progress,
         "market" => Export::Market,
+        "benefit" => Export::Benefit,
         _ => return None,
     };
     let format = match ext {
@@ -105,7 +107,9 @@ pub async fn table(
             }
         }
         Export::Plantings => {
-            let page = crate::services::plots_page(db, caller, None).await?;
+            let list = crate::services::plantings_with_forecasts(db, cache, caller).await?;
+            let date =
+                |d: Option<chrono::NaiveDate>| text(d.map(|d| d.to_string()).unwrap_or_default());
             Table {
                 name: "种植",
                 headers: vec![
@@ -117,24 +121,32 @@ pub async fn table(
                     "种植日期",
                     "占地至",
                     "状态",
+                    "预计始收（P50）",
+                    "最早（P10）",
+                    "最晚（P90）",
+                    "预计收完",
+                    "预计产量（公斤）",
                 ],
-                rows: page
-                    .plots
+                rows: list
                     .into_iter()
-                    .flat_map(|p| {
-                        let (t, v, c) = (p.township, p.village, p.code);
-                        p.plantings.into_iter().map(move |pl| {
-                            vec![
-                                text(t.clone()),
-                                text(v.clone()),
-                                text(c.clone()),
-                                text(pl.crop_name_zh),
-                                Cell::Number(pl.area.as_f64()),
-                                text(pl.planned_on),
-                                text(pl.season_until),
-                                text(pl.status.label(Lang::Zh)),
-                            ]
-                        })
+                    .map(|i| {
+                        let pl = i.planting;
+                        let f = pl.forecast.as_ref();
+                        vec![
+                            text(i.township),
+                            text(i.village),
+                            text(i.plot_code),
+                            text(pl.crop_name_zh),
+                            Cell::Number(pl.area.as_f64()),
+                            text(pl.planned_on),
+                            text(pl.season_until),
+                            text(pl.status.label(Lang::Zh)),
+                            date(f.map(|f| f.harvest_start)),
+                            date(f.map(|f| f.harvest_start_p10)),
+                            date(f.map(|f| f.harvest_start_p90)),
+                            date(f.map(|f| f.harvest_end)),
+                            f.map_or_else(|| text(""), |f| Cell::Number(f.yield_kg as f64)),
+                        ]
                     })
                     .collect(),
             }
@@ -174,6 +186,49 @@ pub async fn table(
                 })
                 .collect(),
         },
+        Export::Benefit => {
+            let today = crate::forecasting::china_today();
+            let report = crate::alliance::benefit(db, caller, today).await?;
+            let money = |f: tianlian_domain::Fen| Cell::Number(f.get() as f64 / 100.0);
+            Table {
+                name: "联农带农效益",
+                headers: vec![
+                    "户号",
+                    "户主",
+                    "人口",
+                    "贫困户",
+                    "流转费（元）",
+                    "工资（元）",
+                    "分红（元）",
+                    "合计（元）",
+                    "人均（元）",
+                    "达到收入线",
+                ],
+                rows: report
+                    .map(|r| r.lines)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|l| {
+                        vec![
+                            text(l.household_code),
+                            text(l.head_name),
+                            Cell::Number(l.members as f64),
+                            text(if l.is_poor { "是" } else { "否" }),
+                            money(l.lease_fees),
+                            money(l.wages),
+                            money(l.dividends),
+                            money(l.total),
+                            money(l.per_person),
+                            text(match l.meets_line {
+                                Some(true) => "是",
+                                Some(false) => "否",
+                                None => "",
+                            }),
+                        ]
+                    })
+                    .collect(),
+            }
+        }
         Export::Market => {
             let page = crate::planning::market_page(db, cache, caller, None).await?;
             Table {

@@ -2,6 +2,8 @@
 //! Built with `ssr` into the server and with `hydrate` into the wasm bundle.
 
 #[cfg(feature = "ssr")]
+pub mod alliance;
+#[cfg(feature = "ssr")]
 pub mod auth;
 pub mod components;
 #[cfg(feature = "ssr")]
@@ -24,9 +26,10 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use routes::{
-    forecast::ForecastPage, home::HomePage, import::ImportPage, login::LoginPage,
-    market::MarketPage, password::PasswordPage, plot::PlotPage, plots::PlotsPage,
-    targets::TargetsPage, wallchart::WallChartPage,
+    benefit::BenefitPage, coop::CoopPage, forecast::ForecastPage, home::HomePage,
+    import::ImportPage, login::LoginPage, market::MarketPage, password::PasswordPage, pay::PayPage,
+    plot::PlotPage, plots::PlotsPage, shift::ShiftPage, targets::TargetsPage,
+    wallchart::WallChartPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -68,6 +71,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/wallchart") view=WallChartPage ssr=SsrMode::Async />
                     <Route path=path!("/plots/:id") view=PlotPage ssr=SsrMode::Async />
                     <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
+                    <Route path=path!("/coop") view=CoopPage ssr=SsrMode::Async />
+                    <Route path=path!("/shifts/:id") view=ShiftPage ssr=SsrMode::Async />
+                    <Route path=path!("/my/pay") view=PayPage ssr=SsrMode::Async />
+                    <Route path=path!("/benefit") view=BenefitPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />
                 </Routes>

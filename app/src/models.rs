@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use tianlian_domain::access::Role;
-use tianlian_domain::{Mu, PlantingStatus};
+use tianlian_domain::{Fen, Mu, PlantingStatus};
 
 /// A crop in a form's list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -307,4 +307,201 @@ pub struct PlantingListItem {
     pub township: String,
     #[serde(flatten)]
     pub planting: PlantingView,
+}
+
+/// A cooperative to choose from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CooperativeOption {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A household in an alliance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MemberView {
+    pub id: i64,
+    pub household_code: String,
+    pub head_name: String,
+    pub members: i64,
+    pub is_poor: bool,
+    /// `able` (致富能人) or `member`.
+    pub role: String,
+    pub mentor: Option<String>,
+    pub joined_on: String,
+    pub left_on: Option<String>,
+}
+
+/// An alliance with its households.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AllianceView {
+    pub id: i64,
+    pub name: String,
+    pub members: Vec<MemberView>,
+}
+
+/// A land transfer contract with its payments.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeaseView {
+    pub id: i64,
+    pub plot_code: String,
+    pub village: String,
+    pub household: String,
+    pub cooperative: String,
+    pub area: Mu,
+    pub fee_per_mu_year: Fen,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub schedule: String,
+    pub ending_soon: bool,
+    pub payments: Vec<LeasePaymentView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeasePaymentView {
+    pub id: i64,
+    pub due_on: String,
+    pub amount: Fen,
+    pub paid_on: Option<String>,
+    pub overdue: bool,
+}
+
+/// A shift in a list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShiftView {
+    pub id: i64,
+    pub cooperative: String,
+    pub day: String,
+    pub task_code: String,
+    pub task_zh: String,
+    pub plot_code: Option<String>,
+    pub headcount: i64,
+    pub assigned: i64,
+    /// Planned hours, e.g. `8`.
+    pub hours: String,
+    pub hourly: Fen,
+}
+
+/// A day short of workers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DemandDay {
+    pub date: String,
+    pub workers: u32,
+    pub short_by: u32,
+}
+
+/// The cooperative page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoopPageData {
+    pub cooperatives: Vec<CooperativeOption>,
+    pub cooperative: Option<CooperativeOption>,
+    pub can_manage: bool,
+    pub alliances: Vec<AllianceView>,
+    pub leases: Vec<LeaseView>,
+    pub shifts: Vec<ShiftView>,
+    /// Members able to work (people of alliance households).
+    pub able_workers: u32,
+    /// The season's days with demand, busiest first limited; and days short of workers.
+    pub peak_workers: u32,
+    pub peak_day: Option<String>,
+    pub short_days: Vec<DemandDay>,
+    pub tasks: Vec<(String, String)>,
+    pub plots: Vec<(i64, String)>,
+    pub today: String,
+}
+
+/// One person on a shift, with their hours and money.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkerLine {
+    pub person_id: i64,
+    pub name: String,
+    pub is_poor: bool,
+    pub hours: String,
+    pub recorded: bool,
+    pub entry_id: Option<i64>,
+    pub earned: Fen,
+    pub paid: Fen,
+    pub unpaid: Fen,
+}
+
+/// A suggested person for a shift.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SuggestionView {
+    pub person_id: i64,
+    pub name: String,
+    pub household_code: String,
+    /// `poor`, `alliance` or `other`.
+    pub priority: String,
+}
+
+/// The shift page: who is on it, the day's settlement sheet, suggestions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ShiftPageData {
+    pub shift: ShiftView,
+    pub can_manage: bool,
+    pub workers: Vec<WorkerLine>,
+    pub suggestions: Vec<SuggestionView>,
+    pub total: Fen,
+    pub paid: Fen,
+    pub unpaid: Fen,
+    pub overtime_rule: String,
+}
+
+/// A farmer's pay: each shift-day, lease payments and dividends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PayLine {
+    pub day: String,
+    pub person: String,
+    pub task_zh: String,
+    pub cooperative: String,
+    pub hours: String,
+    pub earned: Fen,
+    pub paid: Fen,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyPayData {
+    pub wages: Vec<PayLine>,
+    pub upcoming: Vec<PayLine>,
+    pub leases: Vec<LeaseView>,
+    pub dividends: Fen,
+    pub wages_this_month: Fen,
+    pub wages_this_season: Fen,
+    pub lease_fees_this_season: Fen,
+}
+
+/// One household's line of the benefit report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenefitLine {
+    pub household_code: String,
+    pub head_name: String,
+    pub members: i64,
+    pub is_poor: bool,
+    pub lease_fees: Fen,
+    pub wages: Fen,
+    pub dividends: Fen,
+    pub total: Fen,
+    pub per_person: Fen,
+    pub meets_line: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenefitPayer {
+    pub cooperative: String,
+    pub to_all: Fen,
+    pub to_poor: Fen,
+}
+
+/// The benefit report for a season.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BenefitData {
+    pub season: String,
+    pub from: String,
+    pub until: String,
+    pub income_line: Option<Fen>,
+    pub lines: Vec<BenefitLine>,
+    pub payers: Vec<BenefitPayer>,
+    pub total: Fen,
+    pub total_to_poor: Fen,
+    pub poor_households: usize,
+    pub poor_meeting_line: usize,
 }

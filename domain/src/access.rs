@@ -203,6 +203,50 @@ pub fn can_manage_plots(scope: Scope, township_id: i64) -> bool {
     can_set_targets(scope, township_id)
 }
 
+/// Which cooperatives' work (alliances, leases, shifts, wages) a caller sees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CooperativeView {
+    All,
+    /// A cooperative's own manager.
+    Own(i64),
+    /// An agronomist: every cooperative of the township, read-only.
+    Township(i64),
+    /// A farmer: only their own household's leases, shifts and pay.
+    Household(i64),
+}
+
+pub fn cooperative_view(scope: Scope) -> CooperativeView {
+    match scope {
+        Scope::Admin => CooperativeView::All,
+        Scope::Cooperative { cooperative_id, .. } => CooperativeView::Own(cooperative_id),
+        Scope::Agronomist { township_id } => CooperativeView::Township(township_id),
+        Scope::Farmer { household_id } => CooperativeView::Household(household_id),
+    }
+}
+
+/// May this scope see a cooperative's work (its township given)?
+pub fn can_view_cooperative(scope: Scope, cooperative_id: i64, township_id: i64) -> bool {
+    match cooperative_view(scope) {
+        CooperativeView::All => true,
+        CooperativeView::Own(c) => c == cooperative_id,
+        CooperativeView::Township(t) => t == township_id,
+        CooperativeView::Household(_) => false,
+    }
+}
+
+/// May this scope post shifts, assign people, record hours, settle wages, sign leases and
+/// record dividends for the cooperative? Its own manager, and admins.
+pub fn can_manage_cooperative(scope: Scope, cooperative_id: i64) -> bool {
+    match scope {
+        Scope::Admin => true,
+        Scope::Cooperative {
+            cooperative_id: own,
+            ..
+        } => own == cooperative_id,
+        _ => false,
+    }
+}
+
 /// Who may import a site's observed weather: admins and agronomists (county-wide data, no
 /// household's records).
 pub fn can_import_weather(scope: Scope) -> bool {
@@ -233,6 +277,27 @@ mod tests {
     const TOWNSHIP: i64 = 1;
     const OTHER_TOWNSHIP: i64 = 2;
     const HOUSEHOLD: i64 = 10;
+
+    #[test]
+    fn only_a_cooperatives_own_manager_and_admins_run_its_work() {
+        let own = Scope::Cooperative {
+            cooperative_id: 3,
+            township_id: 1,
+        };
+        assert!(can_manage_cooperative(own, 3));
+        assert!(!can_manage_cooperative(own, 4));
+        assert!(can_manage_cooperative(Scope::Admin, 4));
+        let agro = Scope::Agronomist { township_id: 1 };
+        assert!(!can_manage_cooperative(agro, 3));
+        assert!(can_view_cooperative(agro, 3, 1));
+        assert!(!can_view_cooperative(agro, 3, 2));
+        assert!(!can_view_cooperative(
+            Scope::Farmer { household_id: 9 },
+            3,
+            1
+        ));
+        assert!(can_view_cooperative(own, 3, 1) && !can_view_cooperative(own, 4, 1));
+    }
 
     fn plot(township_id: i64, owner: Option<i64>) -> PlotPlace {
         PlotPlace {

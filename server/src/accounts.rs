@@ -53,33 +53,46 @@ pub struct DemoAccount {
     pub password: &'static str,
     pub role: Role,
     pub label: &'static str,
+    /// A farmer's household code.
+    pub household: &'static str,
 }
 
 /// The demo accounts. These passwords exist only in demo data.
-pub const DEMO_ACCOUNTS: [DemoAccount; 4] = [
+pub const DEMO_ACCOUNTS: [DemoAccount; 5] = [
     DemoAccount {
         phone: "13900000000",
         password: "demo-admin-2026",
         role: Role::Admin,
         label: "管理员 admin",
+        household: "",
     },
     DemoAccount {
         phone: "13900000001",
         password: "demo-agro-2026",
         role: Role::Agronomist,
         label: "飞虹乡农技员 agronomist",
+        household: "",
     },
     DemoAccount {
         phone: "13900000002",
         password: "demo-coop-2026",
         role: Role::Cooperative,
         label: "欣源羊肚菌专业合作社 cooperative",
+        household: "",
     },
     DemoAccount {
         phone: "13900000003",
         password: "demo-farm-2026",
         role: Role::Farmer,
         label: "团结村 吴桂兰 farmer (plot 1-010)",
+        household: "demo-0-0-009",
+    },
+    DemoAccount {
+        phone: "13900000004",
+        password: "demo-work-2026",
+        role: Role::Farmer,
+        label: "石羊村 贫困户 farmer, leases to and works for 欣源 (demo-1-0-014)",
+        household: "demo-1-0-014",
     },
 ];
 
@@ -94,9 +107,6 @@ pub async fn ensure_demo_accounts(db: &Db) -> anyhow::Result<()> {
         .into_iter()
         .find(|c| c.name == "欣源羊肚菌专业合作社")
         .context("demo cooperative")?;
-    let household = households::id_by_code(db, "demo-0-0-009")
-        .await?
-        .context("demo household")?;
     for a in &DEMO_ACCOUNTS {
         if accounts::by_phone(db, a.phone).await?.is_some() {
             continue;
@@ -105,7 +115,11 @@ pub async fn ensure_demo_accounts(db: &Db) -> anyhow::Result<()> {
             Role::Admin => None,
             Role::Agronomist => Some(feihong),
             Role::Cooperative => Some(coop.id),
-            Role::Farmer => Some(household),
+            Role::Farmer => Some(
+                households::id_by_code(db, a.household)
+                    .await?
+                    .context("demo household")?,
+            ),
         };
         create_account(db, a.phone, a.password, a.role.code(), place).await?;
     }

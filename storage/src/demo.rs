@@ -193,9 +193,173 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StorageError> {
             }
         }
     }
+    for (site_no, site) in SITES.iter().enumerate() {
+        load_alliance(db, site_no, site, today).await?;
+    }
     Ok(DemoSummary {
         households: households::count(db).await?,
         plantings: plantings::count(db).await?,
         plantings_added: added,
     })
+}
+
+/// The alliance of each seed case: people of every household (the head, and a second adult in
+/// households of three or more), one alliance per cooperative led by a skilled farmer with
+/// every poor household as a mentored member; in 回澜镇 the morel plots leased to the
+/// cooperative and two shifts, one worked and settled. Lease fees and the income line are
+/// invented demo values (no figure in the reports).
+async fn load_alliance(
+    db: &Db,
+    site_no: usize,
+    site: &Site,
+    today: NaiveDate,
+) -> Result<(), StorageError> {
+    use crate::{alliance, work};
+    let township_id = places::ensure_township(db, site.township, site.county).await?;
+    let coop_id: i64 = sqlx::query_scalar("SELECT id FROM cooperatives WHERE name = $1")
+        .bind(site.cooperative.0)
+        .fetch_one(db.pool())
+        .await?;
+    let homes: Vec<(i64, String, String, Option<String>, i64, i32)> = sqlx::query_as(
+        "SELECT h.id, h.code, h.head_name, h.phone, h.members, h.is_poor FROM households h
+         JOIN villages v ON v.id = h.village_id WHERE v.township_id = $1 AND h.code LIKE 'demo-%' ORDER BY h.code",
+    )
+    .bind(township_id)
+    .fetch_all(db.pool())
+    .await?;
+    let people: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM persons pe JOIN households h ON h.id = pe.household_id
+         JOIN villages v ON v.id = h.village_id WHERE v.township_id = $1",
+    )
+    .bind(township_id)
+    .fetch_one(db.pool())
+    .await?;
+    if people == 0 {
+        for (n, (id, _, head, phone, members, _)) in homes.iter().enumerate() {
+            work::add_person(db, *id, head, phone.as_deref(), true).await?;
+            if *members >= 3 {
+                let second = format!(
+                    "{}{}",
+                    head.chars().next().unwrap_or('王'),
+                    GIVEN[(n + site_no) % GIVEN.len()]
+                );
+                work::add_person(db, *id, &second, None, n % 5 != 4).await?;
+            }
+        }
+    }
+    let alliance_id = alliance::ensure_alliance(
+        db,
+        coop_id,
+        &format!("{}联农带农联合体", site.township),
+        date((2026, 9, 1))?,
+    )
+    .await?;
+    if alliance::members(db, Some(coop_id), None, None)
+        .await?
+        .is_empty()
+    {
+        let joined = date((2026, 9, 1))?;
+        // The skilled farmer (致富能人): the first household that is not poor.
+        if let Some((able, ..)) = homes.iter().find(|h| h.5 == 0) {
+            let mentor = alliance::add_member(db, alliance_id, *able, "able", None, joined).await?;
+            for (i, (id, _, _, _, _, poor)) in homes.iter().enumerate() {
+                if id == able {
+                    continue;
+                }
+                if *poor != 0 {
+                    alliance::add_member(db, alliance_id, *id, "member", Some(mentor), joined)
+                        .await?;
+                } else if i % 4 == 1 {
+                    alliance::add_member(db, alliance_id, *id, "member", None, joined).await?;
+                }
+            }
+        }
+    }
+    if site_no != 1
+        || !alliance::leases(db, Some(coop_id), None, None)
+            .await?
+            .is_empty()
+    {
+        return Ok(());
+    }
+    // 回澜镇: the morel plots leased to the cooperative for five years, rent yearly in advance.
+    let plots: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT p.id, p.owner_household_id, p.area_centi_mu FROM plots p JOIN villages v ON v.id = p.village_id
+         WHERE v.township_id = $1 AND p.owner_household_id IS NOT NULL ORDER BY p.id",
+    )
+    .bind(township_id)
+    .fetch_all(db.pool())
+    .await?;
+    let (start, end) = (date((2026, 10, 1))?, date((2031, 9, 30))?);
+    for (plot, owner, area) in plots {
+        let lease = tianlian_domain::lease::Lease {
+            area: Mu::from_centi(area),
+            fee_per_mu_year: Fen::from_yuan(800),
+            starts_on: start,
+            ends_on: end,
+            schedule: tianlian_domain::lease::PaySchedule::Annual,
+        };
+        let payments = tianlian_domain::lease::payment_schedule(&lease);
+        alliance::create_lease_checked(db, plot, owner, coop_id, |_, _| {
+            Ok::<_, ()>((lease, payments))
+        })
+        .await
+        .map_err(|e| StorageError::Corrupt(format!("demo lease: {e}")))?;
+    }
+    sqlx::query(
+        "UPDATE lease_payments SET paid_on = $1 WHERE due_on = $1
+           AND lease_id IN (SELECT id FROM leases WHERE cooperative_id = $2)",
+    )
+    .bind(crate::iso(start))
+    .bind(coop_id)
+    .execute(db.pool())
+    .await?;
+    alliance::set_income_line(db, 2026, Fen::from_yuan(4_000)).await?;
+    // A sowing day already worked and settled, and tomorrow's spawn rubbing still to staff.
+    let worked = today.checked_sub_days(Days::new(5)).unwrap_or(today);
+    let rules = tianlian_domain::wages::WageRules::default();
+    let sowing = work::NewShift {
+        cooperative_id: coop_id,
+        day: worked,
+        task_code: "sowing",
+        plot_id: None,
+        headcount: 3,
+        hours: tianlian_domain::wages::Hours::from_whole(8),
+        hourly: rules.hourly_fen,
+        regular_hours_centi: rules.regular_hours_per_day_centi,
+        overtime_percent: rules.overtime_percent,
+        created_by: None,
+    };
+    let shift = work::create(db, &sowing).await?;
+    let workers: Vec<i64> = sqlx::query_scalar(
+        "SELECT pe.id FROM persons pe JOIN households h ON h.id = pe.household_id JOIN villages v ON v.id = h.village_id
+         WHERE v.township_id = $1 AND h.is_poor = 1 ORDER BY pe.id LIMIT 3",
+    )
+    .bind(township_id)
+    .fetch_all(db.pool())
+    .await?;
+    for (i, person) in workers.iter().enumerate() {
+        work::assign_checked(db, shift, *person, |_, _, _| Ok::<_, ()>(()))
+            .await
+            .map_err(|e| StorageError::Corrupt(format!("demo shift: {e}")))?;
+        let hours = tianlian_domain::wages::Hours::from_centi(if i == 1 { 900 } else { 800 });
+        let wage = tianlian_domain::wages::wage(&rules, hours);
+        work::record_hours(db, shift, *person, hours, &wage, None, None)
+            .await
+            .map_err(|e| StorageError::Corrupt(format!("demo hours: {e}")))?;
+    }
+    work::settle(db, shift, worked, None)
+        .await
+        .map_err(|e| StorageError::Corrupt(format!("demo settle: {e}")))?;
+    work::create(
+        db,
+        &work::NewShift {
+            day: today.checked_add_days(Days::new(1)).unwrap_or(today),
+            task_code: "spawn_rubbing",
+            headcount: 300,
+            ..sowing
+        },
+    )
+    .await?;
+    Ok(())
 }

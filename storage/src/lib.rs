@@ -5,6 +5,7 @@
 //! dates as ISO `YYYY-MM-DD` text, areas in hundredths of a mu and money in fen as `BIGINT`.
 
 pub mod accounts;
+pub mod alliance;
 pub mod audit;
 pub mod cooperatives;
 pub mod crops;
@@ -21,6 +22,7 @@ pub mod targets;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod tokens;
+pub mod work;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;

@@ -31,6 +31,8 @@ pub fn Header() -> impl IntoView {
                 <a href="/wallchart">"挂图"</a>
                 <a href="/market">"上市"</a>
                 <a href="/forecast">"预测"</a>
+                <a href="/coop">"合作社"</a>
+                <a href="/my/pay">"我的收入"</a>
             </nav>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {

@@ -3,4 +3,5 @@
 pub mod area;
 pub mod chart;
 pub mod layout;
+pub mod notice;
 pub mod plot_form;

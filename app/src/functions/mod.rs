@@ -1,6 +1,7 @@
 //! Server functions: thin entry points that read context, validate, call domain and storage,
 //! and map errors. Each is one screen of code at most.
 
+pub mod alliance;
 pub mod auth;
 pub mod forecast;
 pub mod imports;

@@ -1,12 +1,16 @@
 //! One module per route.
 
+pub mod benefit;
+pub mod coop;
 pub mod forecast;
 pub mod home;
 pub mod import;
 pub mod login;
 pub mod market;
 pub mod password;
+pub mod pay;
 pub mod plot;
 pub mod plots;
+pub mod shift;
 pub mod targets;
 pub mod wallchart;

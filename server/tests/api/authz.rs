@@ -109,7 +109,147 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
         .find(|v| v.name == "团结村")
         .expect("团结村")
         .id;
+        let xinyuan = tianlian_storage::cooperatives::list(&app.db)
+            .await
+            .expect("cooperatives")
+            .into_iter()
+            .find(|c| c.name == "欣源羊肚菌专业合作社")
+            .expect("欣源")
+            .id;
+        let huilan = app.township_id("回澜镇").await;
+        let open_shift = tianlian_storage::work::list(
+            &app.db,
+            Some(xinyuan),
+            None,
+            chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("date"),
+        )
+        .await
+        .expect("shifts")
+        .into_iter()
+        .find(|s| s.task_code == "spawn_rubbing")
+        .expect("the demo's open shift");
+        let worker = tianlian_storage::work::candidates(
+            &app.db,
+            huilan,
+            xinyuan,
+            open_shift.day,
+            open_shift.day,
+        )
+        .await
+        .expect("candidates")
+        .into_iter()
+        .find(|c| c.able_to_work == 1 && c.booked_that_day == 0)
+        .expect("a free worker")
+        .id;
+        let unpaid = tianlian_storage::alliance::payments(&app.db, Some(xinyuan), None, None)
+            .await
+            .expect("payments")
+            .into_iter()
+            .find(|p| p.paid_on.is_none())
+            .expect("an unpaid lease payment")
+            .id;
+        let shift_id = open_shift.id;
         let rows = vec![
+            Row {
+                method: "GET",
+                template: "/api/v1/cooperatives/{id}",
+                path: format!("/api/v1/cooperatives/{xinyuan}"),
+                body: None,
+                expect: [401, 200, 404, 200, 404, 404],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/shifts",
+                path: "/api/v1/shifts".into(),
+                body: Some(
+                    json!({ "cooperative_id": xinyuan, "date": "2026-12-01", "task": "harvest", "headcount": 2, "hours": 8 }),
+                ),
+                expect: [401, 201, 403, 201, 403, 403],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/shifts/{id}",
+                path: format!("/api/v1/shifts/{shift_id}"),
+                body: None,
+                expect: [401, 200, 404, 200, 404, 404],
+            },
+            // The admin books the worker; for the manager after, they are booked that day.
+            Row {
+                method: "POST",
+                template: "/api/v1/shifts/{id}/assignments",
+                path: format!("/api/v1/shifts/{shift_id}/assignments"),
+                body: Some(json!({ "person_id": worker })),
+                expect: [401, 201, 404, 409, 404, 404],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/shifts/{id}/hours",
+                path: format!("/api/v1/shifts/{shift_id}/hours"),
+                body: Some(json!({ "person_id": worker, "hours": 8 })),
+                expect: [401, 201, 404, 409, 404, 404],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/shifts/{id}/settle",
+                path: format!("/api/v1/shifts/{shift_id}/settle"),
+                body: None,
+                expect: [401, 200, 404, 200, 404, 404],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/leases",
+                path: "/api/v1/leases".into(),
+                body: None,
+                expect: [401, 200, 200, 200, 200, 200],
+            },
+            // The morel plots are leased in full: those who may sign meet the area rule.
+            Row {
+                method: "POST",
+                template: "/api/v1/leases",
+                path: "/api/v1/leases".into(),
+                body: Some(
+                    json!({ "cooperative_id": xinyuan, "plot_id": morel, "area_mu": 1, "fee_yuan_per_mu_year": 800,
+                                   "starts_on": "2026-12-01", "ends_on": "2027-11-30", "schedule": "annual" }),
+                ),
+                expect: [401, 422, 403, 422, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/lease-payments/{id}/pay",
+                path: format!("/api/v1/lease-payments/{unpaid}/pay"),
+                body: None,
+                expect: [401, 201, 403, 404, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/dividends",
+                path: "/api/v1/dividends".into(),
+                body: Some(
+                    json!({ "cooperative_id": xinyuan, "household": "demo-1-0-001", "amount_yuan": 10 }),
+                ),
+                expect: [401, 201, 403, 201, 403, 403],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/me/pay",
+                path: "/api/v1/me/pay".into(),
+                body: None,
+                expect: [401, 403, 403, 403, 200, 200],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/benefit",
+                path: "/api/v1/benefit".into(),
+                body: None,
+                expect: [401, 200, 200, 200, 403, 403],
+            },
+            Row {
+                method: "PUT",
+                template: "/api/v1/income-lines/{year}",
+                path: "/api/v1/income-lines/2026".into(),
+                body: Some(json!({ "yuan_per_person": 4000 })),
+                expect: [401, 204, 403, 403, 403, 403],
+            },
             // The admin adds the plot; for everyone after, its code is taken (agronomist) or the
             // village is not theirs to manage (422 either way, nothing stored).
             Row {

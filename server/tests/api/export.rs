@@ -82,3 +82,45 @@ async fn plots_export_as_csv_and_xlsx_with_chinese_headers_and_only_the_callers_
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_plantings_export_carries_forecasts_and_reads_back_into_the_importer() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let agronomist = app.signed_in(AGRONOMIST).await;
+        let bytes = agronomist
+            .get(app.url("/api/v1/export/plantings.csv"))
+            .send()
+            .await
+            .expect("csv")
+            .bytes()
+            .await
+            .expect("body");
+        let text = String::from_utf8(bytes[3..].to_vec()).expect("utf-8");
+        let header = text.lines().next().expect("header");
+        assert!(
+            header.contains("预计始收（P50）") && header.contains("最晚（P90）"),
+            "{header}"
+        );
+        let row = text.lines().nth(1).expect("a planting");
+        assert!(row.contains(",2027-") || row.contains(",2026-"), "{row}");
+        // The same file fed to the importer: every column is understood; the only complaint
+        // is that the plots are already planted.
+        let res = agronomist
+            .post(app.url("/api/v1/import/plantings"))
+            .body(text.clone())
+            .send()
+            .await
+            .expect("import");
+        let status = res.status().as_u16();
+        let body: serde_json::Value = res.json().await.expect("json");
+        if status == 422 {
+            for line in body["error"]["fields"].as_array().expect("lines") {
+                assert_eq!(line["code"], "area_exceeds_plot", "{line}");
+            }
+        } else {
+            assert_eq!(status, 200, "{body}");
+        }
+        app.finish().await;
+    }
+}

@@ -12,3 +12,4 @@ mod plantings;
 mod plots;
 mod register;
 mod targets;
+mod work;

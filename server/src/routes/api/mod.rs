@@ -11,6 +11,7 @@ pub mod openapi;
 pub mod plots;
 pub mod register;
 pub mod targets;
+pub mod work;
 
 use crate::startup::AppState;
 use axum::Router;
@@ -185,6 +186,74 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/v1/targets/{id}",
             Access::SignedIn,
             delete(targets::delete),
+        ),
+        r(
+            "GET",
+            "/api/v1/cooperatives/{id}",
+            Access::SignedIn,
+            get(work::cooperative),
+        ),
+        r(
+            "POST",
+            "/api/v1/shifts",
+            Access::SignedIn,
+            post(work::post_shift),
+        ),
+        r(
+            "GET",
+            "/api/v1/shifts/{id}",
+            Access::SignedIn,
+            get(work::shift),
+        ),
+        r(
+            "POST",
+            "/api/v1/shifts/{id}/assignments",
+            Access::SignedIn,
+            post(work::assign),
+        ),
+        r(
+            "POST",
+            "/api/v1/shifts/{id}/hours",
+            Access::SignedIn,
+            post(work::hours),
+        ),
+        r(
+            "POST",
+            "/api/v1/shifts/{id}/settle",
+            Access::SignedIn,
+            post(work::settle),
+        ),
+        r("GET", "/api/v1/leases", Access::SignedIn, get(work::leases)),
+        r(
+            "POST",
+            "/api/v1/leases",
+            Access::SignedIn,
+            post(work::lease),
+        ),
+        r(
+            "POST",
+            "/api/v1/lease-payments/{id}/pay",
+            Access::SignedIn,
+            post(work::pay_lease),
+        ),
+        r(
+            "POST",
+            "/api/v1/dividends",
+            Access::SignedIn,
+            post(work::dividend),
+        ),
+        r("GET", "/api/v1/me/pay", Access::SignedIn, get(work::my_pay)),
+        r(
+            "GET",
+            "/api/v1/benefit",
+            Access::SignedIn,
+            get(work::benefit),
+        ),
+        r(
+            "PUT",
+            "/api/v1/income-lines/{year}",
+            Access::Admin,
+            put(work::income_line),
         ),
         r(
             "GET",

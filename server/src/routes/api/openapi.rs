@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
 //! served at `/api/v1/openapi.json`. A test checks it names exactly the routes the server has.
 
-use super::{auth, engine, export, market, plots, register, targets};
+use super::{auth, engine, export, market, plots, register, targets, work};
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::OnceLock;
@@ -56,6 +56,9 @@ impl Modify for BearerAuth {
         plots::list, plots::show, plots::add_planting, plots::change_status,
         register::create, register::edit, register::retire, register::plantings, register::import,
         targets::progress,
+        work::cooperative, work::post_shift, work::shift, work::assign, work::hours, work::settle,
+        work::lease, work::leases, work::pay_lease, work::dividend, work::my_pay, work::benefit,
+        work::income_line,
         targets::list, targets::show, targets::create, targets::delete,
         market::calendar, market::set_capacity, export::download,
         engine::spring_festival, engine::solar_terms, engine::forecast, engine::backward,
@@ -68,6 +71,7 @@ impl Modify for BearerAuth {
         (name = "accounts", description = "Accounts, tokens and the audit log (admins)"),
         (name = "plots", description = "Plots and plantings in the caller's scope"),
         (name = "plans", description = "Season targets and progress (挂图作战)"),
+        (name = "alliance", description = "Cooperatives, alliances, land transfer, shifts, wages (fen) and benefits"),
         (name = "calendar", description = "Spring Festival and the 24 solar terms, 1901–2100"),
         (name = "forecast", description = "Harvest forecasts and backward schedules (倒排工期)"),
     )

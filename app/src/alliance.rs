@@ -1,0 +1,906 @@
+//! The alliance at work: the cooperative page (alliances, leases, labour demand, shifts), shifts
+//! with assignment, hours and daily settlement, a farmer's own pay, and the benefit report.
+//! Each use case checks who is asking first. Only compiled with `ssr`.
+
+use crate::models::{
+    AllianceView, BenefitData, BenefitLine, BenefitPayer, CoopPageData, CooperativeOption,
+    DemandDay, LeasePaymentView, LeaseView, MemberView, MyPayData, PayLine, ShiftPageData,
+    ShiftView, SuggestionView, WorkerLine,
+};
+use chrono::{Datelike, NaiveDate};
+use std::collections::{HashMap, HashSet};
+use tianlian_domain::access::{
+    Caller, CooperativeView, Scope, can_manage_cooperative, can_view_cooperative, cooperative_view,
+};
+use tianlian_domain::benefit::{HouseholdInfo, IncomeItem, IncomeKind, benefit_report};
+use tianlian_domain::labour::{self, PlantingLabourInput};
+use tianlian_domain::lease::{self, LeaseError, NewLeaseInput};
+use tianlian_domain::shifts::{self, AssignError, Candidate, NewShiftInput, ShiftError};
+use tianlian_domain::wages::{self, Hours, HoursError, WageRules};
+use tianlian_domain::{Fen, Lang};
+use tianlian_storage::alliance as store;
+use tianlian_storage::cooperatives::{self, CooperativeRow};
+use tianlian_storage::work::{self, RecordRefusal, WorkError};
+use tianlian_storage::{Db, StorageError, plots};
+
+/// The name of a task code, from the crops' templates (`harvest` → 采收).
+pub fn task_name(code: &str) -> String {
+    labour::TEMPLATES
+        .iter()
+        .flat_map(|(_, ts)| ts.iter())
+        .find(|t| t.code == code)
+        .map_or_else(|| code.to_owned(), |t| t.name_zh.to_owned())
+}
+
+fn task_options() -> Vec<(String, String)> {
+    let mut seen = HashSet::new();
+    labour::TEMPLATES
+        .iter()
+        .flat_map(|(_, ts)| ts.iter())
+        .filter(|t| seen.insert(t.code))
+        .map(|t| (t.code.to_owned(), t.name_zh.to_owned()))
+        .collect()
+}
+
+/// The season a day belongs to: 1 July to 30 June (winter crops straddle the new year).
+pub fn season_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let y = tianlian_domain::forecast::engine::season_year(day);
+    let from = NaiveDate::from_ymd_opt(y, 7, 1).unwrap_or(day);
+    let until = NaiveDate::from_ymd_opt(y + 1, 6, 30).unwrap_or(day);
+    (from, until)
+}
+
+fn shift_view(s: &work::ShiftRow) -> ShiftView {
+    ShiftView {
+        id: s.id,
+        cooperative: s.cooperative_name.clone(),
+        day: s.day.to_string(),
+        task_code: s.task_code.clone(),
+        task_zh: task_name(&s.task_code),
+        plot_code: s.plot_code.clone(),
+        headcount: s.headcount,
+        assigned: s.assigned,
+        hours: s.hours.to_string(),
+        hourly: s.hourly,
+    }
+}
+
+fn lease_view(l: &store::LeaseRow, payments: &[store::PaymentRow], today: NaiveDate) -> LeaseView {
+    LeaseView {
+        id: l.id,
+        plot_code: l.plot_code.clone(),
+        village: l.village.clone(),
+        household: l.head_name.clone(),
+        cooperative: l.cooperative_name.clone(),
+        area: l.area,
+        fee_per_mu_year: l.fee_per_mu_year,
+        starts_on: l.starts_on.to_string(),
+        ends_on: l.ends_on.to_string(),
+        schedule: lease::PaySchedule::from_code(&l.schedule)
+            .map_or_else(|| l.schedule.clone(), |s| s.label(Lang::Zh).to_owned()),
+        ending_soon: lease::ending_soon(l.ends_on, today, lease::ENDING_SOON_DAYS),
+        payments: payments
+            .iter()
+            .filter(|p| p.lease_id == l.id)
+            .map(|p| LeasePaymentView {
+                id: p.id,
+                overdue: p.paid_on.is_none() && p.due_on < today.to_string(),
+                due_on: p.due_on.clone(),
+                amount: Fen::new(p.amount_fen),
+                paid_on: p.paid_on.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The cooperatives the caller may look at, and the one shown (`chosen`, else the first).
+async fn visible_cooperatives(
+    db: &Db,
+    caller: &Caller,
+) -> Result<Vec<CooperativeRow>, StorageError> {
+    let all = cooperatives::list(db).await?;
+    Ok(all
+        .into_iter()
+        .filter(|c| can_view_cooperative(caller.scope, c.id, c.township_id))
+        .collect())
+}
+
+/// The cooperative page.
+///
+/// # Errors
+/// Storage failures.
+pub async fn coop_page(
+    db: &Db,
+    cache: &crate::forecasting::ClimateCache,
+    caller: &Caller,
+    chosen: Option<i64>,
+) -> Result<CoopPageData, StorageError> {
+    let today = crate::forecasting::china_today();
+    let coops = visible_cooperatives(db, caller).await?;
+    let coop = chosen
+        .and_then(|id| coops.iter().find(|c| c.id == id))
+        .or_else(|| coops.first())
+        .cloned();
+    let options = coops
+        .iter()
+        .map(|c| CooperativeOption {
+            id: c.id,
+            name: c.name.clone(),
+        })
+        .collect();
+    let Some(coop) = coop else {
+        return Ok(CoopPageData {
+            cooperatives: options,
+            cooperative: None,
+            can_manage: false,
+            alliances: vec![],
+            leases: vec![],
+            shifts: vec![],
+            able_workers: 0,
+            peak_workers: 0,
+            peak_day: None,
+            short_days: vec![],
+            tasks: task_options(),
+            plots: vec![],
+            today: today.to_string(),
+        });
+    };
+    let members = store::members(db, Some(coop.id), None, None).await?;
+    let mut alliances: Vec<AllianceView> = Vec::new();
+    for m in &members {
+        let view = MemberView {
+            id: m.id,
+            household_code: m.household_code.clone(),
+            head_name: m.head_name.clone(),
+            members: m.members,
+            is_poor: m.is_poor != 0,
+            role: m.role.clone(),
+            mentor: m.mentor_name.clone(),
+            joined_on: m.joined_on.clone(),
+            left_on: m.left_on.clone(),
+        };
+        match alliances.iter_mut().find(|a| a.id == m.alliance_id) {
+            Some(a) => a.members.push(view),
+            None => alliances.push(AllianceView {
+                id: m.alliance_id,
+                name: m.alliance_name.clone(),
+                members: vec![view],
+            }),
+        }
+    }
+    let leases = store::leases(db, Some(coop.id), None, None).await?;
+    let payments = store::payments(db, Some(coop.id), None, None).await?;
+    let (season_from, season_until) = season_of(today);
+    let shifts = work::list(db, Some(coop.id), None, today).await?;
+    // Labour: plantings on land the cooperative leases or its alliance households own.
+    let member_households: HashSet<i64> = members
+        .iter()
+        .filter(|m| m.left_on.is_none())
+        .map(|m| m.household_id)
+        .collect();
+    let leased_plots: HashSet<i64> = leases
+        .iter()
+        .filter(|l| l.ends_on >= today)
+        .map(|l| l.plot_id)
+        .collect();
+    let township = tianlian_domain::access::PlotFilter::Township(coop.township_id);
+    let plot_rows = plots::list_active(db, township, None).await?;
+    let ours: HashSet<i64> = plot_rows
+        .iter()
+        .filter(|p| {
+            leased_plots.contains(&p.id)
+                || p.owner_household_id
+                    .is_some_and(|h| member_households.contains(&h))
+        })
+        .map(|p| p.id)
+        .collect();
+    let township_caller = Caller {
+        scope: Scope::Agronomist {
+            township_id: coop.township_id,
+        },
+        ..caller.clone()
+    };
+    let list = crate::services::plantings_with_forecasts(db, cache, &township_caller).await?;
+    let inputs: Vec<PlantingLabourInput> = list
+        .iter()
+        .filter(|i| ours.contains(&i.plot_id))
+        .filter_map(|i| {
+            let planted = NaiveDate::parse_from_str(&i.planting.planned_on, "%Y-%m-%d").ok()?;
+            Some(PlantingLabourInput {
+                planting_date: planted,
+                harvest_date: i.planting.forecast.as_ref()?.harvest_start,
+                area: i.planting.area,
+                crop_code: i.planting.crop_code.clone(),
+            })
+        })
+        .collect();
+    let demand = labour::daily_demand(
+        &inputs,
+        season_from,
+        season_until,
+        Hours::from_centi(coop.regular_hours_per_day * 100),
+    );
+    let able = store::able_people(db, coop.id).await?;
+    let able = u32::try_from(able).unwrap_or(u32::MAX);
+    let peak = demand
+        .iter()
+        .max_by_key(|d| (d.workers, std::cmp::Reverse(d.date)));
+    let short_days = labour::shortfalls(&demand, able)
+        .into_iter()
+        .filter(|(d, _)| *d >= today)
+        .map(|(d, short)| DemandDay {
+            date: d.to_string(),
+            workers: demand.iter().find(|x| x.date == d).map_or(0, |x| x.workers),
+            short_by: short,
+        })
+        .collect();
+    Ok(CoopPageData {
+        cooperatives: options,
+        cooperative: Some(CooperativeOption {
+            id: coop.id,
+            name: coop.name.clone(),
+        }),
+        can_manage: can_manage_cooperative(caller.scope, coop.id),
+        alliances,
+        leases: leases
+            .iter()
+            .map(|l| lease_view(l, &payments, today))
+            .collect(),
+        shifts: shifts.iter().map(shift_view).collect(),
+        able_workers: able,
+        peak_workers: peak.map_or(0, |d| d.workers),
+        peak_day: peak.filter(|d| d.workers > 0).map(|d| d.date.to_string()),
+        short_days,
+        tasks: task_options(),
+        plots: plot_rows
+            .iter()
+            .filter(|p| ours.contains(&p.id))
+            .map(|p| (p.id, format!("{} {}", p.village_name, p.code)))
+            .collect(),
+        today: today.to_string(),
+    })
+}
+
+/// What became of a write to the cooperative's work.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WorkOutcome {
+    Done(i64),
+    /// Refused: a stable code and the message in both languages.
+    Refused(&'static str, String, String),
+    NotFound,
+    Forbidden,
+}
+
+fn refused_shift(errors: &[ShiftError]) -> WorkOutcome {
+    let first = errors.first().copied().unwrap_or(ShiftError::BadDate);
+    WorkOutcome::Refused(
+        first.code(),
+        errors
+            .iter()
+            .map(|e| e.message(Lang::Zh))
+            .collect::<Vec<_>>()
+            .join("；"),
+        errors
+            .iter()
+            .map(|e| e.message(Lang::En))
+            .collect::<Vec<_>>()
+            .join("; "),
+    )
+}
+
+/// Posts a shift for a cooperative the caller manages (hourly wage defaults to the
+/// cooperative's; overtime follows the cooperative's setting).
+///
+/// # Errors
+/// Storage failures.
+pub async fn post_shift(
+    db: &Db,
+    caller: &Caller,
+    cooperative_id: i64,
+    input: &NewShiftInput,
+    plot_id: Option<i64>,
+) -> Result<WorkOutcome, StorageError> {
+    let coops = cooperatives::list(db).await?;
+    let Some(coop) = coops.iter().find(|c| c.id == cooperative_id) else {
+        return Ok(WorkOutcome::NotFound);
+    };
+    if !can_manage_cooperative(caller.scope, coop.id) {
+        return Ok(WorkOutcome::Forbidden);
+    }
+    let mut input = input.clone();
+    if input.hourly_yuan.trim().is_empty() {
+        input.hourly_yuan = Fen::new(coop.hourly_wage_fen)
+            .to_string()
+            .trim_start_matches('¥')
+            .to_owned();
+    }
+    let shift = match shifts::validate_shift(&input, labour::is_task_code) {
+        Ok(s) => s,
+        Err(errors) => return Ok(refused_shift(&errors)),
+    };
+    // A plot, if named, must be in the cooperative's township.
+    if let Some(p) = plot_id {
+        let found = plots::get(db, p).await?;
+        if found.is_none_or(|p| p.township_id != coop.township_id) {
+            return Ok(WorkOutcome::Refused(
+                "unknown_plot",
+                "找不到该地块".into(),
+                "No such plot".into(),
+            ));
+        }
+    }
+    let id = work::create(
+        db,
+        &work::NewShift {
+            cooperative_id: coop.id,
+            day: shift.date,
+            task_code: &shift.task_code,
+            plot_id,
+            headcount: i64::from(shift.headcount),
+            hours: shift.hours,
+            hourly: shift.hourly,
+            regular_hours_centi: coop.regular_hours_per_day * 100,
+            overtime_percent: coop.overtime_percent,
+            created_by: Some(caller.account_id),
+        },
+    )
+    .await?;
+    tracing::info!(
+        shift = id,
+        cooperative = coop.id,
+        account_id = caller.account_id,
+        "shift posted"
+    );
+    Ok(WorkOutcome::Done(id))
+}
+
+/// A shift the caller may see, and whether they manage it.
+async fn visible_shift(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<Option<(work::ShiftRow, bool)>, StorageError> {
+    let Some(s) = work::get(db, id).await? else {
+        return Ok(None);
+    };
+    if !can_view_cooperative(caller.scope, s.cooperative_id, s.township_id) {
+        return Ok(None);
+    }
+    let manage = can_manage_cooperative(caller.scope, s.cooperative_id);
+    Ok(Some((s, manage)))
+}
+
+/// The shift page: workers with hours and money, suggestions, the day's settlement totals.
+///
+/// # Errors
+/// Storage failures.
+pub async fn shift_page(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<Option<ShiftPageData>, StorageError> {
+    let Some((s, can_manage)) = visible_shift(db, caller, id).await? else {
+        return Ok(None);
+    };
+    let rows = work::assigned(db, id).await?;
+    let workers: Vec<WorkerLine> = rows
+        .iter()
+        .map(|r| WorkerLine {
+            person_id: r.person_id,
+            name: r.name.clone(),
+            is_poor: r.is_poor != 0,
+            hours: Hours::from_centi(r.hours_centi).to_string(),
+            recorded: r.entry_id.is_some(),
+            entry_id: r.entry_id,
+            earned: Fen::new(r.earned_fen),
+            paid: Fen::new(r.paid_fen),
+            unpaid: Fen::new(r.earned_fen - r.paid_fen),
+        })
+        .collect();
+    let total: Fen = workers.iter().map(|w| w.earned).sum();
+    let paid: Fen = workers.iter().map(|w| w.paid).sum();
+    let free = usize::try_from((s.headcount - s.assigned).max(0)).unwrap_or(0);
+    // Offer a few more people than places (at least 10, at most 30) so the manager can choose.
+    let suggestions = if can_manage && free > 0 {
+        suggestions(db, &s, free.clamp(10, 30)).await?
+    } else {
+        vec![]
+    };
+    Ok(Some(ShiftPageData {
+        overtime_rule: format!(
+            "每天 {} 小时以内按 {}/小时，超出部分按 {}%",
+            Hours::from_centi(s.regular_hours_centi),
+            s.hourly,
+            s.overtime_percent
+        ),
+        shift: shift_view(&s),
+        can_manage,
+        workers,
+        suggestions,
+        total,
+        paid,
+        unpaid: total - paid,
+    }))
+}
+
+async fn suggestions(
+    db: &Db,
+    s: &work::ShiftRow,
+    places: usize,
+) -> Result<Vec<SuggestionView>, StorageError> {
+    let (season_from, _) = season_of(s.day);
+    let rows = work::candidates(db, s.township_id, s.cooperative_id, s.day, season_from).await?;
+    let candidates: Vec<Candidate> = rows
+        .iter()
+        .map(|r| Candidate {
+            person_id: r.id,
+            household_id: r.household_id,
+            name: r.name.clone(),
+            household_is_poor: r.is_poor != 0,
+            in_alliance: r.in_alliance != 0,
+            able_to_work: r.able_to_work != 0,
+            booked_that_day: r.booked_that_day != 0,
+            season_hours: Hours::from_centi(r.season_hours_centi),
+        })
+        .collect();
+    let by_id: HashMap<i64, &Candidate> = candidates.iter().map(|c| (c.person_id, c)).collect();
+    let codes: HashMap<i64, String> = rows
+        .iter()
+        .map(|r| (r.household_id, r.household_code.clone()))
+        .collect();
+    Ok(shifts::suggest(&candidates, places)
+        .into_iter()
+        .filter_map(|id| by_id.get(&id))
+        .map(|c| SuggestionView {
+            person_id: c.person_id,
+            name: c.name.clone(),
+            household_code: codes.get(&c.household_id).cloned().unwrap_or_default(),
+            priority: match c.priority() {
+                shifts::Priority::Poor => "poor",
+                shifts::Priority::Alliance => "alliance",
+                shifts::Priority::Other => "other",
+            }
+            .to_owned(),
+        })
+        .collect())
+}
+
+fn assign_refusal(e: AssignError) -> WorkOutcome {
+    WorkOutcome::Refused(
+        e.code(),
+        e.message(Lang::Zh).into(),
+        e.message(Lang::En).into(),
+    )
+}
+
+/// Books a person on a shift: the person must live in the cooperative's township and be able
+/// to work; the shift must have a free place; no one is booked twice on a day.
+///
+/// # Errors
+/// Storage failures.
+pub async fn assign(
+    db: &Db,
+    caller: &Caller,
+    shift_id: i64,
+    person_id: i64,
+) -> Result<WorkOutcome, StorageError> {
+    let Some((s, manage)) = visible_shift(db, caller, shift_id).await? else {
+        return Ok(WorkOutcome::NotFound);
+    };
+    if !manage {
+        return Ok(WorkOutcome::Forbidden);
+    }
+    let person = work::person(db, person_id).await?;
+    let Some(person) = person.filter(|p| p.township_id == s.township_id) else {
+        return Ok(WorkOutcome::Refused(
+            "unknown_person",
+            "找不到此人（须为本乡镇农户成员）".into(),
+            "No such person in the township's households".into(),
+        ));
+    };
+    let able = person.able_to_work != 0;
+    match work::assign_checked(db, shift_id, person_id, |headcount, assigned, booked| {
+        shifts::can_assign(headcount, assigned, able, booked)
+    })
+    .await
+    {
+        Ok(()) => Ok(WorkOutcome::Done(person_id)),
+        Err(WorkError::Rejected(e)) => Ok(assign_refusal(e)),
+        Err(WorkError::DoubleBooked) => Ok(assign_refusal(AssignError::DoubleBooked)),
+        Err(WorkError::NoShift) => Ok(WorkOutcome::NotFound),
+        Err(WorkError::Storage(e)) => Err(e),
+    }
+}
+
+/// Records (or, with `replaces`, corrects by reversal) a person's hours on a shift; the wage is
+/// worked out with the shift's rate and the cooperative's overtime rule.
+///
+/// # Errors
+/// Storage failures.
+pub async fn record_hours(
+    db: &Db,
+    caller: &Caller,
+    shift_id: i64,
+    person_id: i64,
+    hours_text: &str,
+    replaces: Option<i64>,
+) -> Result<WorkOutcome, StorageError> {
+    let Some((s, manage)) = visible_shift(db, caller, shift_id).await? else {
+        return Ok(WorkOutcome::NotFound);
+    };
+    if !manage {
+        return Ok(WorkOutcome::Forbidden);
+    }
+    let hours = match hours_text.parse::<Hours>() {
+        Ok(h) => h,
+        Err(e) => return Ok(hours_refusal(e)),
+    };
+    let rules = WageRules {
+        hourly_fen: s.hourly,
+        regular_hours_per_day_centi: s.regular_hours_centi,
+        overtime_percent: s.overtime_percent,
+    };
+    let wage = wages::wage(&rules, hours);
+    match work::record_hours(
+        db,
+        shift_id,
+        person_id,
+        hours,
+        &wage,
+        replaces,
+        Some(caller.account_id),
+    )
+    .await
+    {
+        Ok(id) => Ok(WorkOutcome::Done(id)),
+        Err(WorkError::Rejected(r)) => Ok(match r {
+            RecordRefusal::NotAssigned => WorkOutcome::Refused(
+                "not_assigned",
+                "此人不在该班次".into(),
+                "This person is not on the shift".into(),
+            ),
+            RecordRefusal::AlreadyRecorded => WorkOutcome::Refused(
+                "already_recorded",
+                "已记录工时；如有错误请用“更正”（冲正后重记）".into(),
+                "Hours are recorded; use “correct” (reversal and new entry)".into(),
+            ),
+            RecordRefusal::NotCurrent => WorkOutcome::Refused(
+                "changed_meanwhile",
+                "该记录已被更正，请刷新后再试".into(),
+                "That entry was corrected meanwhile; reload and try again".into(),
+            ),
+        }),
+        Err(WorkError::NoShift) => Ok(WorkOutcome::NotFound),
+        Err(WorkError::DoubleBooked) => Ok(WorkOutcome::Refused(
+            "changed_meanwhile",
+            "该记录已被更正，请刷新后再试".into(),
+            "That entry was corrected meanwhile; reload and try again".into(),
+        )),
+        Err(WorkError::Storage(e)) => Err(e),
+    }
+}
+
+fn hours_refusal(e: HoursError) -> WorkOutcome {
+    WorkOutcome::Refused(
+        e.code(),
+        e.message(Lang::Zh).into(),
+        e.message(Lang::En).into(),
+    )
+}
+
+/// Settles the shift-day: pays everyone what the ledger owes them. Returns the fen paid now.
+///
+/// # Errors
+/// Storage failures.
+pub async fn settle(db: &Db, caller: &Caller, shift_id: i64) -> Result<WorkOutcome, StorageError> {
+    let Some((_, manage)) = visible_shift(db, caller, shift_id).await? else {
+        return Ok(WorkOutcome::NotFound);
+    };
+    if !manage {
+        return Ok(WorkOutcome::Forbidden);
+    }
+    let today = crate::forecasting::china_today();
+    match work::settle(db, shift_id, today, Some(caller.account_id)).await {
+        Ok(paid) => Ok(WorkOutcome::Done(paid.get())),
+        Err(WorkError::Storage(e)) => Err(e),
+        Err(_) => Ok(WorkOutcome::NotFound),
+    }
+}
+
+/// Signs a land transfer contract: a household's plot (or part of it) to a cooperative the
+/// caller manages. The leased area never exceeds the plot's area minus what is leased already.
+///
+/// # Errors
+/// Storage failures.
+pub async fn create_lease(
+    db: &Db,
+    caller: &Caller,
+    cooperative_id: i64,
+    plot_id: i64,
+    input: &NewLeaseInput,
+) -> Result<WorkOutcome, StorageError> {
+    if !can_manage_cooperative(caller.scope, cooperative_id) {
+        return Ok(WorkOutcome::Forbidden);
+    }
+    let coops = cooperatives::list(db).await?;
+    let Some(coop) = coops.iter().find(|c| c.id == cooperative_id) else {
+        return Ok(WorkOutcome::NotFound);
+    };
+    let plot = plots::get(db, plot_id).await?;
+    let Some((plot, owner)) = plot
+        .filter(|p| p.township_id == coop.township_id && !p.retired)
+        .and_then(|p| p.owner_household_id.map(|o| (p, o)))
+    else {
+        return Ok(WorkOutcome::Refused(
+            "unknown_plot",
+            "找不到该地块，或该地块没有承包户".into(),
+            "No such plot, or it has no household".into(),
+        ));
+    };
+    let result = store::create_lease_checked(db, plot.id, owner, coop.id, |area, leased| {
+        let lease = lease::validate_lease(input, area, leased)?;
+        Ok::<_, Vec<LeaseError>>((lease, lease::payment_schedule(&lease)))
+    })
+    .await;
+    match result {
+        Ok(id) => Ok(WorkOutcome::Done(id)),
+        Err(store::LeaseWriteError::Rejected(errors)) => {
+            let first = errors.first().copied().unwrap_or(LeaseError::BadArea);
+            Ok(WorkOutcome::Refused(
+                first.code(),
+                errors
+                    .iter()
+                    .map(|e| e.message(Lang::Zh))
+                    .collect::<Vec<_>>()
+                    .join("；"),
+                errors
+                    .iter()
+                    .map(|e| e.message(Lang::En))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ))
+        }
+        Err(store::LeaseWriteError::NoPlot) => Ok(WorkOutcome::NotFound),
+        Err(store::LeaseWriteError::Storage(e)) => Err(e),
+    }
+}
+
+/// Marks a lease payment paid (by the cooperative's manager).
+///
+/// # Errors
+/// Storage failures.
+pub async fn pay_lease(
+    db: &Db,
+    caller: &Caller,
+    payment_id: i64,
+) -> Result<WorkOutcome, StorageError> {
+    let own = match caller.scope {
+        Scope::Admin => None,
+        Scope::Cooperative { cooperative_id, .. } => Some(cooperative_id),
+        _ => return Ok(WorkOutcome::Forbidden),
+    };
+    let today = crate::forecasting::china_today();
+    Ok(if store::pay_lease(db, payment_id, own, today).await? {
+        WorkOutcome::Done(payment_id)
+    } else {
+        WorkOutcome::NotFound
+    })
+}
+
+/// Records a dividend from a cooperative the caller manages to a household of its township.
+///
+/// # Errors
+/// Storage failures.
+pub async fn add_dividend(
+    db: &Db,
+    caller: &Caller,
+    cooperative_id: i64,
+    household_code: &str,
+    amount_yuan: &str,
+    note: &str,
+) -> Result<WorkOutcome, StorageError> {
+    if !can_manage_cooperative(caller.scope, cooperative_id) {
+        return Ok(WorkOutcome::Forbidden);
+    }
+    let Some(household) =
+        tianlian_storage::households::id_by_code(db, household_code.trim()).await?
+    else {
+        return Ok(WorkOutcome::Refused(
+            "unknown_household",
+            "找不到该户号".into(),
+            "No household with this code".into(),
+        ));
+    };
+    let amount = match wages::parse_yuan(amount_yuan) {
+        Ok(a) if a > Fen::ZERO && a.get() <= 100_000_000 => a,
+        _ => {
+            return Ok(WorkOutcome::Refused(
+                "bad_amount",
+                "金额须为正数（元），例如 120.50".into(),
+                "The amount must be positive yuan, e.g. 120.50".into(),
+            ));
+        }
+    };
+    let today = crate::forecasting::china_today();
+    let id = store::add_dividend(db, cooperative_id, household, amount, today, note.trim()).await?;
+    Ok(WorkOutcome::Done(id))
+}
+
+/// A farmer's own pay: wages by shift-day, upcoming shifts, leases and dividends.
+///
+/// # Errors
+/// Storage failures.
+pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, StorageError> {
+    let CooperativeView::Household(household) = cooperative_view(caller.scope) else {
+        return Ok(None);
+    };
+    let today = crate::forecasting::china_today();
+    let (season_from, season_until) = season_of(today);
+    let rows = work::household_pay(db, household, season_from).await?;
+    let line = |r: &work::PayRow| PayLine {
+        day: r.day.clone(),
+        person: r.person_name.clone(),
+        task_zh: task_name(&r.task_code),
+        cooperative: r.cooperative_name.clone(),
+        hours: Hours::from_centi(r.hours_centi).to_string(),
+        earned: Fen::new(r.earned_fen),
+        paid: Fen::new(r.paid_fen),
+    };
+    let today_s = today.to_string();
+    let month = format!("{:04}-{:02}", today.year(), today.month());
+    let wages: Vec<PayLine> = rows
+        .iter()
+        .filter(|r| r.hours_centi != 0 || r.day < today_s)
+        .map(line)
+        .collect();
+    let upcoming: Vec<PayLine> = rows
+        .iter()
+        .filter(|r| r.day >= today_s && r.hours_centi == 0)
+        .map(line)
+        .collect();
+    let leases = store::leases(db, None, None, Some(household)).await?;
+    let payments = store::payments(db, None, None, Some(household)).await?;
+    let income = store::income(db, None, season_from, season_until).await?;
+    let mine = |kind: &str| -> Fen {
+        income
+            .iter()
+            .filter(|i| i.household_id == household && i.kind == kind)
+            .map(|i| Fen::new(i.amount_fen))
+            .sum()
+    };
+    Ok(Some(MyPayData {
+        wages_this_month: wages
+            .iter()
+            .filter(|w| w.day.starts_with(&month))
+            .map(|w| w.earned)
+            .sum(),
+        wages_this_season: wages.iter().map(|w| w.earned).sum(),
+        lease_fees_this_season: mine("lease"),
+        dividends: mine("dividend"),
+        wages,
+        upcoming,
+        leases: leases
+            .iter()
+            .map(|l| lease_view(l, &payments, today))
+            .collect(),
+    }))
+}
+
+/// The benefit report for the season holding `day`, in the caller's townships (admins all,
+/// agronomists and cooperatives their township). Farmers: `None`.
+///
+/// # Errors
+/// Storage failures.
+pub async fn benefit(
+    db: &Db,
+    caller: &Caller,
+    day: NaiveDate,
+) -> Result<Option<BenefitData>, StorageError> {
+    let township = match caller.scope {
+        Scope::Admin => None,
+        Scope::Agronomist { township_id } | Scope::Cooperative { township_id, .. } => {
+            Some(township_id)
+        }
+        Scope::Farmer { .. } => return Ok(None),
+    };
+    let (from, until) = season_of(day);
+    let households = store::households(db, township).await?;
+    let income = store::income(db, township, from, until).await?;
+    let line_fen = store::income_line(db, from.year()).await?;
+    let infos: Vec<HouseholdInfo> = households
+        .iter()
+        .map(|h| HouseholdInfo {
+            id: h.id,
+            name: h.head_name.clone(),
+            members: u32::try_from(h.members).unwrap_or(0),
+            is_poor: h.is_poor != 0,
+        })
+        .collect();
+    let items: Vec<IncomeItem> = income
+        .iter()
+        .map(|i| IncomeItem {
+            household_id: i.household_id,
+            payer_id: i.cooperative_id,
+            kind: match i.kind.as_str() {
+                "lease" => IncomeKind::LeaseFee,
+                "wage" => IncomeKind::Wage,
+                _ => IncomeKind::Dividend,
+            },
+            amount: Fen::new(i.amount_fen),
+        })
+        .collect();
+    let report = benefit_report(&infos, &items, line_fen.unwrap_or(Fen::ZERO));
+    let codes: HashMap<i64, &str> = households.iter().map(|h| (h.id, h.code.as_str())).collect();
+    let coops: HashMap<i64, String> = cooperatives::list(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
+    let mut lines: Vec<BenefitLine> = report
+        .households
+        .iter()
+        .filter(|h| h.total != Fen::ZERO || h.is_poor)
+        .map(|h| BenefitLine {
+            household_code: codes
+                .get(&h.household_id)
+                .map(|c| (*c).to_owned())
+                .unwrap_or_default(),
+            head_name: h.name.clone(),
+            members: i64::from(h.members),
+            is_poor: h.is_poor,
+            lease_fees: h.lease_fees,
+            wages: h.wages,
+            dividends: h.dividends,
+            total: h.total,
+            per_person: h.per_person.unwrap_or(Fen::ZERO),
+            meets_line: line_fen.and(h.meets_line),
+        })
+        .collect();
+    // Poor households first, the furthest below the line first.
+    lines.sort_by_key(|l| (!l.is_poor, l.per_person, l.household_code.clone()));
+    Ok(Some(BenefitData {
+        season: format!("{}—{}", from.year(), until.year()),
+        from: from.to_string(),
+        until: until.to_string(),
+        income_line: line_fen,
+        payers: report
+            .payers
+            .iter()
+            .map(|p| BenefitPayer {
+                cooperative: coops.get(&p.payer_id).cloned().unwrap_or_default(),
+                to_all: p.to_all,
+                to_poor: p.to_poor,
+            })
+            .collect(),
+        total: report.total,
+        total_to_poor: report.total_to_poor,
+        poor_households: usize::try_from(report.poor_households).unwrap_or(0),
+        poor_meeting_line: if line_fen.is_some() {
+            usize::try_from(report.poor_households_meeting_line).unwrap_or(0)
+        } else {
+            0
+        },
+        lines,
+    }))
+}
+
+/// The leases the caller may see with their payments: admins all, cooperatives their own,
+/// agronomists their township's, farmers their household's.
+///
+/// # Errors
+/// Storage failures.
+pub async fn lease_list(db: &Db, caller: &Caller) -> Result<Vec<LeaseView>, StorageError> {
+    let (c, t, h) = match cooperative_view(caller.scope) {
+        CooperativeView::All => (None, None, None),
+        CooperativeView::Own(c) => (Some(c), None, None),
+        CooperativeView::Township(t) => (None, Some(t), None),
+        CooperativeView::Household(h) => (None, None, Some(h)),
+    };
+    let today = crate::forecasting::china_today();
+    let leases = store::leases(db, c, t, h).await?;
+    let payments = store::payments(db, c, t, h).await?;
+    Ok(leases
+        .iter()
+        .map(|l| lease_view(l, &payments, today))
+        .collect())
+}

@@ -1,0 +1,255 @@
+//! `/coop`: a cooperative's work — shifts (post one), labour demand against members able to
+//! work, the alliance's households, land transfer contracts with payments, dividends.
+//! Agronomists see their township's cooperatives read-only; `?coop=ID` picks one.
+
+use crate::components::area::AreaText;
+use crate::components::notice::Notice;
+use crate::functions::alliance::{AddDividend, CreateLease, PayLease, PostShift, coop_page};
+use crate::models::{AllianceView, CoopPageData, LeaseView};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+const OK: &[(&str, &str)] = &[
+    ("lease", "流转合同已保存。"),
+    ("paid", "已记为支付。"),
+    ("dividend", "分红已记录。"),
+];
+
+#[component]
+pub fn CoopPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || query.get(),
+        |q| coop_page(q.get("coop").and_then(|c| c.parse::<i64>().ok())),
+    );
+    view! {
+        <h1>"合作社"</h1>
+        <Transition fallback=|| view! { <p>"加载中…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) if d.cooperative.is_some() => view! {
+                        <Notice query=query.get_untracked() ok=OK />
+                        <Coop data=d />
+                    }.into_any(),
+                    Ok(_) => view! { <p class="empty">"没有可查看的合作社。农户请看“我的收入”。"</p> <p><a href="/my/pay">"我的收入"</a></p> }.into_any(),
+                    Err(_) => view! { <p class="notice error" role="alert">"页面暂时无法加载，请稍后再试。"</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Coop(data: CoopPageData) -> impl IntoView {
+    let post = ServerAction::<PostShift>::new();
+    let coop = data.cooperative.clone().expect("checked by the caller");
+    let cid = coop.id.to_string();
+    let manage = data.can_manage;
+    let (form_cid, form_today) = (cid.clone(), data.today.clone());
+    let (form_tasks, form_plots) = (data.tasks.clone(), data.plots.clone());
+    let chips = (data.cooperatives.len() > 1).then(|| {
+        data.cooperatives.iter().map(|c| {
+            let here = c.id == coop.id;
+            view! { <a href=format!("/coop?coop={}", c.id) aria-current=if here { Some("page") } else { None }>{c.name.clone()}</a> }
+        }).collect_view()
+    });
+    view! {
+        {chips.map(|c| view! { <nav class="chips" aria-label="选择合作社">{c}</nav> })}
+        <h2 class="coop-name">{coop.name.clone()}</h2>
+        <p><a href="/benefit">"联农带农效益报告 →"</a></p>
+        <section class="card">
+            <h2>"班次"</h2>
+            {if data.shifts.is_empty() {
+                view! { <p class="empty">"今天起没有班次。"</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="shift-list">
+                        {data.shifts.into_iter().map(|s| view! {
+                            <li>
+                                <a href=format!("/shifts/{}", s.id)>{format!("{} {}", s.day, s.task_zh)}</a>
+                                <span class="muted">{format!(" {}/{} 人 · {} 小时 · {}/小时", s.assigned, s.headcount, s.hours, s.hourly)}</span>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {manage.then(move || view! {
+                <details class="new-shift">
+                    <summary>"发布班次"</summary>
+                    <ActionForm action=post attr:class="shift-form">
+                        <input type="hidden" name="cooperative_id" value=form_cid />
+                        <div class="field"><label for="shift-date">"日期"</label>
+                            <input id="shift-date" name="date" type="date" value=form_today /></div>
+                        <div class="field"><label for="shift-task">"农事"</label>
+                            <select id="shift-task" name="task">
+                                {form_tasks.into_iter().map(|(code, name)| view! { <option value=code>{name}</option> }).collect_view()}
+                            </select></div>
+                        <div class="field"><label for="shift-plot">"地块（可空）"</label>
+                            <select id="shift-plot" name="plot_id">
+                                <option value="">"—"</option>
+                                {form_plots.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                            </select></div>
+                        <div class="field"><label for="shift-headcount">"人数"</label>
+                            <input id="shift-headcount" name="headcount" inputmode="numeric" value="10" /></div>
+                        <div class="field"><label for="shift-hours">"工时（小时）"</label>
+                            <input id="shift-hours" name="hours" inputmode="decimal" value="8" /></div>
+                        <div class="field"><label for="shift-wage">"时薪（元，默认合作社标准）"</label>
+                            <input id="shift-wage" name="hourly_yuan" inputmode="decimal" placeholder="10" /></div>
+                        <button type="submit">"发布"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </section>
+        <section class="card">
+            <h2>"用工需求"</h2>
+            <p>
+                {format!("联合体可出工 {} 人", data.able_workers)}
+                {data.peak_day.clone().map(|d| format!("；本季高峰 {d} 需 {} 人/天", data.peak_workers))}
+            </p>
+            {if data.short_days.is_empty() {
+                view! { <p class="muted">"今后没有缺工的日子。"</p> }.into_any()
+            } else {
+                let n = data.short_days.len();
+                view! {
+                    <p class="notice error">{format!("今后有 {n} 天缺工（需要外聘或调整进度）：")}</p>
+                    <table class="short-days">
+                        <thead><tr><th>"日期"</th><th>"需要"</th><th>"缺"</th></tr></thead>
+                        <tbody>
+                            {data.short_days.into_iter().take(14).map(|d| view! {
+                                <tr><td>{d.date}</td><td>{d.workers}</td><td>{d.short_by}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+        {data.alliances.into_iter().map(|a| view! { <Alliance a /> }).collect_view()}
+        <Leases leases=data.leases manage cid=cid.clone() plots=data.plots today=data.today />
+        {manage.then(|| view! { <DividendForm cid=cid.clone() /> })}
+    }
+}
+
+#[component]
+fn Alliance(a: AllianceView) -> impl IntoView {
+    let current = a.members.iter().filter(|m| m.left_on.is_none()).count();
+    let poor = a
+        .members
+        .iter()
+        .filter(|m| m.left_on.is_none() && m.is_poor)
+        .count();
+    view! {
+        <section class="card">
+            <h2>{a.name}</h2>
+            <p class="muted">{format!("{current} 户（贫困户 {poor} 户）")}</p>
+            <ul class="member-list">
+                {a.members.into_iter().map(|m| {
+                    let role = if m.role == "able" { "致富能人" } else { "成员" };
+                    let left = m.left_on.is_some();
+                    view! {
+                        <li class:left=left>
+                            <strong>{m.head_name}</strong> " " <span class="muted">{m.household_code}</span> " "
+                            <span class="badge">{role}</span>
+                            {m.is_poor.then(|| view! { <span class="badge poor">"贫困户"</span> })}
+                            {m.mentor.map(|t| view! { <span class="muted">{format!(" 帮扶人：{t}")}</span> })}
+                            {m.left_on.map(|d| view! { <span class="muted">{format!(" 已于 {d} 退出")}</span> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn Leases(
+    leases: Vec<LeaseView>,
+    manage: bool,
+    cid: String,
+    plots: Vec<(i64, String)>,
+    today: String,
+) -> impl IntoView {
+    let pay = ServerAction::<PayLease>::new();
+    let create = ServerAction::<CreateLease>::new();
+    let total: tianlian_domain::Mu = leases.iter().map(|l| l.area).sum();
+    let soon = leases.iter().filter(|l| l.ending_soon).count();
+    let cid2 = cid.clone();
+    view! {
+        <section class="card">
+            <h2>"土地流转"</h2>
+            <p>{format!("{} 份合同，共 ", leases.len())} <AreaText area=total />
+                {(soon > 0).then(|| view! { <strong class="warn">{format!(" · {soon} 份 60 天内到期")}</strong> })}</p>
+            <ul class="lease-list">
+                {leases.into_iter().map(|l| {
+                    let cid = cid.clone();
+                    let open: Vec<_> = l.payments.iter().filter(|p| p.paid_on.is_none()).cloned().collect();
+                    let paid = l.payments.iter().filter(|p| p.paid_on.is_some()).count();
+                    view! {
+                        <li>
+                            <strong>{format!("{} {} · {}", l.village, l.plot_code, l.household)}</strong>
+                            {l.ending_soon.then(|| view! { <span class="badge warn">"即将到期"</span> })}
+                            <p class="muted">{format!("{} 亩 · {}/亩/年 · {} 至 {} · {} · 已付 {paid} 期", l.area, l.fee_per_mu_year, l.starts_on, l.ends_on, l.schedule)}</p>
+                            {open.into_iter().take(2).map(|p| {
+                                let cid = cid.clone();
+                                view! {
+                                    <div class="payment" class:overdue=p.overdue>
+                                        {format!("{} 应付 {}", p.due_on, p.amount)}
+                                        {p.overdue.then_some(" （逾期）")}
+                                        {manage.then(|| view! {
+                                            <ActionForm action=pay attr:class="inline-form">
+                                                <input type="hidden" name="payment_id" value=p.id.to_string() />
+                                                <input type="hidden" name="cooperative_id" value=cid.clone() />
+                                                <button type="submit">"记为已付"</button>
+                                            </ActionForm>
+                                        })}
+                                    </div>
+                                }
+                            }).collect_view()}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {manage.then(move || view! {
+                <details>
+                    <summary>"新签流转合同"</summary>
+                    <ActionForm action=create attr:class="shift-form">
+                        <input type="hidden" name="cooperative_id" value=cid2 />
+                        <div class="field"><label for="lease-plot">"地块"</label>
+                            <select id="lease-plot" name="plot_id">
+                                {plots.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                            </select></div>
+                        <div class="field"><label for="lease-area">"面积（亩）"</label><input id="lease-area" name="area" inputmode="decimal" /></div>
+                        <div class="field"><label for="lease-fee">"流转费（元/亩/年）"</label><input id="lease-fee" name="fee" inputmode="decimal" /></div>
+                        <div class="field"><label for="lease-start">"起"</label><input id="lease-start" name="starts_on" type="date" value=today /></div>
+                        <div class="field"><label for="lease-end">"止（含当日）"</label><input id="lease-end" name="ends_on" type="date" /></div>
+                        <div class="field"><label for="lease-schedule">"付款方式"</label>
+                            <select id="lease-schedule" name="schedule">
+                                <option value="annual">"每年"</option>
+                                <option value="quarterly">"每季"</option>
+                                <option value="once">"一次付清"</option>
+                            </select></div>
+                        <button type="submit">"保存合同"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn DividendForm(cid: String) -> impl IntoView {
+    let add = ServerAction::<AddDividend>::new();
+    view! {
+        <section class="card">
+            <details>
+                <summary>"记录分红"</summary>
+                <ActionForm action=add attr:class="shift-form">
+                    <input type="hidden" name="cooperative_id" value=cid />
+                    <div class="field"><label for="div-household">"户号"</label><input id="div-household" name="household" placeholder="例如 demo-1-0-003" /></div>
+                    <div class="field"><label for="div-amount">"金额（元）"</label><input id="div-amount" name="amount" inputmode="decimal" /></div>
+                    <div class="field"><label for="div-note">"说明"</label><input id="div-note" name="note" /></div>
+                    <button type="submit">"保存"</button>
+                </ActionForm>
+            </details>
+        </section>
+    }
+}

@@ -1,0 +1,359 @@
+//! The alliance's work over JSON: cooperatives, shifts (assign, hours, settle), leases,
+//! dividends, a farmer's own pay and the benefit report. The use cases check who asks.
+
+use super::error::{ApiError, body};
+use super::openapi::ErrorBody;
+use crate::startup::AppState;
+use app::alliance::{self, WorkOutcome};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::{Extension, Json};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use tianlian_domain::access::{Caller, Scope};
+use utoipa::{IntoParams, ToSchema};
+
+/// Done → 201 `{"id"}`; a conflict with what others did (full, booked, recorded, changed) →
+/// 409; any other refusal → 422; 403 and 404 as usual.
+fn reply(o: WorkOutcome, key: &str) -> Result<(StatusCode, Json<Value>), ApiError> {
+    match o {
+        WorkOutcome::Done(id) => Ok((StatusCode::CREATED, Json(json!({ key: id })))),
+        WorkOutcome::Refused(code, zh, en) => {
+            let conflict = matches!(
+                code,
+                "shift_full" | "double_booked" | "already_recorded" | "changed_meanwhile"
+            );
+            Err(if conflict {
+                ApiError::new(StatusCode::CONFLICT, code, zh, en)
+            } else {
+                ApiError::invalid(code, zh, en)
+            })
+        }
+        WorkOutcome::NotFound => Err(ApiError::not_found()),
+        WorkOutcome::Forbidden => Err(ApiError::forbidden()),
+    }
+}
+
+/// A cooperative's page: alliances, leases with payments, shifts from today, labour demand.
+#[utoipa::path(get, path = "/api/v1/cooperatives/{id}", tag = "alliance",
+    params(("id" = i64, Path, description = "Cooperative id")),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn cooperative(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let page = alliance::coop_page(&state.db, &state.climates, &caller, Some(id)).await?;
+    match &page.cooperative {
+        Some(c) if c.id == id => Ok(Json(json!(page))),
+        _ => Err(ApiError::not_found()),
+    }
+}
+
+/// A shift to post; `hourly_yuan` empty = the cooperative's wage.
+#[derive(Deserialize, ToSchema)]
+pub struct ShiftBody {
+    cooperative_id: i64,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    task: String,
+    #[serde(default)]
+    plot_id: Option<i64>,
+    #[schema(value_type = i64)]
+    #[serde(default)]
+    headcount: Option<Value>,
+    #[schema(value_type = f64)]
+    #[serde(default)]
+    hours: Option<Value>,
+    #[schema(value_type = f64)]
+    #[serde(default)]
+    hourly_yuan: Option<Value>,
+}
+
+#[utoipa::path(post, path = "/api/v1/shifts", tag = "alliance", request_body = ShiftBody,
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Posts a shift → 201 `{"id"}`.
+pub async fn post_shift(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    json: Result<Json<ShiftBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let b = body(json)?;
+    let input = tianlian_domain::shifts::NewShiftInput {
+        date: b.date,
+        task: b.task,
+        headcount: super::number_or_text(b.headcount),
+        hours: super::number_or_text(b.hours),
+        hourly_yuan: super::number_or_text(b.hourly_yuan),
+    };
+    let o = alliance::post_shift(&state.db, &caller, b.cooperative_id, &input, b.plot_id).await?;
+    reply(o, "id")
+}
+
+#[utoipa::path(get, path = "/api/v1/shifts/{id}", tag = "alliance",
+    params(("id" = i64, Path, description = "Shift id")),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// A shift with its workers, their hours and pay, and the day's settlement totals (fen).
+pub async fn shift(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    let page = alliance::shift_page(&state.db, &caller, id)
+        .await?
+        .ok_or_else(ApiError::not_found)?;
+    Ok(Json(json!(page)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssignBody {
+    person_id: i64,
+}
+
+#[utoipa::path(post, path = "/api/v1/shifts/{id}/assignments", tag = "alliance", request_body = AssignBody,
+    params(("id" = i64, Path, description = "Shift id")),
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+/// Books a person → 201; 409 `full` or `double_booked`.
+pub async fn assign(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    json: Result<Json<AssignBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let b = body(json)?;
+    reply(
+        alliance::assign(&state.db, &caller, id, b.person_id).await?,
+        "person_id",
+    )
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct HoursBody {
+    person_id: i64,
+    #[schema(value_type = f64)]
+    #[serde(default)]
+    hours: Option<Value>,
+    /// The entry to correct (reversed, then the new hours recorded).
+    #[serde(default)]
+    replaces: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/shifts/{id}/hours", tag = "alliance", request_body = HoursBody,
+    params(("id" = i64, Path, description = "Shift id")),
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+/// Records hours (or corrects them with `replaces`) → 201 `{"entry_id"}`.
+pub async fn hours(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    json: Result<Json<HoursBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let b = body(json)?;
+    let hours = super::number_or_text(b.hours);
+    let o = alliance::record_hours(&state.db, &caller, id, b.person_id, &hours, b.replaces).await?;
+    reply(o, "entry_id")
+}
+
+#[utoipa::path(post, path = "/api/v1/shifts/{id}/settle", tag = "alliance",
+    params(("id" = i64, Path, description = "Shift id")),
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+/// Settles the shift-day (日结) → 200 `{"paid_fen"}` (0 when nothing was owed).
+pub async fn settle(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<Json<Value>, ApiError> {
+    match alliance::settle(&state.db, &caller, id).await? {
+        WorkOutcome::Done(paid) => Ok(Json(json!({ "paid_fen": paid }))),
+        other => reply(other, "paid_fen").map(|(_, j)| j),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LeaseBody {
+    cooperative_id: i64,
+    plot_id: i64,
+    #[schema(value_type = f64)]
+    #[serde(default)]
+    area_mu: Option<Value>,
+    #[schema(value_type = f64)]
+    #[serde(default)]
+    fee_yuan_per_mu_year: Option<Value>,
+    #[serde(default)]
+    starts_on: String,
+    /// The last day of the lease, inclusive.
+    #[serde(default)]
+    ends_on: String,
+    /// `annual`, `quarterly` or `once`.
+    #[serde(default)]
+    schedule: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/leases", tag = "alliance", request_body = LeaseBody,
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Signs a land transfer contract with its payment schedule → 201 `{"id"}`.
+pub async fn lease(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    json: Result<Json<LeaseBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let b = body(json)?;
+    let input = tianlian_domain::lease::NewLeaseInput {
+        area: super::number_or_text(b.area_mu),
+        fee_yuan_per_mu_year: super::number_or_text(b.fee_yuan_per_mu_year),
+        starts_on: b.starts_on,
+        ends_on: b.ends_on,
+        schedule: b.schedule,
+    };
+    reply(
+        alliance::create_lease(&state.db, &caller, b.cooperative_id, b.plot_id, &input).await?,
+        "id",
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/leases", tag = "alliance",
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+/// Leases the caller may see (a farmer: their household's) with payments due and paid.
+pub async fn leases(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Value>, ApiError> {
+    Ok(Json(
+        json!({ "leases": alliance::lease_list(&state.db, &caller).await? }),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/lease-payments/{id}/pay", tag = "alliance",
+    params(("id" = i64, Path, description = "Payment id")),
+    responses((status = 201, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+/// Marks a lease payment paid today (once) → 201.
+pub async fn pay_lease(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    reply(alliance::pay_lease(&state.db, &caller, id).await?, "id")
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DividendBody {
+    cooperative_id: i64,
+    #[serde(default)]
+    household: String,
+    #[schema(value_type = f64)]
+    #[serde(default)]
+    amount_yuan: Option<Value>,
+    #[serde(default)]
+    note: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/dividends", tag = "alliance", request_body = DividendBody,
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+/// Records a dividend paid today to a household (by code) → 201.
+pub async fn dividend(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    json: Result<Json<DividendBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let b = body(json)?;
+    let amount = super::number_or_text(b.amount_yuan);
+    reply(
+        alliance::add_dividend(
+            &state.db,
+            &caller,
+            b.cooperative_id,
+            &b.household,
+            &amount,
+            &b.note,
+        )
+        .await?,
+        "id",
+    )
+}
+
+#[utoipa::path(get, path = "/api/v1/me/pay", tag = "alliance",
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// A farmer's own wages, upcoming shifts, leases and dividends this season; 403 for others.
+pub async fn my_pay(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Value>, ApiError> {
+    let pay = alliance::my_pay(&state.db, &caller)
+        .await?
+        .ok_or_else(ApiError::forbidden)?;
+    Ok(Json(json!(pay)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct BenefitQuery {
+    /// Any day of the season (1 July – 30 June); today when left out.
+    day: Option<chrono::NaiveDate>,
+}
+
+#[utoipa::path(get, path = "/api/v1/benefit", tag = "alliance", params(BenefitQuery),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+/// The season's benefit report in the caller's townships; 403 for farmers.
+pub async fn benefit(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<BenefitQuery>,
+) -> Result<Json<Value>, ApiError> {
+    let day = q.day.unwrap_or_else(app::forecasting::china_today);
+    let report = alliance::benefit(&state.db, &caller, day)
+        .await?
+        .ok_or_else(ApiError::forbidden)?;
+    Ok(Json(json!(report)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct IncomeLineBody {
+    #[schema(value_type = f64)]
+    yuan_per_person: Option<Value>,
+}
+
+#[utoipa::path(put, path = "/api/v1/income-lines/{year}", tag = "alliance", request_body = IncomeLineBody,
+    params(("year" = i32, Path, description = "Season year (the season starting 1 July)")),
+    responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+/// Sets the income line per person per year poor households are measured against (admins).
+pub async fn income_line(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(year): Path<i32>,
+    json: Result<Json<IncomeLineBody>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    if !matches!(caller.scope, Scope::Admin) {
+        return Err(ApiError::forbidden());
+    }
+    let b = body(json)?;
+    let amount = tianlian_domain::wages::parse_yuan(&super::number_or_text(b.yuan_per_person));
+    match amount {
+        Ok(a) if a.get() > 0 && a.get() < 100_000_000 && (2000..=2100).contains(&year) => {
+            tianlian_storage::alliance::set_income_line(&state.db, year, a).await?;
+            Ok(StatusCode::NO_CONTENT)
+        }
+        _ => Err(ApiError::invalid(
+            "bad_income_line",
+            "收入线须为正数（元/人/年），年份在 2000–2100 之间",
+            "The line must be positive yuan per person per year, for a year in 2000–2100",
+        )),
+    }
+}

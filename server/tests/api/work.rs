@@ -1,0 +1,444 @@
+//! The alliance at work over HTTP: post a shift, book a poor household's member, record 9
+//! hours, settle, and the farmer sees 80 + 15 = 95 yuan; corrections by reversal; two managers
+//! at once cannot over-fill a shift or book one person twice a day; who may do what.
+
+use crate::helpers::{ADMIN, AGRONOMIST, COOPERATIVE, FARMER, TestApp, spawn_app};
+use serde_json::{Value, json};
+use tianlian_storage::testing::engines;
+use tianlian_storage::{alliance, cooperatives, work};
+
+async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
+    let res = req.send().await.expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn xinyuan(app: &TestApp) -> i64 {
+    cooperatives::list(&app.db)
+        .await
+        .expect("db")
+        .into_iter()
+        .find(|c| c.name == "欣源羊肚菌专业合作社")
+        .expect("欣源")
+        .id
+}
+
+async fn post_shift(app: &TestApp, client: &reqwest::Client, date: &str, headcount: i64) -> i64 {
+    let coop = xinyuan(app).await;
+    let (status, body) = send(client.post(app.url("/api/v1/shifts")).json(
+        &json!({ "cooperative_id": coop, "date": date, "task": "spawn_rubbing", "headcount": headcount, "hours": 8 }),
+    ))
+    .await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_i64().expect("id")
+}
+
+#[tokio::test]
+async fn a_poor_households_member_works_nine_hours_is_settled_and_sees_95_yuan() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let coop = app.signed_in(COOPERATIVE).await;
+        let shift = post_shift(&app, &coop, "2026-12-02", 2).await;
+        let (status, page) = send(coop.get(app.url(&format!("/api/v1/shifts/{shift}")))).await;
+        assert_eq!(status, 200);
+        let first = &page["suggestions"][0];
+        assert_eq!(
+            first["priority"], "poor",
+            "poor households come first: {page}"
+        );
+        let person = first["person_id"].as_i64().expect("person");
+        let (status, _) = send(
+            coop.post(app.url(&format!("/api/v1/shifts/{shift}/assignments")))
+                .json(&json!({ "person_id": person })),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let (status, body) = send(
+            coop.post(app.url(&format!("/api/v1/shifts/{shift}/hours")))
+                .json(&json!({ "person_id": person, "hours": "9" })),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let (_, page) = send(coop.get(app.url(&format!("/api/v1/shifts/{shift}")))).await;
+        assert_eq!(
+            page["workers"][0]["earned"], 9500,
+            "80 + 15 yuan in fen: {page}"
+        );
+        assert_eq!(page["unpaid"], 9500);
+        let (status, body) =
+            send(coop.post(app.url(&format!("/api/v1/shifts/{shift}/settle")))).await;
+        assert_eq!((status, body["paid_fen"].as_i64()), (200, Some(9500)));
+        let (_, body) = send(coop.post(app.url(&format!("/api/v1/shifts/{shift}/settle")))).await;
+        assert_eq!(body["paid_fen"], 0, "settling twice pays nothing twice");
+
+        // The worker's household signs in as a farmer and sees the day's pay.
+        let household = work::person(&app.db, person)
+            .await
+            .expect("db")
+            .expect("person")
+            .household_id;
+        server::accounts::create_account(
+            &app.db,
+            "13900000077",
+            "worker-pass-1",
+            "farmer",
+            Some(household),
+        )
+        .await
+        .expect("account");
+        let farmer = app.signed_in(("13900000077", "worker-pass-1")).await;
+        let (status, pay) = send(farmer.get(app.url("/api/v1/me/pay"))).await;
+        assert_eq!(status, 200);
+        let day = pay["wages"]
+            .as_array()
+            .expect("wages")
+            .iter()
+            .find(|w| w["day"] == "2026-12-02")
+            .expect("the day")
+            .clone();
+        assert_eq!(
+            (day["earned"].as_i64(), day["paid"].as_i64()),
+            (Some(9500), Some(9500)),
+            "{pay}"
+        );
+        let (status, html) = app.get_text_as(&farmer, "/my/pay").await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("¥95.00") && html.contains("已结清"),
+            "the farmer's page shows 95 yuan paid"
+        );
+        // Another farmer sees none of it.
+        let other = app.signed_in(FARMER).await;
+        let (_, theirs) = send(other.get(app.url("/api/v1/me/pay"))).await;
+        assert!(
+            theirs["wages"]
+                .as_array()
+                .expect("wages")
+                .iter()
+                .all(|w| w["day"] != "2026-12-02")
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_mistake_is_corrected_by_a_reversal_and_the_ledger_still_balances() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let coop = app.signed_in(COOPERATIVE).await;
+        let shift = post_shift(&app, &coop, "2026-12-03", 1).await;
+        let (_, page) = send(coop.get(app.url(&format!("/api/v1/shifts/{shift}")))).await;
+        let person = page["suggestions"][0]["person_id"]
+            .as_i64()
+            .expect("person");
+        send(
+            coop.post(app.url(&format!("/api/v1/shifts/{shift}/assignments")))
+                .json(&json!({ "person_id": person })),
+        )
+        .await;
+        let hours = app.url(&format!("/api/v1/shifts/{shift}/hours"));
+        let (_, first) = send(
+            coop.post(&hours)
+                .json(&json!({ "person_id": person, "hours": 9 })),
+        )
+        .await;
+        let entry = first["entry_id"].as_i64().expect("entry");
+        let (status, body) = send(
+            coop.post(&hours)
+                .json(&json!({ "person_id": person, "hours": 8 })),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (409, Some("already_recorded"))
+        );
+        send(coop.post(app.url(&format!("/api/v1/shifts/{shift}/settle")))).await;
+        let (status, body) = send(
+            coop.post(&hours)
+                .json(&json!({ "person_id": person, "hours": "8:30", "replaces": entry })),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = send(
+            coop.post(&hours)
+                .json(&json!({ "person_id": person, "hours": 7, "replaces": entry })),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (409, Some("changed_meanwhile")),
+            "an entry is reversed once"
+        );
+        let (_, page) = send(coop.get(app.url(&format!("/api/v1/shifts/{shift}")))).await;
+        // 8.5 h: 80 yuan + 0.5 h × 15 = 87.50; 95 already paid → 7.50 overpaid, shown as -7.50.
+        assert_eq!(
+            (
+                page["total"].as_i64(),
+                page["paid"].as_i64(),
+                page["unpaid"].as_i64()
+            ),
+            (Some(8750), Some(9500), Some(-750)),
+            "{page}"
+        );
+        let (entries, paid, broken) = work::ledger_check(&app.db).await.expect("ledger");
+        assert_eq!(
+            broken, 0,
+            "every reversal is the exact negative of its entry"
+        );
+        assert!(entries >= 8750 && paid >= 9500);
+        let (status, body) = send(
+            coop.post(&hours)
+                .json(&json!({ "person_id": person, "hours": 25 })),
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn two_managers_booking_the_last_place_at_once_fill_it_exactly() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let coop = app.signed_in(COOPERATIVE).await;
+        let admin = app.signed_in(ADMIN).await;
+        let shift = post_shift(&app, &coop, "2026-12-04", 1).await;
+        let (_, page) = send(coop.get(app.url(&format!("/api/v1/shifts/{shift}")))).await;
+        let people: Vec<i64> = page["suggestions"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .filter_map(|s| s["person_id"].as_i64())
+            .collect();
+        assert!(!people.is_empty());
+        // Only one place: the suggestions show one; take a second candidate from the store.
+        let huilan = app.township_id("回澜镇").await;
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).expect("date");
+        let other = work::candidates(&app.db, huilan, xinyuan(&app).await, day, day)
+            .await
+            .expect("db")
+            .into_iter()
+            .map(|c| c.id)
+            .find(|id| *id != people[0])
+            .expect("another");
+        let url = app.url(&format!("/api/v1/shifts/{shift}/assignments"));
+        let (a, b) = tokio::join!(
+            send(coop.post(&url).json(&json!({ "person_id": people[0] }))),
+            send(admin.post(&url).json(&json!({ "person_id": other }))),
+        );
+        let mut got = [a.0, b.0];
+        got.sort_unstable();
+        assert_eq!(got, [201, 409], "{a:?} {b:?}");
+        assert_eq!(work::assigned(&app.db, shift).await.expect("db").len(), 1);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn one_person_booked_on_two_shifts_of_a_day_at_once_gets_exactly_one() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let coop = app.signed_in(COOPERATIVE).await;
+        let admin = app.signed_in(ADMIN).await;
+        let morning = post_shift(&app, &coop, "2026-12-05", 5).await;
+        let evening = post_shift(&app, &coop, "2026-12-05", 5).await;
+        let (_, page) = send(coop.get(app.url(&format!("/api/v1/shifts/{morning}")))).await;
+        let person = page["suggestions"][0]["person_id"]
+            .as_i64()
+            .expect("person");
+        let (a, b) = tokio::join!(
+            send(
+                coop.post(app.url(&format!("/api/v1/shifts/{morning}/assignments")))
+                    .json(&json!({ "person_id": person }))
+            ),
+            send(
+                admin
+                    .post(app.url(&format!("/api/v1/shifts/{evening}/assignments")))
+                    .json(&json!({ "person_id": person }))
+            ),
+        );
+        let mut got = [a.0, b.0];
+        got.sort_unstable();
+        assert_eq!(got, [201, 409], "{a:?} {b:?}");
+        let refused = if a.0 == 409 { &a.1 } else { &b.1 };
+        assert_eq!(refused["error"]["code"], "double_booked");
+        let (_, page) = send(coop.get(app.url(&format!("/api/v1/shifts/{evening}")))).await;
+        assert!(
+            page["suggestions"]
+                .as_array()
+                .expect("list")
+                .iter()
+                .all(|s| s["person_id"] != person),
+            "a booked person is not suggested again that day"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn leases_keep_within_the_plot_and_each_side_sees_its_own() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let coop = app.signed_in(COOPERATIVE).await;
+        let xy = xinyuan(&app).await;
+        // 石羊村 plots are leased whole in the demo: nothing is free.
+        let leased = app.plot_id("石羊村", "1-001").await;
+        let body = json!({ "cooperative_id": xy, "plot_id": leased, "area_mu": 1, "fee_yuan_per_mu_year": 800,
+                           "starts_on": "2027-01-01", "ends_on": "2027-12-31", "schedule": "annual" });
+        let (status, err) = send(coop.post(app.url("/api/v1/leases")).json(&body)).await;
+        assert_eq!(
+            (status, err["error"]["code"].as_str()),
+            (422, Some("area_exceeds_free")),
+            "{err}"
+        );
+        // After the demo lease ends (30 Sep 2031) the land is free again.
+        let later = json!({ "cooperative_id": xy, "plot_id": leased, "area_mu": "2.5", "fee_yuan_per_mu_year": "900",
+                            "starts_on": "2031-10-01", "ends_on": "2032-09-30", "schedule": "quarterly" });
+        let (status, made) = send(coop.post(app.url("/api/v1/leases")).json(&later)).await;
+        assert_eq!(status, 201, "{made}");
+        let id = made["id"].as_i64().expect("id");
+        let (_, list) = send(coop.get(app.url("/api/v1/leases"))).await;
+        let lease = list["leases"]
+            .as_array()
+            .expect("leases")
+            .iter()
+            .find(|l| l["id"] == id)
+            .expect("listed")
+            .clone();
+        let sum: i64 = lease["payments"]
+            .as_array()
+            .expect("payments")
+            .iter()
+            .map(|p| p["amount"].as_i64().unwrap_or(0))
+            .sum();
+        assert_eq!(lease["payments"].as_array().map(Vec::len), Some(4));
+        assert_eq!(sum, 225_000, "2.5 mu × 900 yuan, one year, to the fen");
+        let agro = app.signed_in(AGRONOMIST).await;
+        let (_, theirs) = send(agro.get(app.url("/api/v1/leases"))).await;
+        assert!(
+            theirs["leases"].as_array().expect("leases").is_empty(),
+            "飞虹乡 has no leases"
+        );
+        let payments = alliance::payments(&app.db, Some(xy), None, None)
+            .await
+            .expect("db");
+        assert!(
+            payments.iter().any(|p| p.paid_on.is_some()),
+            "the demo's first year is paid"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_benefit_report_sums_lease_fees_wages_and_dividends_per_household() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let coop = app.signed_in(COOPERATIVE).await;
+        let xy = xinyuan(&app).await;
+        let (status, _) = send(coop.post(app.url("/api/v1/dividends")).json(
+            &json!({ "cooperative_id": xy, "household": "demo-1-0-000", "amount_yuan": "120.5" }),
+        ))
+        .await;
+        assert_eq!(status, 201);
+        let (status, report) = send(coop.get(app.url("/api/v1/benefit?day=2026-12-01"))).await;
+        assert_eq!(status, 200, "{report}");
+        let lines = report["lines"].as_array().expect("lines");
+        let line = lines
+            .iter()
+            .find(|l| l["household_code"] == "demo-1-0-000")
+            .expect("the household");
+        assert_eq!(line["dividends"], 12050);
+        let total: i64 = lines.iter().map(|l| l["total"].as_i64().unwrap_or(0)).sum();
+        assert_eq!(
+            report["total"].as_i64(),
+            Some(total),
+            "every fen is in a line"
+        );
+        for l in lines {
+            assert_eq!(
+                l["total"].as_i64(),
+                Some(
+                    l["lease_fees"].as_i64().unwrap_or(0)
+                        + l["wages"].as_i64().unwrap_or(0)
+                        + l["dividends"].as_i64().unwrap_or(0)
+                )
+            );
+        }
+        assert!(
+            report["total_to_poor"].as_i64().unwrap_or(0) > 0,
+            "the demo paid poor households: {report}"
+        );
+        assert_eq!(report["income_line"], 400_000);
+        let farmer = app.signed_in(FARMER).await;
+        assert_eq!(send(farmer.get(app.url("/api/v1/benefit"))).await.0, 403);
+        let res = coop
+            .get(app.url("/api/v1/export/benefit.csv"))
+            .send()
+            .await
+            .expect("csv");
+        let text = res.text().await.expect("body");
+        assert!(
+            text.trim_start_matches('\u{feff}')
+                .starts_with("户号,户主,人口,贫困户"),
+            "{text}"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn agronomists_read_but_do_not_run_a_cooperatives_work_and_farmers_neither() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let coop = app.signed_in(COOPERATIVE).await;
+        let shift = post_shift(&app, &coop, "2026-12-06", 3).await;
+        let (_, page) = send(coop.get(app.url(&format!("/api/v1/shifts/{shift}")))).await;
+        let person = page["suggestions"][0]["person_id"]
+            .as_i64()
+            .expect("person");
+        // The 飞虹乡 agronomist and farmer: the 回澜镇 shift is not theirs to see.
+        for who in [AGRONOMIST, FARMER] {
+            let c = app.signed_in(who).await;
+            assert_eq!(
+                send(c.get(app.url(&format!("/api/v1/shifts/{shift}"))))
+                    .await
+                    .0,
+                404
+            );
+            assert_eq!(
+                send(
+                    c.post(app.url(&format!("/api/v1/shifts/{shift}/assignments")))
+                        .json(&json!({ "person_id": person }))
+                )
+                .await
+                .0,
+                404
+            );
+        }
+        // A person from another township cannot be booked.
+        let stranger = work::candidates(
+            &app.db,
+            app.township_id("飞虹乡").await,
+            xinyuan(&app).await,
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 6).expect("d"),
+            chrono::NaiveDate::from_ymd_opt(2026, 7, 1).expect("d"),
+        )
+        .await
+        .expect("db")[0]
+            .id;
+        let (status, body) = send(
+            coop.post(app.url(&format!("/api/v1/shifts/{shift}/assignments")))
+                .json(&json!({ "person_id": stranger })),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("unknown_person"))
+        );
+        // Bad shifts are refused with the reason in Chinese.
+        let (status, body) = send(coop.post(app.url("/api/v1/shifts")).json(&json!({ "cooperative_id": xinyuan(&app).await, "date": "2026-02-30", "task": "dancing", "headcount": 0, "hours": -1 }))).await;
+        assert_eq!(status, 422, "{body}");
+        app.finish().await;
+    }
+}

@@ -1,0 +1,478 @@
+//! Alliances (专合组织 + 致富能人 + 贫困户), land transfer contracts (土地流转) with their
+//! payments, dividends and the income line — the rows behind the benefit report.
+
+use crate::{Db, StorageError, iso, parse_iso};
+use chrono::{NaiveDate, Utc};
+use tianlian_domain::lease::{Lease, Payment};
+use tianlian_domain::season::{Occupancy, Season};
+use tianlian_domain::{Fen, Mu};
+
+/// Adds an alliance of a cooperative unless it exists; its id.
+///
+/// # Errors
+/// The database refused the statement.
+pub async fn ensure_alliance(
+    db: &Db,
+    cooperative_id: i64,
+    name: &str,
+    created_on: NaiveDate,
+) -> Result<i64, StorageError> {
+    sqlx::query(
+        "INSERT INTO alliances (cooperative_id, name, created_on) VALUES ($1, $2, $3)
+         ON CONFLICT (cooperative_id, name) DO NOTHING",
+    )
+    .bind(cooperative_id)
+    .bind(name)
+    .bind(iso(created_on))
+    .execute(db.pool())
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT id FROM alliances WHERE cooperative_id = $1 AND name = $2")
+            .bind(cooperative_id)
+            .bind(name)
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// Adds a household to an alliance (`able` or `member`, a poor member with its mentor).
+///
+/// # Errors
+/// The database refused the insert.
+pub async fn add_member(
+    db: &Db,
+    alliance_id: i64,
+    household_id: i64,
+    role: &str,
+    mentor_id: Option<i64>,
+    joined_on: NaiveDate,
+) -> Result<i64, StorageError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO alliance_members (alliance_id, household_id, role, mentor_id, joined_on)
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(alliance_id)
+    .bind(household_id)
+    .bind(role)
+    .bind(mentor_id)
+    .bind(iso(joined_on))
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// A household leaves an alliance: the membership is kept with its end date.
+///
+/// # Errors
+/// The database refused the update.
+pub async fn leave(db: &Db, member_id: i64, on: NaiveDate) -> Result<bool, StorageError> {
+    let done =
+        sqlx::query("UPDATE alliance_members SET left_on = $1 WHERE id = $2 AND left_on IS NULL")
+            .bind(iso(on))
+            .bind(member_id)
+            .execute(db.pool())
+            .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// A membership with the household and mentor, as the alliance page lists it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRow {
+    pub id: i64,
+    pub alliance_id: i64,
+    pub alliance_name: String,
+    pub cooperative_id: i64,
+    pub cooperative_name: String,
+    pub household_id: i64,
+    pub household_code: String,
+    pub head_name: String,
+    pub members: i64,
+    pub is_poor: i32,
+    pub poor_since_year: Option<i64>,
+    pub role: String,
+    pub mentor_name: Option<String>,
+    pub joined_on: String,
+    pub left_on: Option<String>,
+}
+
+/// Memberships of the cooperatives in `cooperative` (or of a township's, or all), left ones too.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn members(
+    db: &Db,
+    cooperative: Option<i64>,
+    township: Option<i64>,
+    household: Option<i64>,
+) -> Result<Vec<MemberRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT m.id, a.id AS alliance_id, a.name AS alliance_name, c.id AS cooperative_id,
+            c.name AS cooperative_name, h.id AS household_id, h.code AS household_code, h.head_name,
+            h.members, h.is_poor, h.poor_since_year, m.role, mh.head_name AS mentor_name, m.joined_on, m.left_on
+         FROM alliance_members m JOIN alliances a ON a.id = m.alliance_id
+         JOIN cooperatives c ON c.id = a.cooperative_id JOIN households h ON h.id = m.household_id
+         LEFT JOIN alliance_members mm ON mm.id = m.mentor_id LEFT JOIN households mh ON mh.id = mm.household_id
+         WHERE ($1 IS NULL OR c.id = $1) AND ($2 IS NULL OR c.township_id = $2) AND ($3 IS NULL OR h.id = $3)
+         ORDER BY a.id, m.role, h.code, m.id",
+    )
+    .bind(cooperative)
+    .bind(township)
+    .bind(household)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// A lease with its plot and parties.
+#[derive(Debug, Clone)]
+pub struct LeaseRow {
+    pub id: i64,
+    pub plot_id: i64,
+    pub plot_code: String,
+    pub village: String,
+    pub household_id: i64,
+    pub head_name: String,
+    pub cooperative_id: i64,
+    pub cooperative_name: String,
+    pub area: Mu,
+    pub fee_per_mu_year: Fen,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub schedule: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct LRow {
+    id: i64,
+    plot_id: i64,
+    plot_code: String,
+    village: String,
+    household_id: i64,
+    head_name: String,
+    cooperative_id: i64,
+    cooperative_name: String,
+    area_centi_mu: i64,
+    fee_per_mu_year_fen: i64,
+    starts_on: String,
+    ends_on: String,
+    schedule: String,
+}
+
+/// Leases of a cooperative, township or household (all when every filter is `None`).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn leases(
+    db: &Db,
+    cooperative: Option<i64>,
+    township: Option<i64>,
+    household: Option<i64>,
+) -> Result<Vec<LeaseRow>, StorageError> {
+    let rows: Vec<LRow> = sqlx::query_as(
+        "SELECT l.id, l.plot_id, p.code AS plot_code, v.name AS village, l.household_id, h.head_name,
+            l.cooperative_id, c.name AS cooperative_name, l.area_centi_mu, l.fee_per_mu_year_fen,
+            l.starts_on, l.ends_on, l.schedule
+         FROM leases l JOIN plots p ON p.id = l.plot_id JOIN villages v ON v.id = p.village_id
+         JOIN households h ON h.id = l.household_id JOIN cooperatives c ON c.id = l.cooperative_id
+         WHERE ($1 IS NULL OR l.cooperative_id = $1) AND ($2 IS NULL OR c.township_id = $2)
+           AND ($3 IS NULL OR l.household_id = $3)
+         ORDER BY l.ends_on, l.id",
+    )
+    .bind(cooperative)
+    .bind(township)
+    .bind(household)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(LeaseRow {
+                id: r.id,
+                plot_id: r.plot_id,
+                plot_code: r.plot_code,
+                village: r.village,
+                household_id: r.household_id,
+                head_name: r.head_name,
+                cooperative_id: r.cooperative_id,
+                cooperative_name: r.cooperative_name,
+                area: Mu::from_centi(r.area_centi_mu),
+                fee_per_mu_year: Fen::new(r.fee_per_mu_year_fen),
+                starts_on: parse_iso(&r.starts_on)?,
+                ends_on: parse_iso(&r.ends_on)?,
+                schedule: r.schedule,
+            })
+        })
+        .collect()
+}
+
+/// Why a lease was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum LeaseWriteError<E> {
+    #[error("no such plot")]
+    NoPlot,
+    #[error("refused")]
+    Rejected(E),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl<E> From<sqlx::Error> for LeaseWriteError<E> {
+    fn from(e: sqlx::Error) -> Self {
+        LeaseWriteError::Storage(StorageError::Database(e))
+    }
+}
+
+/// Stores a lease and its payment schedule if `check` accepts it against the plot's area and
+/// the land already leased out of it (read with the plot locked).
+///
+/// # Errors
+/// No plot, `check` refused, storage failures.
+pub async fn create_lease_checked<E>(
+    db: &Db,
+    plot_id: i64,
+    household_id: i64,
+    cooperative_id: i64,
+    check: impl FnOnce(Mu, &[Occupancy]) -> Result<(Lease, Vec<Payment>), E>,
+) -> Result<i64, LeaseWriteError<E>> {
+    let mut tx = db.pool().begin().await?;
+    let Some(plot) = crate::plots::lock(&mut tx, plot_id).await? else {
+        return Err(LeaseWriteError::NoPlot);
+    };
+    let rows: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT area_centi_mu, starts_on, ends_on FROM leases WHERE plot_id = $1")
+            .bind(plot_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    let leased = rows
+        .into_iter()
+        .map(|(a, from, until)| {
+            Ok(Occupancy {
+                area: Mu::from_centi(a),
+                season: Season {
+                    from: parse_iso(&from)?,
+                    until: parse_iso(&until)?,
+                },
+            })
+        })
+        .collect::<Result<Vec<_>, StorageError>>()?;
+    let (lease, payments) = check(plot.area, &leased).map_err(LeaseWriteError::Rejected)?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO leases (plot_id, household_id, cooperative_id, area_centi_mu, fee_per_mu_year_fen,
+                             starts_on, ends_on, schedule, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(plot_id)
+    .bind(household_id)
+    .bind(cooperative_id)
+    .bind(lease.area.centi())
+    .bind(lease.fee_per_mu_year.get())
+    .bind(iso(lease.starts_on))
+    .bind(iso(lease.ends_on))
+    .bind(lease.schedule.code())
+    .bind(Utc::now().to_rfc3339())
+    .fetch_one(&mut *tx)
+    .await?;
+    for p in &payments {
+        sqlx::query(
+            "INSERT INTO lease_payments (lease_id, due_on, amount_fen) VALUES ($1, $2, $3)",
+        )
+        .bind(id)
+        .bind(iso(p.due_on))
+        .bind(p.amount.get())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A lease payment, due and perhaps paid.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PaymentRow {
+    pub id: i64,
+    pub lease_id: i64,
+    pub household_id: i64,
+    pub cooperative_id: i64,
+    pub due_on: String,
+    pub amount_fen: i64,
+    pub paid_on: Option<String>,
+}
+
+/// Payments of the given leases' filters, by due date.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn payments(
+    db: &Db,
+    cooperative: Option<i64>,
+    township: Option<i64>,
+    household: Option<i64>,
+) -> Result<Vec<PaymentRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT lp.id, lp.lease_id, l.household_id, l.cooperative_id, lp.due_on, lp.amount_fen, lp.paid_on
+         FROM lease_payments lp JOIN leases l ON l.id = lp.lease_id JOIN cooperatives c ON c.id = l.cooperative_id
+         WHERE ($1 IS NULL OR l.cooperative_id = $1) AND ($2 IS NULL OR c.township_id = $2)
+           AND ($3 IS NULL OR l.household_id = $3)
+         ORDER BY lp.due_on, lp.id",
+    )
+    .bind(cooperative)
+    .bind(township)
+    .bind(household)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Marks a lease payment of the cooperative paid (once); `false` when it was not open.
+///
+/// # Errors
+/// The database refused the update.
+pub async fn pay_lease(
+    db: &Db,
+    payment_id: i64,
+    cooperative: Option<i64>,
+    on: NaiveDate,
+) -> Result<bool, StorageError> {
+    let done = sqlx::query(
+        "UPDATE lease_payments SET paid_on = $1 WHERE id = $2 AND paid_on IS NULL
+           AND ($3 IS NULL OR lease_id IN (SELECT id FROM leases WHERE cooperative_id = $3))",
+    )
+    .bind(iso(on))
+    .bind(payment_id)
+    .bind(cooperative)
+    .execute(db.pool())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Records a dividend paid by a cooperative to a household.
+///
+/// # Errors
+/// The database refused the insert.
+pub async fn add_dividend(
+    db: &Db,
+    cooperative_id: i64,
+    household_id: i64,
+    amount: Fen,
+    paid_on: NaiveDate,
+    note: &str,
+) -> Result<i64, StorageError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO dividends (cooperative_id, household_id, amount_fen, paid_on, note, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(cooperative_id)
+    .bind(household_id)
+    .bind(amount.get())
+    .bind(iso(paid_on))
+    .bind(note)
+    .bind(Utc::now().to_rfc3339())
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// One payment to a household, of any kind, for the benefit report.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IncomeRow {
+    /// `lease`, `wage` or `dividend`.
+    pub kind: String,
+    pub household_id: i64,
+    pub cooperative_id: i64,
+    pub amount_fen: i64,
+}
+
+/// Money paid to households between `from` and `until` (inclusive): lease payments marked
+/// paid, wages paid out (日结 payments), dividends — within a township or everywhere.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn income(
+    db: &Db,
+    township: Option<i64>,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<IncomeRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT 'lease' AS kind, l.household_id, l.cooperative_id, lp.amount_fen
+           FROM lease_payments lp JOIN leases l ON l.id = lp.lease_id JOIN cooperatives c ON c.id = l.cooperative_id
+           WHERE lp.paid_on >= $2 AND lp.paid_on <= $3 AND ($1 IS NULL OR c.township_id = $1)
+         UNION ALL
+         SELECT 'wage' AS kind, pe.household_id, s.cooperative_id, wp.amount_fen
+           FROM wage_payments wp JOIN persons pe ON pe.id = wp.person_id JOIN shifts s ON s.id = wp.shift_id
+           JOIN cooperatives c ON c.id = s.cooperative_id
+           WHERE wp.paid_on >= $2 AND wp.paid_on <= $3 AND ($1 IS NULL OR c.township_id = $1)
+         UNION ALL
+         SELECT 'dividend' AS kind, d.household_id, d.cooperative_id, d.amount_fen
+           FROM dividends d JOIN cooperatives c ON c.id = d.cooperative_id
+           WHERE d.paid_on >= $2 AND d.paid_on <= $3 AND ($1 IS NULL OR c.township_id = $1)",
+    )
+    .bind(township)
+    .bind(iso(from))
+    .bind(iso(until))
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// The income line per person for a year, if set.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn income_line(db: &Db, year: i32) -> Result<Option<Fen>, StorageError> {
+    let v: Option<i64> =
+        sqlx::query_scalar("SELECT fen_per_person FROM income_lines WHERE year = $1")
+            .bind(i64::from(year))
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(v.map(Fen::new))
+}
+
+/// Sets the income line per person for a year.
+///
+/// # Errors
+/// The database refused the statement.
+pub async fn set_income_line(db: &Db, year: i32, per_person: Fen) -> Result<(), StorageError> {
+    sqlx::query(
+        "INSERT INTO income_lines (year, fen_per_person) VALUES ($1, $2)
+         ON CONFLICT (year) DO UPDATE SET fen_per_person = excluded.fen_per_person",
+    )
+    .bind(i64::from(year))
+    .bind(per_person.get())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Households of a township (or all) with what the benefit report needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HouseholdRow {
+    pub id: i64,
+    pub code: String,
+    pub head_name: String,
+    pub members: i64,
+    pub is_poor: i32,
+}
+
+/// Every household of a township (or everywhere).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn households(db: &Db, township: Option<i64>) -> Result<Vec<HouseholdRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT h.id, h.code, h.head_name, h.members, h.is_poor FROM households h
+         JOIN villages v ON v.id = h.village_id WHERE ($1 IS NULL OR v.township_id = $1) ORDER BY h.code",
+    )
+    .bind(township)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// People able to work in the households that are members of the cooperative's alliances now.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn able_people(db: &Db, cooperative_id: i64) -> Result<i64, StorageError> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM persons pe WHERE pe.able_to_work = 1 AND pe.household_id IN
+           (SELECT m.household_id FROM alliance_members m JOIN alliances a ON a.id = m.alliance_id
+            WHERE a.cooperative_id = $1 AND m.left_on IS NULL)",
+    )
+    .bind(cooperative_id)
+    .fetch_one(db.pool())
+    .await?)
+}
