@@ -465,6 +465,43 @@ async fn suggestions(
         .collect())
 }
 
+/// Books the first person of a household (by its code) who can work and is free that day —
+/// what a manager in the field knows: "one from 户 demo-1-0-014".
+///
+/// # Errors
+/// Storage failures.
+pub async fn assign_household(
+    db: &Db,
+    caller: &Caller,
+    shift_id: i64,
+    household_code: &str,
+) -> Result<WorkOutcome, StorageError> {
+    let Some((s, manage)) = visible_shift(db, caller, shift_id).await? else {
+        return Ok(WorkOutcome::NotFound);
+    };
+    if !manage {
+        return Ok(WorkOutcome::Forbidden);
+    }
+    let (season_from, _) = season_of(s.day);
+    let people = work::candidates(db, s.township_id, s.cooperative_id, s.day, season_from).await?;
+    let code = household_code.trim();
+    let of_household: Vec<_> = people.iter().filter(|p| p.household_code == code).collect();
+    if of_household.is_empty() {
+        return Ok(WorkOutcome::Refused(
+            "unknown_household",
+            "本乡镇没有该户号".into(),
+            "No household with this code in the township".into(),
+        ));
+    }
+    match of_household
+        .iter()
+        .find(|p| p.able_to_work != 0 && p.booked_that_day == 0)
+    {
+        Some(p) => assign(db, caller, shift_id, p.id).await,
+        None => Ok(assign_refusal(AssignError::DoubleBooked)),
+    }
+}
+
 fn assign_refusal(e: AssignError) -> WorkOutcome {
     WorkOutcome::Refused(
         e.code(),

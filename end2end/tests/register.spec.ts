@@ -10,18 +10,18 @@ test("an agronomist adds and edits a plot, then imports plots after a dry run", 
   await page.getByText("新建地块").click();
   await page.getByLabel("村", { exact: true }).selectOption({ label: "飞虹乡 · 新民村" });
   await page.getByLabel("地块编号").fill(`E2E-${tag}`);
-  await page.getByLabel("面积（亩）").fill("abc");
+  await page.getByLabel("地块面积（亩）").fill("abc");
   await page.getByRole("button", { name: "添加地块" }).click();
   await expect(page.getByText("面积须为数字，例如 12.5")).toBeVisible();
   await expect(page.getByLabel("地块编号")).toHaveValue(`E2E-${tag}`);
-  await page.getByLabel("面积（亩）").fill("3.5");
+  await page.getByLabel("地块面积（亩）").fill("3.5");
   await page.getByLabel("灌溉").selectOption({ label: "滴灌" });
   await page.getByRole("button", { name: "添加地块" }).click();
   await expect(page.getByRole("status")).toHaveText("地块已保存。");
   await expect(page.getByRole("heading", { name: `地块 E2E-${tag}` })).toBeVisible();
 
   await page.getByText("修改地块").click();
-  await page.getByLabel("面积（亩）").fill("4");
+  await page.getByLabel("地块面积（亩）").fill("4");
   await page.getByRole("button", { name: "保存修改" }).click();
   await expect(page.getByRole("status")).toHaveText("地块已保存。");
   await expect(page.getByText("4 亩 (0.27 公顷)")).toBeVisible();

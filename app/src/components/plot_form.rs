@@ -104,7 +104,7 @@ pub fn PlotForm(
                 </div>
             })}
             <Field name="code" label="地块编号" value=state.code.clone() error=state.error("code") />
-            <Field name="area" label="面积（亩）" value=state.area.clone() error=state.error("area") inputmode="decimal" />
+            <Field name="area" label="地块面积（亩）" value=state.area.clone() error=state.error("area") inputmode="decimal" />
             <Field name="owner" label="户号（承包户，可空）" value=state.owner.clone() error=state.error("owner") hint="例如 FH-001" />
             <div class="field">
                 <label for="plot-irrigation">"灌溉"</label>

@@ -91,6 +91,22 @@ pub async fn assign_person(
     Ok(())
 }
 
+/// Books one free person of a household, by household code.
+#[server(prefix = "/fn", endpoint = "assign_household")]
+pub async fn assign_household(
+    shift_id: Option<String>,
+    household: Option<String>,
+) -> Result<(), ServerFnError> {
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let shift = id(shift_id).unwrap_or(0);
+    let outcome =
+        crate::alliance::assign_household(&db, &caller, shift, &household.unwrap_or_default())
+            .await
+            .map_err(crate::services::internal)?;
+    go(&format!("/shifts/{shift}"), outcome, "assigned");
+    Ok(())
+}
+
 #[server(prefix = "/fn", endpoint = "record_hours")]
 pub async fn record_hours(
     shift_id: Option<String>,

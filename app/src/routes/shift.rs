@@ -3,7 +3,9 @@
 
 use crate::components::layout::NotFound;
 use crate::components::notice::Notice;
-use crate::functions::alliance::{AssignPerson, RecordHours, SettleShift, shift_page};
+use crate::functions::alliance::{
+    AssignHousehold, AssignPerson, RecordHours, SettleShift, shift_page,
+};
 use crate::models::{ShiftPageData, WorkerLine};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -50,6 +52,8 @@ fn ShiftDetail(data: ShiftPageData) -> impl IntoView {
     let assign = ServerAction::<AssignPerson>::new();
     let record = ServerAction::<RecordHours>::new();
     let settle = ServerAction::<SettleShift>::new();
+    let by_household = ServerAction::<AssignHousehold>::new();
+    let full = s_full(&data);
     let s = data.shift;
     let id = s.id;
     let manage = data.can_manage;
@@ -85,6 +89,16 @@ fn ShiftDetail(data: ShiftPageData) -> impl IntoView {
                 </ActionForm>
             })}
         </section>
+        {(manage && !full).then(|| view! {
+            <section class="card">
+                <ActionForm action=by_household attr:class="hours-form">
+                    <input type="hidden" name="shift_id" value=id.to_string() />
+                    <label for="assign-household">"按户号安排（本户一位可出工的成员）"</label>
+                    <input id="assign-household" name="household" autocomplete="off" placeholder="例如 demo-1-0-014" />
+                    <button type="submit">"安排"</button>
+                </ActionForm>
+            </section>
+        })}
         {(manage && !data.suggestions.is_empty()).then(|| view! {
             <section class="card">
                 <h2>"建议人选"</h2>
@@ -111,6 +125,10 @@ fn ShiftDetail(data: ShiftPageData) -> impl IntoView {
             </section>
         })}
     }
+}
+
+fn s_full(d: &ShiftPageData) -> bool {
+    d.shift.assigned >= d.shift.headcount
 }
 
 #[component]

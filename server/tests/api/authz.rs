@@ -195,6 +195,14 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                 body: None,
                 expect: [401, 200, 404, 200, 404, 404],
             },
+            // Farmers have no township plan to see (404, like the market calendar).
+            Row {
+                method: "GET",
+                template: "/api/v1/wallchart",
+                path: "/api/v1/wallchart".into(),
+                body: None,
+                expect: [401, 200, 200, 200, 404, 404],
+            },
             Row {
                 method: "GET",
                 template: "/api/v1/leases",

@@ -36,6 +36,22 @@ pub async fn calendar(
         .ok_or_else(ApiError::not_found)
 }
 
+/// The wall chart (挂图) as data: per village and crop, the planting and harvest windows, today,
+/// the targets' deadlines and the Spring Festival. 404 for a township outside the caller's view.
+#[utoipa::path(get, path = "/api/v1/wallchart", tag = "plans", params(MarketQuery),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+pub async fn wallchart(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Query(q): Query<MarketQuery>,
+) -> Result<Json<app::models::WallChartData>, ApiError> {
+    app::planning::wall_chart(&state.db, &state.climates, &caller, q.township)
+        .await?
+        .map(Json)
+        .ok_or_else(ApiError::not_found)
+}
+
 /// `{"township_id":1,"crop":"celtuce","kg_per_week":20000}`; `kg_per_week` null or 0 clears it.
 #[derive(Deserialize, ToSchema)]
 pub struct CapacityBody {

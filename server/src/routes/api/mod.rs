@@ -152,6 +152,12 @@ pub fn routes() -> Vec<ApiRoute> {
             get(market::calendar),
         ),
         r(
+            "GET",
+            "/api/v1/wallchart",
+            Access::SignedIn,
+            get(market::wallchart),
+        ),
+        r(
             "PUT",
             "/api/v1/market-calendar/capacity",
             Access::SignedIn,

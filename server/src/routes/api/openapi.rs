@@ -60,7 +60,7 @@ impl Modify for BearerAuth {
         work::lease, work::leases, work::pay_lease, work::dividend, work::my_pay, work::benefit,
         work::income_line,
         targets::list, targets::show, targets::create, targets::delete,
-        market::calendar, market::set_capacity, export::download,
+        market::calendar, market::wallchart, market::set_capacity, export::download,
         engine::spring_festival, engine::solar_terms, engine::forecast, engine::backward,
         engine::rate, engine::sites, engine::import_weather, document,
     ),

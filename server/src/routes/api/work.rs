@@ -112,9 +112,13 @@ pub async fn shift(
     Ok(Json(json!(page)))
 }
 
+/// Who to book: a person, or (`household`) the first free person of a household by its code.
 #[derive(Deserialize, ToSchema)]
 pub struct AssignBody {
-    person_id: i64,
+    #[serde(default)]
+    person_id: Option<i64>,
+    #[serde(default)]
+    household: Option<String>,
 }
 
 #[utoipa::path(post, path = "/api/v1/shifts/{id}/assignments", tag = "alliance", request_body = AssignBody,
@@ -122,7 +126,7 @@ pub struct AssignBody {
     responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-/// Books a person → 201; 409 `full` or `double_booked`.
+/// Books a person (or a household's first free member) → 201; 409 `shift_full` or `double_booked`.
 pub async fn assign(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -130,10 +134,18 @@ pub async fn assign(
     json: Result<Json<AssignBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let b = body(json)?;
-    reply(
-        alliance::assign(&state.db, &caller, id, b.person_id).await?,
-        "person_id",
-    )
+    let o = match (b.person_id, b.household) {
+        (Some(person), _) => alliance::assign(&state.db, &caller, id, person).await?,
+        (None, Some(code)) => alliance::assign_household(&state.db, &caller, id, &code).await?,
+        (None, None) => {
+            return Err(ApiError::invalid(
+                "person_missing",
+                "请指定人员编号或户号",
+                "Give a person_id or a household code",
+            ));
+        }
+    };
+    reply(o, "person_id")
 }
 
 #[derive(Deserialize, ToSchema)]
