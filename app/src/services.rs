@@ -205,7 +205,16 @@ pub async fn plot_page(
     else {
         return Ok(None);
     };
-    let can_plan = can_plan_on_plot(caller.scope, place(&plot));
+    let can_plan = match caller.scope {
+        // A cooperative plants the land it leases (土地流转).
+        tianlian_domain::access::Scope::Cooperative { cooperative_id, .. } => {
+            tianlian_storage::alliance::leases(db, Some(cooperative_id), None, None)
+                .await?
+                .iter()
+                .any(|l| l.plot_id == plot.id && l.ends_on >= today)
+        }
+        _ => can_plan_on_plot(caller.scope, place(&plot)),
+    };
     let can_manage = tianlian_domain::access::can_manage_plots(caller.scope, plot.township_id);
     let planting_rows = plantings::list_for_plot(db, id).await?;
     let crops = crops::list(db).await?;
@@ -258,19 +267,41 @@ pub async fn add_planting_from_form(
     plot_id: i64,
     input: &NewPlantingInput,
 ) -> Result<AddPlantingOutcome, StorageError> {
-    match plots::get(db, plot_id).await? {
-        Some(p) if !can_view_plot(caller.scope, place(&p)) => {
-            return Ok(AddPlantingOutcome::PlotNotFound);
+    use tianlian_domain::lease::{Planter, planting_room};
+    use tianlian_domain::planting::parse_date;
+    let Some(plot) = plots::get(db, plot_id)
+        .await?
+        .filter(|p| can_view_plot(caller.scope, place(p)))
+    else {
+        return Ok(AddPlantingOutcome::PlotNotFound);
+    };
+    // A cooperative plants on land it leases (土地流转); everyone else plants for the household.
+    let planter = match caller.scope {
+        tianlian_domain::access::Scope::Cooperative { cooperative_id, .. } => {
+            let leases =
+                tianlian_storage::alliance::leases(db, Some(cooperative_id), None, None).await?;
+            if !leases.iter().any(|l| l.plot_id == plot_id) {
+                return Ok(AddPlantingOutcome::Forbidden);
+            }
+            Planter::Cooperative(cooperative_id)
         }
-        Some(p) if !can_plan_on_plot(caller.scope, place(&p)) => {
+        _ if !can_plan_on_plot(caller.scope, place(&plot)) => {
             return Ok(AddPlantingOutcome::Forbidden);
         }
-        Some(_) => {}
-        None => return Ok(AddPlantingOutcome::PlotNotFound),
-    }
+        _ => Planter::Household,
+    };
     let crops = crops::list(db).await?;
-    let result = plantings::insert_checked(db, plot_id, None, |load| {
-        validate_new_planting(input, &crops, load.area, &load.held)
+    let cooperative_id = match planter {
+        Planter::Cooperative(c) => Some(c),
+        Planter::Household => None,
+    };
+    let result = plantings::insert_checked_by(db, plot_id, None, cooperative_id, |load| {
+        // The plot's own rule, then the planter's share of it (leased land is the
+        // cooperative's to plant for the lease's term, and no longer the household's).
+        let whole = validate_new_planting(input, &crops, load.area, &load.held)?;
+        let on = parse_date(&input.planted_on).unwrap_or(whole.planted_on);
+        let (room, held) = planting_room(load.area, &load.uses, &load.leases, planter, on);
+        validate_new_planting(input, &crops, room, &held)
     })
     .await;
     Ok(match result {

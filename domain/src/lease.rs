@@ -313,10 +313,148 @@ pub fn term_total(lease: &Lease) -> Fen {
     total
 }
 
+/// Who plants: the household that holds the plot (or an agronomist for it), or a cooperative
+/// on land it leases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Planter {
+    Household,
+    Cooperative(i64),
+}
+
+/// Land a planting holds, and the cooperative that planted it (`None`: the household).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LandUse {
+    pub held: Occupancy,
+    pub cooperative_id: Option<i64>,
+}
+
+/// Land leased out of the plot, to which cooperative.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeasedLand {
+    pub leased: Occupancy,
+    pub cooperative_id: i64,
+}
+
+/// The area and the land already held that a new planting of `who` starting on `on` is checked
+/// against, besides the plot's own rule (all plantings within the plot):
+/// - the household: the plot, with every lease counted as held for its term — leased land is
+///   the cooperative's to plant while the lease runs;
+/// - a cooperative: the area it leases on `on`, with its own plantings held.
+pub fn planting_room(
+    plot_area: Mu,
+    uses: &[LandUse],
+    leases: &[LeasedLand],
+    who: Planter,
+    on: NaiveDate,
+) -> (Mu, Vec<Occupancy>) {
+    match who {
+        Planter::Household => (
+            plot_area,
+            uses.iter()
+                .filter(|u| u.cooperative_id.is_none())
+                .map(|u| u.held)
+                .chain(leases.iter().map(|l| l.leased))
+                .collect(),
+        ),
+        Planter::Cooperative(c) => (
+            leases
+                .iter()
+                .filter(|l| {
+                    l.cooperative_id == c
+                        && l.leased.season.from <= on
+                        && on <= l.leased.season.until
+                })
+                .map(|l| l.leased.area)
+                .sum(),
+            uses.iter()
+                .filter(|u| u.cooperative_id == Some(c))
+                .map(|u| u.held)
+                .collect(),
+        ),
+    }
+}
+
 /// Whether a lease ending on `lease_end` ends within `within_days` of `today` (today counts; a
 /// lease that has already ended is not "ending soon").
 pub fn ending_soon(lease_end: NaiveDate, today: NaiveDate, within_days: i64) -> bool {
     (0..=within_days).contains(&(lease_end - today).num_days())
+}
+
+#[cfg(test)]
+mod room_tests {
+    use super::*;
+
+    fn occ(area: i64, from: (i32, u32, u32), until: (i32, u32, u32)) -> Occupancy {
+        let d = |(y, m, day)| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        Occupancy {
+            area: Mu::from_whole(area),
+            season: Season {
+                from: d(from),
+                until: d(until),
+            },
+        }
+    }
+
+    #[test]
+    fn leased_land_is_the_cooperatives_to_plant_and_no_longer_the_households() {
+        // A 10-mu plot, 6 mu leased to cooperative 7 for 2027; the cooperative planted 4 of them,
+        // the household 3 of its own.
+        let leases = [LeasedLand {
+            leased: occ(6, (2027, 1, 1), (2027, 12, 31)),
+            cooperative_id: 7,
+        }];
+        let uses = [
+            LandUse {
+                held: occ(4, (2027, 2, 1), (2027, 6, 1)),
+                cooperative_id: Some(7),
+            },
+            LandUse {
+                held: occ(3, (2027, 2, 1), (2027, 6, 1)),
+                cooperative_id: None,
+            },
+        ];
+        let on = NaiveDate::from_ymd_opt(2027, 3, 1).expect("date");
+        let season = Season {
+            from: on,
+            until: NaiveDate::from_ymd_opt(2027, 5, 1).expect("date"),
+        };
+        let (area, held) =
+            planting_room(Mu::from_whole(10), &uses, &leases, Planter::Household, on);
+        assert_eq!(
+            area.saturating_sub(peak_area(&held, season)),
+            Mu::from_whole(1),
+            "10 − 6 leased − 3 own"
+        );
+        let (area, held) = planting_room(
+            Mu::from_whole(10),
+            &uses,
+            &leases,
+            Planter::Cooperative(7),
+            on,
+        );
+        assert_eq!(
+            area.saturating_sub(peak_area(&held, season)),
+            Mu::from_whole(2),
+            "6 leased − 4 planted"
+        );
+        let (area, _) = planting_room(
+            Mu::from_whole(10),
+            &uses,
+            &leases,
+            Planter::Cooperative(8),
+            on,
+        );
+        assert_eq!(area, Mu::ZERO, "another cooperative leases nothing here");
+        let after = NaiveDate::from_ymd_opt(2028, 3, 1).expect("date");
+        let (area, _) = planting_room(
+            Mu::from_whole(10),
+            &uses,
+            &leases,
+            Planter::Cooperative(7),
+            after,
+        );
+        assert_eq!(area, Mu::ZERO, "the lease has ended");
+    }
 }
 
 #[cfg(test)]

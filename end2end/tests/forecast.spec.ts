@@ -9,7 +9,7 @@ test("celtuce planted in early December at 茂县 is forecast for February", asy
   await page.getByLabel("地点").selectOption({ label: "茂县" });
   await page.getByLabel("覆盖").selectOption({ label: "露地" });
   await page.getByLabel("种植日期").fill("2026-12-05");
-  await page.getByLabel("面积（亩）").fill("10");
+  await page.getByLabel("面积（亩）", { exact: true }).fill("10");
   await page.getByLabel("上市：春节年份").fill("2027");
   await page.getByLabel("春节前天数").fill("7");
   await page.getByRole("button", { name: "计算" }).click();
@@ -25,7 +25,7 @@ test("celtuce planted in early December at 茂县 is forecast for February", asy
 
 test("an area that is not a number is explained, not an error page", async ({ page }) => {
   await signIn(page, AGRONOMIST, "/forecast");
-  await page.getByLabel("面积（亩）").fill("abc");
+  await page.getByLabel("面积（亩）", { exact: true }).fill("abc");
   await page.getByRole("button", { name: "计算" }).click();
   await expect(page.getByRole("alert")).toContainText("面积应为大于 0");
   // The backward schedule does not depend on the area and is still shown.

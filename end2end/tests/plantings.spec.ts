@@ -20,7 +20,7 @@ test("a planting added through the form shows on the plot", async ({ page, javaS
   if (javaScriptEnabled) await page.evaluate(() => ((window as any).__noReload = true));
 
   await page.getByLabel("作物").selectOption({ label: "花菜" });
-  await page.getByLabel("面积（亩）").fill("0.5");
+  await page.getByLabel("面积（亩）", { exact: true }).fill("0.5");
   await page.getByLabel("种植日期").fill("2026-12-03");
   await page.getByRole("button", { name: "保存" }).click();
 
@@ -40,23 +40,23 @@ test("an area of zero is refused next to the field and nothing is stored", async
   const before = await rows.count();
 
   await page.getByLabel("作物").selectOption({ label: "莴笋" });
-  await page.getByLabel("面积（亩）").fill("0");
+  await page.getByLabel("面积（亩）", { exact: true }).fill("0");
   await page.getByRole("button", { name: "保存" }).click();
 
   await expect(page.locator("#area-error")).toHaveText("面积必须大于 0");
-  await expect(page.getByLabel("面积（亩）")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("面积（亩）", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(rows).toHaveCount(before);
 });
 
 test("more than what is left of the plot is refused with the area left", async ({ page, javaScriptEnabled }) => {
   await openPlot(page, javaScriptEnabled);
   await page.getByLabel("作物").selectOption({ label: "莴笋" });
-  await page.getByLabel("面积（亩）").fill("50");
+  await page.getByLabel("面积（亩）", { exact: true }).fill("50");
   await page.getByLabel("种植日期").fill("2026-12-05");
   await page.getByRole("button", { name: "保存" }).click();
   await expect(page.locator("#area-error")).toContainText("超过地块在该季节的剩余面积");
   // What was typed stays in the form.
-  await expect(page.getByLabel("面积（亩）")).toHaveValue("50");
+  await expect(page.getByLabel("面积（亩）", { exact: true })).toHaveValue("50");
 });
 
 test("the plots page fits a 360 px phone without sideways scrolling", async ({ page }, info) => {

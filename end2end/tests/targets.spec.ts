@@ -35,7 +35,7 @@ test("a target added on the progress page moves when a planting goes in", async 
   await page.getByRole("link", { name: "地块 2-020" }).click();
   if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
   await page.getByLabel("作物").selectOption({ label: "花菜" });
-  await page.getByLabel("面积（亩）").fill("0.25");
+  await page.getByLabel("面积（亩）", { exact: true }).fill("0.25");
   await page.getByLabel("种植日期").fill("2026-11-20");
   await page.getByLabel("状态", { exact: true }).selectOption({ label: "已种" });
   await page.getByRole("button", { name: "保存" }).click();

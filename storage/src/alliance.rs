@@ -4,7 +4,7 @@
 use crate::{Db, StorageError, iso, parse_iso};
 use chrono::{NaiveDate, Utc};
 use tianlian_domain::lease::{Lease, Payment};
-use tianlian_domain::season::{Occupancy, Season};
+use tianlian_domain::season::Occupancy;
 use tianlian_domain::{Fen, Mu};
 
 /// Adds an alliance of a cooperative unless it exists; its id.
@@ -242,15 +242,7 @@ pub async fn create_lease_checked<E>(
             .await?;
     let leased = rows
         .into_iter()
-        .map(|(a, from, until)| {
-            Ok(Occupancy {
-                area: Mu::from_centi(a),
-                season: Season {
-                    from: parse_iso(&from)?,
-                    until: parse_iso(&until)?,
-                },
-            })
-        })
+        .map(|(a, from, until)| crate::plantings::occupancy(a, &from, &until))
         .collect::<Result<Vec<_>, StorageError>>()?;
     let (lease, payments) = check(plot.area, &leased).map_err(LeaseWriteError::Rejected)?;
     let id: i64 = sqlx::query_scalar(
@@ -475,4 +467,60 @@ pub async fn able_people(db: &Db, cooperative_id: i64) -> Result<i64, StorageErr
     .bind(cooperative_id)
     .fetch_one(db.pool())
     .await?)
+}
+
+/// An alliance with its cooperative's township, for access checks.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn alliance_owner(db: &Db, alliance_id: i64) -> Result<Option<(i64, i64)>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT a.cooperative_id, c.township_id FROM alliances a JOIN cooperatives c ON c.id = a.cooperative_id
+         WHERE a.id = $1",
+    )
+    .bind(alliance_id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// A membership's alliance, household and role (for mentor checks and leaving).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MembershipRow {
+    pub id: i64,
+    pub alliance_id: i64,
+    pub household_id: i64,
+    pub role: String,
+    pub left_on: Option<String>,
+}
+
+/// One membership.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn membership(db: &Db, id: i64) -> Result<Option<MembershipRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT id, alliance_id, household_id, role, left_on FROM alliance_members WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
+/// Whether the household is a current member of the alliance.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn is_current_member(
+    db: &Db,
+    alliance_id: i64,
+    household_id: i64,
+) -> Result<bool, StorageError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM alliance_members WHERE alliance_id = $1 AND household_id = $2 AND left_on IS NULL",
+    )
+    .bind(alliance_id)
+    .bind(household_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n > 0)
 }

@@ -306,6 +306,14 @@ async fn load_alliance(
         .await
         .map_err(|e| StorageError::Corrupt(format!("demo lease: {e}")))?;
     }
+    // The morels on leased land are the cooperative's crop.
+    sqlx::query(
+        "UPDATE plantings SET cooperative_id = $1
+         WHERE plot_id IN (SELECT plot_id FROM leases WHERE cooperative_id = $1)",
+    )
+    .bind(coop_id)
+    .execute(db.pool())
+    .await?;
     sqlx::query(
         "UPDATE lease_payments SET paid_on = $1 WHERE due_on = $1
            AND lease_id IN (SELECT id FROM leases WHERE cooperative_id = $2)",

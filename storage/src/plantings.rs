@@ -117,6 +117,10 @@ pub async fn list_for_plot(db: &Db, plot_id: i64) -> Result<Vec<PlantingRow>, St
 pub struct PlotLoad {
     pub area: Mu,
     pub held: Vec<Occupancy>,
+    /// The same plantings with who planted them (`None`: the household).
+    pub uses: Vec<tianlian_domain::lease::LandUse>,
+    /// Land leased out of the plot to cooperatives.
+    pub leases: Vec<tianlian_domain::lease::LeasedLand>,
 }
 
 /// Why a planting was not inserted.
@@ -151,17 +155,101 @@ pub async fn insert_checked<E>(
     ref_code: Option<&str>,
     check: impl FnOnce(&PlotLoad) -> Result<ValidPlanting, E>,
 ) -> Result<i64, InsertError<E>> {
+    insert_checked_by(db, plot_id, ref_code, None, check).await
+}
+
+/// [`insert_checked`] for a planting a cooperative makes on land it leases
+/// (`cooperative_id`), or the household's own (`None`).
+///
+/// # Errors
+/// The plot is missing or retired, `check` refused, or the database failed.
+pub async fn insert_checked_by<E>(
+    db: &Db,
+    plot_id: i64,
+    ref_code: Option<&str>,
+    cooperative_id: Option<i64>,
+    check: impl FnOnce(&PlotLoad) -> Result<ValidPlanting, E>,
+) -> Result<i64, InsertError<E>> {
     let mut tx = db.pool().begin().await?;
     let area = match crate::plots::lock(&mut tx, plot_id).await? {
         None => return Err(InsertError::PlotNotFound),
         Some(p) if p.retired => return Err(InsertError::PlotRetired),
         Some(p) => p.area,
     };
-    let held = held(&mut tx, plot_id).await?;
-    let planting = check(&PlotLoad { area, held }).map_err(InsertError::Rejected)?;
+    let uses = land_uses(&mut tx, plot_id).await?;
+    let leases = leased(&mut tx, plot_id).await?;
+    let held = uses.iter().map(|u| u.held).collect();
+    let planting = check(&PlotLoad {
+        area,
+        held,
+        uses,
+        leases,
+    })
+    .map_err(InsertError::Rejected)?;
     let id = insert(&mut tx, plot_id, &planting, ref_code).await?;
+    if cooperative_id.is_some() {
+        sqlx::query("UPDATE plantings SET cooperative_id = $1 WHERE id = $2")
+            .bind(cooperative_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     Ok(id)
+}
+
+/// Land held from `from` to `until` (stored ISO dates).
+pub(crate) fn occupancy(area: i64, from: &str, until: &str) -> Result<Occupancy, StorageError> {
+    Ok(Occupancy {
+        area: Mu::from_centi(area),
+        season: Season {
+            from: parse_iso(from)?,
+            until: parse_iso(until)?,
+        },
+    })
+}
+
+/// The land a plot's plantings hold with who planted them, read under the plot's lock.
+async fn land_uses(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    plot_id: i64,
+) -> Result<Vec<tianlian_domain::lease::LandUse>, StorageError> {
+    let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
+        "SELECT area_centi_mu, season_from, season_until, cooperative_id FROM plantings
+         WHERE plot_id = $1 AND status <> 'failed'",
+    )
+    .bind(plot_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter()
+        .map(|(a, from, until, cooperative_id)| {
+            Ok(tianlian_domain::lease::LandUse {
+                held: occupancy(a, &from, &until)?,
+                cooperative_id,
+            })
+        })
+        .collect()
+}
+
+/// Land leased out of a plot, read under the plot's lock.
+async fn leased(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    plot_id: i64,
+) -> Result<Vec<tianlian_domain::lease::LeasedLand>, StorageError> {
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT area_centi_mu, starts_on, ends_on, cooperative_id FROM leases WHERE plot_id = $1",
+    )
+    .bind(plot_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter()
+        .map(|(a, from, until, cooperative_id)| {
+            Ok(tianlian_domain::lease::LeasedLand {
+                leased: occupancy(a, &from, &until)?,
+                cooperative_id,
+            })
+        })
+        .collect()
 }
 
 /// The land a plot's plantings hold (every planting but failed ones), read inside the
@@ -177,15 +265,7 @@ pub(crate) async fn held(
     .fetch_all(&mut **tx)
     .await?;
     rows.into_iter()
-        .map(|(a, from, until)| {
-            Ok(Occupancy {
-                area: Mu::from_centi(a),
-                season: Season {
-                    from: parse_iso(&from)?,
-                    until: parse_iso(&until)?,
-                },
-            })
-        })
+        .map(|(a, from, until)| occupancy(a, &from, &until))
         .collect()
 }
 

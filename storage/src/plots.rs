@@ -283,6 +283,8 @@ pub async fn update_checked<E>(
     let f = check(&crate::plantings::PlotLoad {
         area: locked.area,
         held,
+        uses: Vec::new(),
+        leases: Vec::new(),
     })
     .map_err(WriteError::Rejected)?;
     sqlx::query(

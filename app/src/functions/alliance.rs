@@ -224,3 +224,65 @@ pub async fn benefit_page(day: Option<String>) -> Result<Option<BenefitData>, Se
         .await
         .map_err(crate::services::internal)
 }
+
+#[server(prefix = "/fn", endpoint = "add_member")]
+pub async fn add_member(
+    cooperative_id: Option<String>,
+    alliance_id: Option<String>,
+    household: Option<String>,
+    role: Option<String>,
+    mentor_id: Option<String>,
+) -> Result<(), ServerFnError> {
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let coop = id(cooperative_id).unwrap_or(0);
+    let outcome = crate::alliance::add_member(
+        &db,
+        &caller,
+        id(alliance_id).unwrap_or(0),
+        &household.unwrap_or_default(),
+        role.as_deref().unwrap_or("member").trim(),
+        id(mentor_id),
+    )
+    .await
+    .map_err(crate::services::internal)?;
+    go(&format!("/coop?coop={coop}"), outcome, "member");
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "leave_alliance")]
+pub async fn leave_alliance(
+    cooperative_id: Option<String>,
+    member_id: Option<String>,
+) -> Result<(), ServerFnError> {
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let coop = id(cooperative_id).unwrap_or(0);
+    let outcome = crate::alliance::leave_alliance(&db, &caller, id(member_id).unwrap_or(0))
+        .await
+        .map_err(crate::services::internal)?;
+    go(&format!("/coop?coop={coop}"), outcome, "left");
+    Ok(())
+}
+
+#[server(prefix = "/fn", endpoint = "add_person")]
+pub async fn add_person(
+    cooperative_id: Option<String>,
+    household: Option<String>,
+    name: Option<String>,
+    phone: Option<String>,
+    able: Option<String>,
+) -> Result<(), ServerFnError> {
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let coop = id(cooperative_id).unwrap_or(0);
+    let outcome = crate::alliance::add_person(
+        &db,
+        &caller,
+        &household.unwrap_or_default(),
+        &name.unwrap_or_default(),
+        &phone.unwrap_or_default(),
+        able.is_some(),
+    )
+    .await
+    .map_err(crate::services::internal)?;
+    go(&format!("/coop?coop={coop}"), outcome, "person");
+    Ok(())
+}

@@ -183,7 +183,11 @@ pub async fn save_plot(
         None => "/plots".to_owned(),
     };
     let to = match outcome {
-        PlotOutcome::Saved(saved) => format!("/plots/{saved}?saved=1"),
+        // A fresh value each time, so the hydrated router reloads the page after an edit.
+        PlotOutcome::Saved(saved) => format!(
+            "/plots/{saved}?saved={}",
+            chrono::Utc::now().timestamp_millis()
+        ),
         PlotOutcome::Refused(errors) => {
             let v = id.is_none().then_some(village.as_str());
             format!("{back}?{}#plot-form", plot_error_query(&input, v, &errors))

@@ -4,7 +4,9 @@
 
 use crate::components::area::AreaText;
 use crate::components::notice::Notice;
-use crate::functions::alliance::{AddDividend, CreateLease, PayLease, PostShift, coop_page};
+use crate::functions::alliance::{
+    AddDividend, AddMember, AddPerson, CreateLease, LeaveAlliance, PayLease, PostShift, coop_page,
+};
 use crate::models::{AllianceView, CoopPageData, LeaseView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -13,6 +15,9 @@ const OK: &[(&str, &str)] = &[
     ("lease", "流转合同已保存。"),
     ("paid", "已记为支付。"),
     ("dividend", "分红已记录。"),
+    ("member", "已加入联合体。"),
+    ("left", "已退出联合体，记录保留。"),
+    ("person", "已添加人员。"),
 ];
 
 #[component]
@@ -123,14 +128,23 @@ fn Coop(data: CoopPageData) -> impl IntoView {
                 }.into_any()
             }}
         </section>
-        {data.alliances.into_iter().map(|a| view! { <Alliance a /> }).collect_view()}
+        {data.alliances.into_iter().map(|a| view! { <Alliance a manage cid=cid.clone() /> }).collect_view()}
         <Leases leases=data.leases manage cid=cid.clone() plots=data.plots today=data.today />
-        {manage.then(|| view! { <DividendForm cid=cid.clone() /> })}
+        {manage.then(|| view! { <DividendForm cid=cid.clone() /> <PersonForm cid=cid.clone() /> })}
     }
 }
 
 #[component]
-fn Alliance(a: AllianceView) -> impl IntoView {
+fn Alliance(a: AllianceView, manage: bool, cid: String) -> impl IntoView {
+    let add = ServerAction::<AddMember>::new();
+    let leave = ServerAction::<LeaveAlliance>::new();
+    let mentors: Vec<(i64, String)> = a
+        .members
+        .iter()
+        .filter(|m| m.role == "able" && m.left_on.is_none())
+        .map(|m| (m.id, m.head_name.clone()))
+        .collect();
+    let alliance_id = a.id.to_string();
     let current = a.members.iter().filter(|m| m.left_on.is_none()).count();
     let poor = a
         .members
@@ -145,6 +159,8 @@ fn Alliance(a: AllianceView) -> impl IntoView {
                 {a.members.into_iter().map(|m| {
                     let role = if m.role == "able" { "致富能人" } else { "成员" };
                     let left = m.left_on.is_some();
+                    let member_id = m.id.to_string();
+                    let cid = cid.clone();
                     view! {
                         <li class:left=left>
                             <strong>{m.head_name}</strong> " " <span class="muted">{m.household_code}</span> " "
@@ -152,10 +168,59 @@ fn Alliance(a: AllianceView) -> impl IntoView {
                             {m.is_poor.then(|| view! { <span class="badge poor">"贫困户"</span> })}
                             {m.mentor.map(|t| view! { <span class="muted">{format!(" 帮扶人：{t}")}</span> })}
                             {m.left_on.map(|d| view! { <span class="muted">{format!(" 已于 {d} 退出")}</span> })}
+                            {(manage && !left).then(|| view! {
+                                <ActionForm action=leave attr:class="inline-form">
+                                    <input type="hidden" name="cooperative_id" value=cid />
+                                    <input type="hidden" name="member_id" value=member_id />
+                                    <button type="submit" class="link-button">"退出"</button>
+                                </ActionForm>
+                            })}
                         </li>
                     }
                 }).collect_view()}
             </ul>
+            {manage.then(move || view! {
+                <details>
+                    <summary>"加入联合体"</summary>
+                    <ActionForm action=add attr:class="shift-form">
+                        <input type="hidden" name="cooperative_id" value=cid.clone() />
+                        <input type="hidden" name="alliance_id" value=alliance_id />
+                        <div class="field"><label for=format!("m-household-{}", a.id)>"户号"</label>
+                            <input id=format!("m-household-{}", a.id) name="household" autocomplete="off" /></div>
+                        <div class="field"><label for=format!("m-role-{}", a.id)>"角色"</label>
+                            <select id=format!("m-role-{}", a.id) name="role">
+                                <option value="member">"成员"</option>
+                                <option value="able">"致富能人"</option>
+                            </select></div>
+                        <div class="field"><label for=format!("m-mentor-{}", a.id)>"帮扶人（贫困户必填）"</label>
+                            <select id=format!("m-mentor-{}", a.id) name="mentor_id">
+                                <option value="">"—"</option>
+                                {mentors.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                            </select></div>
+                        <button type="submit">"加入"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn PersonForm(cid: String) -> impl IntoView {
+    let add = ServerAction::<AddPerson>::new();
+    view! {
+        <section class="card">
+            <details>
+                <summary>"添加农户成员（可出工人员）"</summary>
+                <ActionForm action=add attr:class="shift-form">
+                    <input type="hidden" name="cooperative_id" value=cid />
+                    <div class="field"><label for="p-household">"户号"</label><input id="p-household" name="household" autocomplete="off" /></div>
+                    <div class="field"><label for="p-name">"姓名"</label><input id="p-name" name="name" /></div>
+                    <div class="field"><label for="p-phone">"手机号（可空）"</label><input id="p-phone" name="phone" inputmode="tel" /></div>
+                    <label class="check"><input type="checkbox" name="able" value="1" checked /> " 能出工"</label>
+                    <button type="submit">"添加"</button>
+                </ActionForm>
+            </details>
         </section>
     }
 }

@@ -149,7 +149,53 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
             .expect("an unpaid lease payment")
             .id;
         let shift_id = open_shift.id;
+        let memberships = tianlian_storage::alliance::members(&app.db, Some(xinyuan), None, None)
+            .await
+            .expect("members");
+        let alliance_id = memberships[0].alliance_id;
+        let leaving = memberships
+            .iter()
+            .find(|m| m.role == "member")
+            .expect("a member")
+            .id;
+        let outsider = tianlian_storage::alliance::households(&app.db, Some(huilan))
+            .await
+            .expect("households")
+            .into_iter()
+            .find(|h| h.is_poor == 0 && memberships.iter().all(|m| m.household_id != h.id))
+            .expect("a household outside the alliance")
+            .code;
         let rows = vec![
+            Row {
+                method: "POST",
+                template: "/api/v1/alliances",
+                path: "/api/v1/alliances".into(),
+                body: Some(json!({ "cooperative_id": xinyuan, "name": "石羊村联合体" })),
+                expect: [401, 201, 403, 201, 403, 403],
+            },
+            // The admin adds the household; for the manager after, it is a member already.
+            Row {
+                method: "POST",
+                template: "/api/v1/alliances/{id}/members",
+                path: format!("/api/v1/alliances/{alliance_id}/members"),
+                body: Some(json!({ "household": outsider, "role": "member" })),
+                expect: [401, 201, 403, 422, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/alliance-members/{id}/leave",
+                path: format!("/api/v1/alliance-members/{leaving}/leave"),
+                body: None,
+                expect: [401, 201, 403, 422, 403, 403],
+            },
+            // A farmer adds to their own household; the 回澜镇 cooperative not to a 飞虹乡 one.
+            Row {
+                method: "POST",
+                template: "/api/v1/persons",
+                path: "/api/v1/persons".into(),
+                body: Some(json!({ "household": "demo-0-0-009", "name": "吴小芳" })),
+                expect: [401, 201, 403, 403, 201, 403],
+            },
             Row {
                 method: "GET",
                 template: "/api/v1/cooperatives/{id}",
@@ -389,13 +435,14 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                 body: Some(planting.clone()),
                 expect: [401, 201, 201, 404, 201, 404],
             },
-            // The morel plots are full: the admin passes the gate and meets the area rule (422).
+            // The morel plots are full: the admin, and the cooperative that leases them, pass the
+            // gate and meet the area rule (422).
             Row {
                 method: "POST",
                 template: "/api/v1/plots/{id}/plantings",
                 path: format!("/api/v1/plots/{morel}/plantings"),
                 body: Some(planting),
-                expect: [401, 422, 404, 403, 404, 404],
+                expect: [401, 422, 404, 422, 404, 404],
             },
             // Exports hold only what the caller may see (a farmer: their own plot).
             Row {

@@ -491,7 +491,7 @@ async fn the_plot_forms_work_without_javascript_and_refusals_come_back_next_to_t
             .to_str()
             .expect("location")
             .to_owned();
-        assert!(to.ends_with("?saved=1"), "{to}");
+        assert!(to.contains("?saved="), "{to}");
         let (_, html) = app.get_text_as(&agro, &to).await;
         assert!(html.contains("地块已保存") && html.contains("地块 F-1"));
         assert!(

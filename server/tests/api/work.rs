@@ -313,6 +313,69 @@ async fn leases_keep_within_the_plot_and_each_side_sees_its_own() {
             .sum();
         assert_eq!(lease["payments"].as_array().map(Vec::len), Some(4));
         assert_eq!(sum, 225_000, "2.5 mu × 900 yuan, one year, to the fen");
+        // On that land the cooperative plants up to what it leases; the household no longer.
+        let plant = app.url(&format!("/api/v1/plots/{leased}/plantings"));
+        let (status, body) = send(
+            coop.post(&plant)
+                .json(&json!({ "crop": "celtuce", "area_mu": 2, "planted_on": "2031-11-01" })),
+        )
+        .await;
+        assert_eq!(status, 201, "{body}");
+        let (status, body) = send(
+            coop.post(&plant)
+                .json(&json!({ "crop": "celtuce", "area_mu": 1, "planted_on": "2031-11-02" })),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("area_exceeds_plot")),
+            "only 0.5 mu leased is left"
+        );
+        let area = tianlian_storage::plots::get(&app.db, leased)
+            .await
+            .expect("db")
+            .expect("plot")
+            .area;
+        let owner = tianlian_storage::households::id_by_code(&app.db, "demo-1-0-000")
+            .await
+            .expect("db")
+            .expect("household");
+        server::accounts::create_account(
+            &app.db,
+            "13900000066",
+            "owner-pass-1",
+            "farmer",
+            Some(owner),
+        )
+        .await
+        .expect("account");
+        let farmer = app.signed_in(("13900000066", "owner-pass-1")).await;
+        let too_much = (area - tianlian_domain::Mu::from_centi(200)).to_string();
+        let (status, body) =
+            send(farmer.post(&plant).json(
+                &json!({ "crop": "celtuce", "area_mu": too_much, "planted_on": "2031-11-01" }),
+            ))
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("area_exceeds_plot")),
+            "2.5 mu are leased out: {body}"
+        );
+        let fits = (area - tianlian_domain::Mu::from_centi(250)).to_string();
+        let (status, body) = send(
+            farmer
+                .post(&plant)
+                .json(&json!({ "crop": "celtuce", "area_mu": fits, "planted_on": "2031-11-01" })),
+        )
+        .await;
+        assert_eq!(status, 201, "the rest is the household's: {body}");
+        // The demo's morels on leased land: the household can add nothing now.
+        let (status, _) =
+            send(farmer.post(&plant).json(
+                &json!({ "crop": "celtuce", "area_mu": "0.01", "planted_on": "2026-12-01" }),
+            ))
+            .await;
+        assert_eq!(status, 422);
         let agro = app.signed_in(AGRONOMIST).await;
         let (_, theirs) = send(agro.get(app.url("/api/v1/leases"))).await;
         assert!(
@@ -439,6 +502,147 @@ async fn agronomists_read_but_do_not_run_a_cooperatives_work_and_farmers_neither
         // Bad shifts are refused with the reason in Chinese.
         let (status, body) = send(coop.post(app.url("/api/v1/shifts")).json(&json!({ "cooperative_id": xinyuan(&app).await, "date": "2026-02-30", "task": "dancing", "headcount": 0, "hours": -1 }))).await;
         assert_eq!(status, 422, "{body}");
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn alliances_take_households_with_mentors_for_the_poor_and_keep_those_who_leave() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let coop = app.signed_in(COOPERATIVE).await;
+        let xy = xinyuan(&app).await;
+        let (status, made) = send(
+            coop.post(app.url("/api/v1/alliances"))
+                .json(&json!({ "cooperative_id": xy, "name": "龙桥村羊肚菌联合体" })),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let aid = made["id"].as_i64().expect("id");
+        let members = app.url(&format!("/api/v1/alliances/{aid}/members"));
+        // demo-1-0-001 is not poor; demo-1-0-002 is (n % 6 == 0 in the demo data).
+        let (status, able) = send(
+            coop.post(&members)
+                .json(&json!({ "household": "demo-1-0-001", "role": "able" })),
+        )
+        .await;
+        assert_eq!(status, 201);
+        let mentor = able["id"].as_i64().expect("membership");
+        let (status, body) = send(
+            coop.post(&members)
+                .json(&json!({ "household": "demo-1-0-002", "role": "member" })),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("mentor_required"))
+        );
+        let (status, poor) =
+            send(coop.post(&members).json(
+                &json!({ "household": "demo-1-0-002", "role": "member", "mentor_id": mentor }),
+            ))
+            .await;
+        assert_eq!(status, 201);
+        let (status, body) =
+            send(coop.post(&members).json(
+                &json!({ "household": "demo-1-0-002", "role": "member", "mentor_id": mentor }),
+            ))
+            .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("already_member"))
+        );
+        let (status, body) = send(
+            coop.post(&members)
+                .json(&json!({ "household": "demo-0-0-001", "role": "member" })),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("unknown_household")),
+            "another township's household"
+        );
+        // Leaving keeps the row; the household can join again later.
+        let poor_id = poor["id"].as_i64().expect("membership");
+        assert_eq!(
+            send(coop.post(app.url(&format!("/api/v1/alliance-members/{poor_id}/leave"))))
+                .await
+                .0,
+            201
+        );
+        let rows = alliance::members(&app.db, Some(xy), None, None)
+            .await
+            .expect("db");
+        let kept = rows.iter().find(|m| m.id == poor_id).expect("kept");
+        assert!(kept.left_on.is_some());
+        assert!(kept.mentor_name.is_some(), "the mentor is kept too");
+        let (status, _) =
+            send(coop.post(&members).json(
+                &json!({ "household": "demo-1-0-002", "role": "member", "mentor_id": mentor }),
+            ))
+            .await;
+        assert_eq!(status, 201, "a household may rejoin; both memberships stay");
+        // The same household in a second alliance too.
+        let in_two = rows
+            .iter()
+            .filter(|m| m.household_code == "demo-1-0-002" && m.left_on.is_none())
+            .count()
+            + alliance::members(&app.db, Some(xy), None, None)
+                .await
+                .expect("db")
+                .iter()
+                .filter(|m| {
+                    m.household_code == "demo-1-0-002"
+                        && m.alliance_id == aid
+                        && m.left_on.is_none()
+                })
+                .count();
+        assert!(
+            in_two >= 2,
+            "demo-1-0-002 is in the demo alliance and in the new one"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_cooperative_sees_its_seasons_labour_demand_against_members_able_to_work() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let coop = app.signed_in(COOPERATIVE).await;
+        let xy = xinyuan(&app).await;
+        let (status, page) = send(coop.get(app.url(&format!("/api/v1/cooperatives/{xy}")))).await;
+        assert_eq!(status, 200);
+        let (peak, able) = (
+            page["peak_workers"].as_u64().unwrap_or(0),
+            page["able_workers"].as_u64().unwrap_or(0),
+        );
+        // ~850 mu of morels sown over a month: a few hundred workers a day at the peak.
+        assert!((100..=600).contains(&peak), "peak {peak}: {page}");
+        assert!(able > 0 && able < peak, "able {able}");
+        let short = page["short_days"].as_array().expect("days");
+        assert!(!short.is_empty(), "harvest days need more than the members");
+        for d in short {
+            assert_eq!(
+                d["short_by"].as_u64().unwrap_or(0) + able,
+                d["workers"].as_u64().unwrap_or(0),
+                "{d}"
+            );
+        }
+        assert!(
+            page["alliances"][0]["members"]
+                .as_array()
+                .expect("members")
+                .iter()
+                .any(|m| m["is_poor"] == true && m["mentor"].is_string())
+        );
+        assert!(
+            page["leases"].as_array().expect("leases").len() >= 100,
+            "石羊村 and 龙桥村 plots are leased"
+        );
+        let (status, html) = app.get_text_as(&coop, "/coop").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("用工需求") && html.contains("天缺工") && html.contains("致富能人"));
         app.finish().await;
     }
 }

@@ -229,6 +229,30 @@ pub fn routes() -> Vec<ApiRoute> {
             Access::SignedIn,
             post(work::settle),
         ),
+        r(
+            "POST",
+            "/api/v1/alliances",
+            Access::SignedIn,
+            post(work::create_alliance),
+        ),
+        r(
+            "POST",
+            "/api/v1/alliances/{id}/members",
+            Access::SignedIn,
+            post(work::add_member),
+        ),
+        r(
+            "POST",
+            "/api/v1/alliance-members/{id}/leave",
+            Access::SignedIn,
+            post(work::leave),
+        ),
+        r(
+            "POST",
+            "/api/v1/persons",
+            Access::SignedIn,
+            post(work::add_person),
+        ),
         r("GET", "/api/v1/leases", Access::SignedIn, get(work::leases)),
         r(
             "POST",

@@ -369,3 +369,119 @@ pub async fn income_line(
         )),
     }
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct AllianceBody {
+    cooperative_id: i64,
+    #[serde(default)]
+    name: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/alliances", tag = "alliance", request_body = AllianceBody,
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+/// Creates an alliance (联合体) of a cooperative → 201 `{"id"}` (the same id for a name it has).
+pub async fn create_alliance(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    json: Result<Json<AllianceBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let b = body(json)?;
+    reply(
+        alliance::create_alliance(&state.db, &caller, b.cooperative_id, &b.name).await?,
+        "id",
+    )
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MemberBody {
+    /// Household code.
+    #[serde(default)]
+    household: String,
+    /// `able` (致富能人) or `member`.
+    #[serde(default)]
+    role: String,
+    /// For a poor member: the membership id of the skilled farmer who mentors it.
+    #[serde(default)]
+    mentor_id: Option<i64>,
+}
+
+#[utoipa::path(post, path = "/api/v1/alliances/{id}/members", tag = "alliance", request_body = MemberBody,
+    params(("id" = i64, Path, description = "Alliance id")),
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Adds a household to an alliance → 201 `{"id"}` (the membership); a poor member needs a mentor.
+pub async fn add_member(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+    json: Result<Json<MemberBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let b = body(json)?;
+    let o = alliance::add_member(
+        &state.db,
+        &caller,
+        id,
+        &b.household,
+        b.role.trim(),
+        b.mentor_id,
+    )
+    .await?;
+    reply(o, "id")
+}
+
+#[utoipa::path(post, path = "/api/v1/alliance-members/{id}/leave", tag = "alliance",
+    params(("id" = i64, Path, description = "Membership id")),
+    responses((status = 201, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+/// A household leaves an alliance today; its membership is kept with the date.
+pub async fn leave(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<i64>,
+) -> Result<impl IntoResponse, ApiError> {
+    reply(
+        alliance::leave_alliance(&state.db, &caller, id).await?,
+        "id",
+    )
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PersonBody {
+    #[serde(default)]
+    household: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default = "yes")]
+    able_to_work: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[utoipa::path(post, path = "/api/v1/persons", tag = "alliance", request_body = PersonBody,
+    responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+/// Adds a member of a household (who can be booked on shifts) → 201 `{"id"}`. Cooperatives for
+/// their township's households, farmers for their own.
+pub async fn add_person(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    json: Result<Json<PersonBody>, JsonRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let b = body(json)?;
+    let o = alliance::add_person(
+        &state.db,
+        &caller,
+        &b.household,
+        &b.name,
+        &b.phone,
+        b.able_to_work,
+    )
+    .await?;
+    reply(o, "id")
+}
