@@ -807,6 +807,9 @@ pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, Stora
             .map(|w| w.earned)
             .sum(),
         wages_this_season: wages.iter().map(|w| w.earned).sum(),
+        calendar_path: tianlian_storage::feeds::token_of(db, household)
+            .await?
+            .map(|t| format!("/calendar/{t}.ics")),
         lease_fees_this_season: mine("lease"),
         dividends: mine("dividend"),
         wages,

@@ -9,6 +9,8 @@ pub mod components;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
+pub mod feed;
+#[cfg(feature = "ssr")]
 pub mod forecasting;
 pub mod functions;
 #[cfg(feature = "ssr")]

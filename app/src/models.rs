@@ -467,6 +467,8 @@ pub struct MyPayData {
     pub wages_this_month: Fen,
     pub wages_this_season: Fen,
     pub lease_fees_this_season: Fen,
+    /// The household's private calendar feed (`/calendar/….ics`), if turned on.
+    pub calendar_path: Option<String>,
 }
 
 /// One household's line of the benefit report.

@@ -92,17 +92,21 @@ pub fn benefit_report(
         .iter()
         .map(|h| line(h.id, &h.name, h.members, h.is_poor))
         .collect();
+    // Index by household so a county's items are summed in one pass (not households × items).
+    let mut at: std::collections::HashMap<i64, usize> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (l.household_id, i))
+        .collect();
     for item in items {
-        if !lines.iter().any(|l| l.household_id == item.household_id) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = at.entry(item.household_id) {
+            slot.insert(lines.len());
             lines.push(line(item.household_id, "", 0, false));
         }
     }
     let mut payers: Vec<PayerTotal> = Vec::new();
     for item in items {
-        let Some(l) = lines
-            .iter_mut()
-            .find(|l| l.household_id == item.household_id)
-        else {
+        let Some(l) = at.get(&item.household_id).and_then(|i| lines.get_mut(*i)) else {
             continue;
         };
         match item.kind {

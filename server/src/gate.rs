@@ -19,6 +19,9 @@ fn is_public(path: &str) -> bool {
         path,
         "/login" | "/healthz" | "/fn/login" | "/manifest.webmanifest" | "/favicon.ico"
     ) || path.starts_with("/pkg/")
+        // A household's calendar feed: its unguessable token is the key (calendar apps cannot
+        // sign in); the handler answers 404 for any other.
+        || path.starts_with("/calendar/")
         || crate::routes::api::is_public(path)
 }
 

@@ -91,6 +91,7 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
         )));
     Router::new()
         .route("/healthz", get(healthz))
+        .route("/calendar/{file}", get(crate::routes::feed::ics))
         .merge(api::router())
         .nest_service("/pkg", pkg_service(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, context, move || {

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod cooperatives;
 pub mod crops;
 pub mod demo;
+pub mod feeds;
 pub mod households;
 pub mod imports;
 pub mod market;

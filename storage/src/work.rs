@@ -531,6 +531,7 @@ pub async fn settle(
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PayRow {
     pub shift_id: i64,
+    pub person_id: i64,
     pub day: String,
     pub task_code: String,
     pub person_name: String,
@@ -550,7 +551,7 @@ pub async fn household_pay(
     from: NaiveDate,
 ) -> Result<Vec<PayRow>, StorageError> {
     Ok(sqlx::query_as(
-        "SELECT s.id AS shift_id, s.day, s.task_code, pe.name AS person_name, c.name AS cooperative_name,
+        "SELECT s.id AS shift_id, pe.id AS person_id, s.day, s.task_code, pe.name AS person_name, c.name AS cooperative_name,
             COALESCE((SELECT CAST(SUM(w.hours_centi) AS BIGINT) FROM wage_entries w WHERE w.shift_id = s.id AND w.person_id = pe.id), 0) AS hours_centi,
             COALESCE((SELECT CAST(SUM(w.amount_fen) AS BIGINT) FROM wage_entries w WHERE w.shift_id = s.id AND w.person_id = pe.id), 0) AS earned_fen,
             COALESCE((SELECT CAST(SUM(p.amount_fen) AS BIGINT) FROM wage_payments p WHERE p.shift_id = s.id AND p.person_id = pe.id), 0) AS paid_fen

@@ -286,3 +286,41 @@ pub async fn add_person(
     go(&format!("/coop?coop={coop}"), outcome, "person");
     Ok(())
 }
+
+/// A new private calendar feed address for the farmer's household (the old one stops working).
+#[server(prefix = "/fn", endpoint = "regenerate_feed")]
+pub async fn regenerate_feed() -> Result<(), ServerFnError> {
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    match crate::feed::household_of(&caller) {
+        Some(h) => {
+            crate::feed::regenerate(&db, h)
+                .await
+                .map_err(crate::services::internal)?;
+            leptos_axum::redirect(&format!(
+                "/my/pay?ok=feed&t={}",
+                chrono::Utc::now().timestamp_millis()
+            ));
+        }
+        None => leptos_axum::redirect("/my/pay?error=forbidden"),
+    }
+    Ok(())
+}
+
+/// Turns the farmer's calendar feed off.
+#[server(prefix = "/fn", endpoint = "revoke_feed")]
+pub async fn revoke_feed() -> Result<(), ServerFnError> {
+    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    match crate::feed::household_of(&caller) {
+        Some(h) => {
+            tianlian_storage::feeds::revoke(&db, h)
+                .await
+                .map_err(crate::services::internal)?;
+            leptos_axum::redirect(&format!(
+                "/my/pay?ok=feed_off&t={}",
+                chrono::Utc::now().timestamp_millis()
+            ));
+        }
+        None => leptos_axum::redirect("/my/pay?error=forbidden"),
+    }
+    Ok(())
+}

@@ -1,19 +1,25 @@
 //! `/my/pay`: a farmer's own work and pay — wages by day with the daily settlements behind
 //! them, upcoming shifts, lease fees and dividends. Only the signed-in household's.
 
-use crate::functions::alliance::my_pay;
+use crate::components::notice::Notice;
+use crate::functions::alliance::{RegenerateFeed, RevokeFeed, my_pay};
 use crate::models::{MyPayData, PayLine};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn PayPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| my_pay());
+    let query = use_query_map();
+    let data = Resource::new(move || query.get(), |_| my_pay());
     view! {
         <h1>"我的收入"</h1>
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok(Some(d)) => view! { <Pay d /> }.into_any(),
+                    Ok(Some(d)) => view! {
+                        <Notice query=query.get_untracked() ok=&[("feed", "已生成新的订阅链接，旧链接已失效。"), ("feed_off", "已停止日历订阅。")] />
+                        <Pay d />
+                    }.into_any(),
                     Ok(None) => view! { <p class="empty">"此页面显示农户本户的工资、流转费和分红。合作社请看“合作社”页。"</p> }.into_any(),
                     Err(_) => view! { <p class="notice error" role="alert">"暂时无法加载，请稍后再试。"</p> }.into_any(),
                 }
@@ -49,6 +55,7 @@ fn Pay(d: MyPayData) -> impl IntoView {
                 view! { <ul class="pay-list">{d.wages.into_iter().map(|l| view! { <PayItem l /> }).collect_view()}</ul> }.into_any()
             }}
         </section>
+        <Feed path=d.calendar_path.clone() />
         <section class="card">
             <h2>"土地流转"</h2>
             {if d.leases.is_empty() {
@@ -65,6 +72,36 @@ fn Pay(d: MyPayData) -> impl IntoView {
                     </li>
                 }).collect_view()}</ul> }.into_any()
             }}
+        </section>
+    }
+}
+
+/// The household's private calendar feed: subscribe in the phone's calendar app.
+#[component]
+fn Feed(path: Option<String>) -> impl IntoView {
+    let regenerate = ServerAction::<RegenerateFeed>::new();
+    let revoke = ServerAction::<RevokeFeed>::new();
+    let on = path.is_some();
+    view! {
+        <section class="card feed">
+            <h2>"日历订阅"</h2>
+            {match path {
+                Some(link) => { let href = link.clone(); view! {
+                    <p>"在手机日历中“添加订阅日历”，填入下面的地址，采收期、上工和流转费日期会自动出现。此地址就是钥匙，请勿外传。"</p>
+                    <p class="feed-url"><a href=href download="tianlian.ics">{link}</a></p>
+                }.into_any() }
+                None => view! { <p class="muted">"尚未开启。开启后可在手机日历中订阅采收期、上工和流转费日期。"</p> }.into_any(),
+            }}
+            <div class="actions">
+                <ActionForm action=regenerate>
+                    <button type="submit">{if on { "生成新链接（旧链接失效）" } else { "开启日历订阅" }}</button>
+                </ActionForm>
+                {on.then(|| view! {
+                    <ActionForm action=revoke>
+                        <button type="submit" class="secondary">"停止订阅"</button>
+                    </ActionForm>
+                })}
+            </div>
         </section>
     }
 }

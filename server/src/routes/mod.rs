@@ -1,4 +1,5 @@
 //! Plain HTTP routes outside the Leptos pages.
 
 pub mod api;
+pub mod feed;
 pub mod health;

@@ -292,6 +292,27 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
             },
             Row {
                 method: "GET",
+                template: "/api/v1/me/calendar",
+                path: "/api/v1/me/calendar".into(),
+                body: None,
+                expect: [401, 403, 403, 403, 200, 200],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/me/calendar",
+                path: "/api/v1/me/calendar".into(),
+                body: None,
+                expect: [401, 403, 403, 403, 201, 201],
+            },
+            Row {
+                method: "DELETE",
+                template: "/api/v1/me/calendar",
+                path: "/api/v1/me/calendar".into(),
+                body: None,
+                expect: [401, 403, 403, 403, 204, 204],
+            },
+            Row {
+                method: "GET",
                 template: "/api/v1/benefit",
                 path: "/api/v1/benefit".into(),
                 body: None,

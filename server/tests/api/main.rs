@@ -5,6 +5,7 @@ mod auth;
 mod authz;
 mod engine;
 mod export;
+mod feed;
 mod health;
 mod helpers;
 mod market;

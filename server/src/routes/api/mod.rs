@@ -275,6 +275,24 @@ pub fn routes() -> Vec<ApiRoute> {
         r("GET", "/api/v1/me/pay", Access::SignedIn, get(work::my_pay)),
         r(
             "GET",
+            "/api/v1/me/calendar",
+            Access::SignedIn,
+            get(work::my_calendar),
+        ),
+        r(
+            "POST",
+            "/api/v1/me/calendar",
+            Access::SignedIn,
+            post(work::regenerate_calendar),
+        ),
+        r(
+            "DELETE",
+            "/api/v1/me/calendar",
+            Access::SignedIn,
+            delete(work::revoke_calendar),
+        ),
+        r(
+            "GET",
             "/api/v1/benefit",
             Access::SignedIn,
             get(work::benefit),

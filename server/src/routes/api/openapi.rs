@@ -59,6 +59,7 @@ impl Modify for BearerAuth {
         work::cooperative, work::post_shift, work::shift, work::assign, work::hours, work::settle,
         work::lease, work::leases, work::pay_lease, work::dividend, work::my_pay, work::benefit,
         work::income_line, work::create_alliance, work::add_member, work::leave, work::add_person,
+        work::my_calendar, work::regenerate_calendar, work::revoke_calendar,
         targets::list, targets::show, targets::create, targets::delete,
         market::calendar, market::wallchart, market::set_capacity, export::download,
         engine::spring_festival, engine::solar_terms, engine::forecast, engine::backward,

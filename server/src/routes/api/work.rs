@@ -485,3 +485,47 @@ pub async fn add_person(
     .await?;
     reply(o, "id")
 }
+
+/// The signed-in farmer's calendar feed address (`null` when off).
+#[utoipa::path(get, path = "/api/v1/me/calendar", tag = "alliance",
+    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn my_calendar(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Json<Value>, ApiError> {
+    let household = app::feed::household_of(&caller).ok_or_else(ApiError::forbidden)?;
+    let token = tianlian_storage::feeds::token_of(&state.db, household).await?;
+    Ok(Json(
+        json!({ "path": token.map(|t| format!("/calendar/{t}.ics")) }),
+    ))
+}
+
+/// A new private feed address for the farmer's household; the old one stops working.
+#[utoipa::path(post, path = "/api/v1/me/calendar", tag = "alliance",
+    responses((status = 201, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn regenerate_calendar(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let household = app::feed::household_of(&caller).ok_or_else(ApiError::forbidden)?;
+    let token = app::feed::regenerate(&state.db, household).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({ "path": format!("/calendar/{token}.ics") })),
+    ))
+}
+
+/// Turns the farmer's feed off (its address answers 404 from now on).
+#[utoipa::path(delete, path = "/api/v1/me/calendar", tag = "alliance",
+    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn revoke_calendar(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<StatusCode, ApiError> {
+    let household = app::feed::household_of(&caller).ok_or_else(ApiError::forbidden)?;
+    tianlian_storage::feeds::revoke(&state.db, household).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
