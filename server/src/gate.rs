@@ -17,7 +17,13 @@ use tower_sessions::Session;
 fn is_public(path: &str) -> bool {
     matches!(
         path,
-        "/login" | "/healthz" | "/fn/login" | "/manifest.webmanifest" | "/favicon.ico"
+        "/login"
+            | "/healthz"
+            | "/fn/login"
+            | "/manifest.webmanifest"
+            | "/favicon.ico"
+            | "/icon.svg"
+            | "/icon-maskable.svg"
     ) || path.starts_with("/pkg/")
         // A household's calendar feed: its unguessable token is the key (calendar apps cannot
         // sign in); the handler answers 404 for any other.
