@@ -271,21 +271,25 @@ pub enum WorkOutcome {
     Forbidden,
 }
 
+/// A refusal naming the first error's code, with every error's message in each language.
+fn refused_all<E>(
+    code: &'static str,
+    errors: &[E],
+    message: impl Fn(&E, Lang) -> String,
+) -> WorkOutcome {
+    let joined = |lang, sep| {
+        errors
+            .iter()
+            .map(|e| message(e, lang))
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    WorkOutcome::Refused(code, joined(Lang::Zh, "；"), joined(Lang::En, "; "))
+}
+
 fn refused_shift(errors: &[ShiftError]) -> WorkOutcome {
     let first = errors.first().copied().unwrap_or(ShiftError::BadDate);
-    WorkOutcome::Refused(
-        first.code(),
-        errors
-            .iter()
-            .map(|e| e.message(Lang::Zh))
-            .collect::<Vec<_>>()
-            .join("；"),
-        errors
-            .iter()
-            .map(|e| e.message(Lang::En))
-            .collect::<Vec<_>>()
-            .join("; "),
-    )
+    refused_all(first.code(), errors, |e, lang| e.message(lang).to_owned())
 }
 
 /// Posts a shift for a cooperative the caller manages (hourly wage defaults to the
@@ -683,19 +687,9 @@ pub async fn create_lease(
         Ok(id) => Ok(WorkOutcome::Done(id)),
         Err(store::LeaseWriteError::Rejected(errors)) => {
             let first = errors.first().copied().unwrap_or(LeaseError::BadArea);
-            Ok(WorkOutcome::Refused(
-                first.code(),
-                errors
-                    .iter()
-                    .map(|e| e.message(Lang::Zh))
-                    .collect::<Vec<_>>()
-                    .join("；"),
-                errors
-                    .iter()
-                    .map(|e| e.message(Lang::En))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ))
+            Ok(refused_all(first.code(), &errors, |e, lang| {
+                e.message(lang)
+            }))
         }
         Err(store::LeaseWriteError::NoPlot) => Ok(WorkOutcome::NotFound),
         Err(store::LeaseWriteError::Storage(e)) => Err(e),

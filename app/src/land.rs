@@ -256,6 +256,19 @@ fn changed_meanwhile() -> LineError {
     }
 }
 
+/// The villages an import may name, in the caller's townships.
+async fn import_villages(db: &Db, filter: PlotFilter) -> Result<Vec<VillageRef>, StorageError> {
+    Ok(places::list_villages(db, filter)
+        .await?
+        .into_iter()
+        .map(|v| VillageRef {
+            id: v.id,
+            name: v.name,
+            township: v.township_name,
+        })
+        .collect())
+}
+
 async fn import_plots(
     db: &Db,
     filter: PlotFilter,
@@ -266,15 +279,7 @@ async fn import_plots(
         Ok(r) => r,
         Err(e) => return Ok(Checked::refused(e)),
     };
-    let villages: Vec<VillageRef> = places::list_villages(db, filter)
-        .await?
-        .into_iter()
-        .map(|v| VillageRef {
-            id: v.id,
-            name: v.name,
-            township: v.township_name,
-        })
-        .collect();
+    let villages = import_villages(db, filter).await?;
     let existing = plots::codes_in_villages(db, filter).await?;
     let homes = households::codes(db, filter).await?;
     let owners: Vec<(String, i64)> = homes.iter().map(|(c, v, _)| (c.clone(), *v)).collect();
@@ -327,15 +332,7 @@ async fn import_plantings(
         Ok(r) => r,
         Err(e) => return Ok(Checked::refused(e)),
     };
-    let villages: Vec<VillageRef> = places::list_villages(db, filter)
-        .await?
-        .into_iter()
-        .map(|v| VillageRef {
-            id: v.id,
-            name: v.name,
-            township: v.township_name,
-        })
-        .collect();
+    let villages = import_villages(db, filter).await?;
     let crops = crops::list(db).await?;
     // Plots in use of the caller's villages; the rows' plots are then locked and read again.
     let in_use = plots::list_active(db, filter, None).await?;
