@@ -32,6 +32,18 @@ enum Command {
     Migrate,
     /// Load the demo data and demo accounts (idempotent) and exit.
     Demo,
+    /// Copy the running SQLite database to FILE, consistently, while the server keeps serving
+    /// (PostgreSQL: use pg_dump, see the README).
+    Backup {
+        /// The new file (must not exist).
+        file: std::path::PathBuf,
+    },
+    /// Replace the SQLite database with the backup FILE after checking it (integrity, foreign
+    /// keys, known migrations). Stop the server first.
+    Restore {
+        /// A file written by `tianlian backup`.
+        file: std::path::PathBuf,
+    },
     /// Manage accounts.
     Admin {
         #[command(subcommand)]
@@ -96,6 +108,35 @@ async fn main() -> anyhow::Result<()> {
             println!("migrations applied ({})", db.backend().name());
         }
         Command::Demo => load_demo(&cli.settings).await?,
+        Command::Backup { file } => {
+            let db = tianlian_storage::Db::connect(
+                &cli.settings.database_url,
+                &tianlian_storage::DbOptions::default(),
+            )
+            .await?;
+            let done = tianlian_storage::backup::backup(&db, &file).await;
+            db.close().await;
+            let summary = done?;
+            println!(
+                "backup written to {} ({} bytes): {} plantings, {} leases, {} wage entries; integrity ok",
+                file.display(),
+                summary.bytes,
+                summary.plantings,
+                summary.leases,
+                summary.wage_entries
+            );
+        }
+        Command::Restore { file } => {
+            let summary =
+                tianlian_storage::backup::restore(&file, &cli.settings.database_url).await?;
+            println!(
+                "restored {} ({} plantings, {} leases, {} wage entries); start the server to apply any newer migrations",
+                file.display(),
+                summary.plantings,
+                summary.leases,
+                summary.wage_entries
+            );
+        }
         Command::Admin {
             command:
                 AdminCommand::Create {

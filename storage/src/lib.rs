@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod alliance;
 pub mod audit;
+pub mod backup;
 pub mod cooperatives;
 pub mod crops;
 pub mod demo;
@@ -99,6 +100,11 @@ pub struct Db {
     backend: Backend,
 }
 
+fn install_drivers_once() {
+    static DRIVERS: Once = Once::new();
+    DRIVERS.call_once(install_default_drivers);
+}
+
 /// How to open the pool.
 #[derive(Debug, Clone)]
 pub struct DbOptions {
@@ -122,8 +128,7 @@ impl Db {
     /// # Errors
     /// An unsupported URL, a folder that can't be created, or a database that can't be reached.
     pub async fn connect(url: &str, options: &DbOptions) -> Result<Db, StorageError> {
-        static DRIVERS: Once = Once::new();
-        DRIVERS.call_once(install_default_drivers);
+        install_drivers_once();
         let backend = Backend::of_url(url)?;
         let url = match backend {
             Backend::Sqlite => prepare_sqlite_url(url)?,
@@ -149,6 +154,24 @@ impl Db {
             .connect(&url)
             .await?;
         Ok(Db { pool, backend })
+    }
+
+    /// Opens a SQLite file as it is, without the server's connection settings (for checking a
+    /// backup read-only: `?mode=ro`).
+    ///
+    /// # Errors
+    /// The file can't be opened.
+    pub async fn connect_plain(url: &str, options: &DbOptions) -> Result<Db, StorageError> {
+        install_drivers_once();
+        let pool = AnyPoolOptions::new()
+            .max_connections(options.max_connections)
+            .acquire_timeout(options.acquire_timeout)
+            .connect(url)
+            .await?;
+        Ok(Db {
+            pool,
+            backend: Backend::of_url(url)?,
+        })
     }
 
     /// Applies the migrations of this engine that have not run yet (forward only).

@@ -132,3 +132,25 @@ impl ScratchDb {
         }
     }
 }
+
+/// Rows in `table` (tests check counts without SQL of their own).
+///
+/// # Errors
+/// The table does not exist or the database failed.
+pub async fn row_count(db: &Db, table: &str) -> Result<i64, StorageError> {
+    if !table.chars().all(|c| c.is_ascii_lowercase() || c == '_') {
+        return Err(StorageError::Corrupt(format!("table name `{table}`")));
+    }
+    Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(db.pool())
+        .await?)
+}
+
+/// Runs one statement (tests that must build a database unlike Tianlian's).
+///
+/// # Errors
+/// The statement failed.
+pub async fn execute(db: &Db, sql: &str) -> Result<(), StorageError> {
+    sqlx::query(sql).execute(db.pool()).await?;
+    Ok(())
+}

@@ -2,6 +2,7 @@
 //! SQLite and (when `TEST_DATABASE_URL` is set) PostgreSQL, called over HTTP.
 
 mod auth;
+mod backup;
 mod authz;
 mod engine;
 mod export;
