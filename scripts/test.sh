@@ -11,6 +11,14 @@ if [ -z "${TEST_DATABASE_URL:-}" ]; then
   echo "      e.g. TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/test bash scripts/test.sh"
 fi
 
-cargo test --workspace --locked
+# cargo-nextest runs each test in its own process with a time limit (.config/nextest.toml), so
+# a test that hangs fails with its name instead of stalling the run; plain cargo test otherwise.
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --locked
+  cargo test --workspace --locked --doc
+else
+  echo "note: cargo-nextest is not installed: running cargo test (no per-test time limit)."
+  cargo test --workspace --locked
+fi
 cargo leptos build --release --precompress
 (cd end2end && npx playwright test)
