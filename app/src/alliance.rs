@@ -25,11 +25,19 @@ use tianlian_storage::{Db, StorageError, plots};
 
 /// The name of a task code, from the crops' templates (`harvest` → 采收).
 pub fn task_name(code: &str) -> String {
+    task_name_in(code, tianlian_domain::Lang::Zh)
+}
+
+/// A task's name in `lang` (its code when no template has it).
+pub fn task_name_in(code: &str, lang: tianlian_domain::Lang) -> String {
     labour::TEMPLATES
         .iter()
         .flat_map(|(_, ts)| ts.iter())
         .find(|t| t.code == code)
-        .map_or_else(|| code.to_owned(), |t| t.name_zh.to_owned())
+        .map_or_else(
+            || code.to_owned(),
+            |t| lang.pick(t.name_zh, t.name_en).to_owned(),
+        )
 }
 
 fn task_options() -> Vec<(String, String)> {
@@ -767,7 +775,10 @@ pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, Stora
         day: r.day.clone(),
         person: r.person_name.clone(),
         task_zh: task_name(&r.task_code),
+        task_en: task_name_in(&r.task_code, tianlian_domain::Lang::En),
         cooperative: r.cooperative_name.clone(),
+        plot: r.plot_code.clone(),
+        planned_hours: Hours::from_centi(r.planned_hours_centi).to_string(),
         hours: Hours::from_centi(r.hours_centi).to_string(),
         earned: Fen::new(r.earned_fen),
         paid: Fen::new(r.paid_fen),

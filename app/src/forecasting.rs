@@ -301,6 +301,21 @@ pub async fn planting_forecasts(
     site: Option<&str>,
     rows: &[PlantingRow],
 ) -> Result<Vec<Option<PlantingForecast>>, StorageError> {
+    planting_forecasts_at(db, cache, site, rows, china_today()).await
+}
+
+/// [`planting_forecasts`] as they stood on `as_of`: observed weather only up to that day (how
+/// "moved since last week" is worked out).
+///
+/// # Errors
+/// The database failed.
+pub async fn planting_forecasts_at(
+    db: &Db,
+    cache: &ClimateCache,
+    site: Option<&str>,
+    rows: &[PlantingRow],
+    as_of: NaiveDate,
+) -> Result<Vec<Option<PlantingForecast>>, StorageError> {
     let Some(site) = site else {
         return Ok(vec![None; rows.len()]);
     };
@@ -309,7 +324,7 @@ pub async fn planting_forecasts(
         Err(EngineError::Storage(e)) => return Err(e),
         Err(EngineError::Invalid(_)) => return Ok(vec![None; rows.len()]),
     };
-    let today = china_today();
+    let today = as_of;
     let mut forecasters: Vec<(&str, Protection, Forecaster<'_>)> = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {

@@ -15,7 +15,10 @@ pub mod forecasting;
 pub mod functions;
 #[cfg(feature = "ssr")]
 pub mod land;
+pub mod lang;
 pub mod models;
+#[cfg(feature = "ssr")]
+pub mod my;
 #[cfg(feature = "ssr")]
 pub mod planning;
 pub mod routes;
@@ -29,23 +32,26 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use routes::{
     benefit::BenefitPage, coop::CoopPage, forecast::ForecastPage, home::HomePage,
-    import::ImportPage, login::LoginPage, market::MarketPage, password::PasswordPage, pay::PayPage,
-    plot::PlotPage, plots::PlotsPage, shift::ShiftPage, targets::TargetsPage,
-    wallchart::WallChartPage,
+    import::ImportPage, login::LoginPage, market::MarketPage, my::MyCalendarPage,
+    password::PasswordPage, pay::PayPage, plot::PlotPage, plots::PlotsPage, shift::ShiftPage,
+    targets::TargetsPage, wallchart::WallChartPage,
 };
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let lang = lang::detect();
+    let hydrate = !serves_without_wasm(&request_path());
     view! {
         <!DOCTYPE html>
-        <html lang="zh-CN">
+        <html lang=lang::html_lang(lang)>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="theme-color" content="#2f6b3a" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icon.svg" type="image/svg+xml" />
-                <HydrationScripts options />
+                {hydrate.then(|| view! { <HydrationScripts options /> })}
+                <script>{SW_REGISTER}</script>
                 <MetaTags />
             </head>
             <body>
@@ -55,11 +61,37 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// Registers the service worker that keeps the farmer's last loaded pages for offline reading
+/// (`public/sw.js`).
+const SW_REGISTER: &str = "if('serviceWorker'in navigator)addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')})";
+
+/// The pages a farmer opens on a cheap phone over a weak signal, sent as server-rendered HTML
+/// and CSS only: every form on them is a plain form, so the 2 MB wasm bundle would add
+/// nothing but wait. Reached by a link from a hydrated page they render in the browser as any
+/// other page.
+pub fn serves_without_wasm(path: &str) -> bool {
+    matches!(path.trim_end_matches('/'), "/my" | "/my/pay" | "/login")
+}
+
+fn request_path() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>()
+            .map(|p| p.uri.path().to_owned())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        String::new()
+    }
+}
+
 /// The app: header and routes. Pages render fully on the server before the response is sent
 /// (`SsrMode::Async`), so they work without JavaScript and can set their status code.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    lang::provide();
     view! {
         <Stylesheet id="leptos" href="/pkg/tianlian.css" />
         <Title text="田联 Tianlian" />
@@ -77,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/coop") view=CoopPage ssr=SsrMode::Async />
                     <Route path=path!("/shifts/:id") view=ShiftPage ssr=SsrMode::Async />
+                    <Route path=path!("/my") view=MyCalendarPage ssr=SsrMode::Async />
                     <Route path=path!("/my/pay") view=PayPage ssr=SsrMode::Async />
                     <Route path=path!("/benefit") view=BenefitPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />

@@ -18,12 +18,15 @@ pub struct PlantingView {
     pub id: i64,
     pub crop_code: String,
     pub crop_name_zh: String,
+    pub crop_name_en: String,
     pub area: Mu,
     pub planned_on: String,
     pub season_until: String,
     pub status: PlantingStatus,
     /// From the engine, when the plot's township has a forecast site.
     pub forecast: Option<PlantingForecast>,
+    /// Planted by this cooperative on land it leases; `None`: by the plot's household.
+    pub cooperative_id: Option<i64>,
 }
 
 /// A planting's forecast as lists show it.
@@ -452,7 +455,13 @@ pub struct PayLine {
     pub day: String,
     pub person: String,
     pub task_zh: String,
+    pub task_en: String,
     pub cooperative: String,
+    /// The plot the shift works on, if it names one.
+    pub plot: Option<String>,
+    /// Hours the shift is planned for.
+    pub planned_hours: String,
+    /// Hours recorded (0 until the cooperative records them).
     pub hours: String,
     pub earned: Fen,
     pub paid: Fen,
@@ -506,4 +515,55 @@ pub struct BenefitData {
     pub total_to_poor: Fen,
     pub poor_households: usize,
     pub poor_meeting_line: usize,
+}
+
+/// "我的日历": the signed-in household's plantings with their forecasts, a month calendar,
+/// upcoming shifts and pay.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyCalendarData {
+    pub household_code: String,
+    /// The month shown (`2027-02`) and its neighbours, for the calendar's links.
+    pub month: String,
+    pub prev_month: String,
+    pub next_month: String,
+    pub weeks: Vec<Vec<tianlian_domain::month::DayCell>>,
+    pub plantings: Vec<MyPlanting>,
+    /// From today on, soonest first.
+    pub upcoming: Vec<PayLine>,
+    /// The latest worked days (newest first), with what was settled.
+    pub recent: Vec<PayLine>,
+    pub wages_this_month: Fen,
+    pub wages_this_season: Fen,
+    pub lease_fees_this_season: Fen,
+    pub dividends: Fen,
+    /// The next unpaid lease fee owed to the household: (due day, amount).
+    pub next_lease_fee: Option<(String, Fen)>,
+    /// When the server put the page together (China time), so an offline copy shows its age.
+    pub as_of: String,
+}
+
+/// One of the household's plantings as the farmer sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyPlanting {
+    pub crop_zh: String,
+    pub crop_en: String,
+    pub plot_code: String,
+    pub village: String,
+    pub area: Mu,
+    /// Planting day (done or planned).
+    pub planted_on: String,
+    pub status: PlantingStatus,
+    pub forecast: Option<MyForecast>,
+}
+
+/// A harvest forecast with its range and its movement since last week's forecast.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyForecast {
+    pub start_p10: chrono::NaiveDate,
+    pub start: chrono::NaiveDate,
+    pub start_p90: chrono::NaiveDate,
+    pub end: chrono::NaiveDate,
+    pub yield_kg: i64,
+    /// Days the median start moved since the forecast of a week ago (positive: later).
+    pub moved_days: Option<i64>,
 }

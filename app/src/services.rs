@@ -55,11 +55,13 @@ fn planting_view(p: &PlantingRow) -> PlantingView {
         id: p.id,
         crop_code: p.crop_code.clone(),
         crop_name_zh: p.crop_name_zh.clone(),
+        crop_name_en: p.crop_name_en.clone(),
         area: p.area,
         planned_on: p.planned_on.to_string(),
         season_until: p.season.until.to_string(),
         status: p.status,
         forecast: None,
+        cooperative_id: p.cooperative_id,
     }
 }
 
@@ -155,6 +157,19 @@ pub async fn plantings_with_forecasts(
     cache: &crate::forecasting::ClimateCache,
     caller: &Caller,
 ) -> Result<Vec<crate::models::PlantingListItem>, StorageError> {
+    plantings_with_forecasts_at(db, cache, caller, crate::forecasting::china_today()).await
+}
+
+/// [`plantings_with_forecasts`] as the forecasts stood on `as_of`.
+///
+/// # Errors
+/// Storage failures.
+pub async fn plantings_with_forecasts_at(
+    db: &Db,
+    cache: &crate::forecasting::ClimateCache,
+    caller: &Caller,
+    as_of: chrono::NaiveDate,
+) -> Result<Vec<crate::models::PlantingListItem>, StorageError> {
     use std::collections::HashMap;
     let filter = plot_filter(caller.scope);
     let plot_rows = plots::list_active(db, filter, None).await?;
@@ -167,7 +182,8 @@ pub async fn plantings_with_forecasts(
     }
     let mut out = Vec::with_capacity(rows.len());
     for (site, group) in by_site {
-        let forecasts = crate::forecasting::planting_forecasts(db, cache, site, &group).await?;
+        let forecasts =
+            crate::forecasting::planting_forecasts_at(db, cache, site, &group, as_of).await?;
         for (row, forecast) in group.iter().zip(forecasts) {
             let Some(plot) = plot_of.get(&row.plot_id) else {
                 continue;

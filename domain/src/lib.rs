@@ -14,6 +14,7 @@ pub mod labour;
 pub mod lease;
 pub mod market;
 pub mod money;
+pub mod month;
 pub mod planting;
 pub mod plot;
 pub mod season;

@@ -24,6 +24,8 @@ fn is_public(path: &str) -> bool {
             | "/favicon.ico"
             | "/icon.svg"
             | "/icon-maskable.svg"
+            | "/lang"
+            | "/sw.js"
     ) || path.starts_with("/pkg/")
         // A household's calendar feed: its unguessable token is the key (calendar apps cannot
         // sign in); the handler answers 404 for any other.

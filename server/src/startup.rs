@@ -92,6 +92,8 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
     Router::new()
         .route("/healthz", get(healthz))
         .route("/calendar/{file}", get(crate::routes::feed::ics))
+        .route("/lang", get(crate::routes::lang::switch))
+        .route("/sw.js", get(crate::routes::offline::service_worker))
         .merge(api::router())
         .nest_service("/pkg", pkg_service(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, context, move || {
@@ -204,7 +206,14 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         cleanup.abort();
-        self.db.close().await;
+        // Closing waits for every checked-out connection; a task that still holds one must not
+        // keep the process from stopping.
+        if tokio::time::timeout(Duration::from_secs(10), self.db.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("database pool did not close within 10 s; stopping anyway");
+        }
         tracing::info!("tianlian stopped");
         served
     }

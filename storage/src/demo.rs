@@ -193,8 +193,11 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StorageError> {
             }
         }
     }
+    // Shifts are dated from the day the demo is loaded, so the demo farmer always has a next
+    // shift and the cooperative a day just worked, whenever the demo is opened.
+    let loaded_on = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     for (site_no, site) in SITES.iter().enumerate() {
-        load_alliance(db, site_no, site, today).await?;
+        load_alliance(db, site_no, site, loaded_on).await?;
     }
     Ok(DemoSummary {
         households: households::count(db).await?,
@@ -212,7 +215,7 @@ async fn load_alliance(
     db: &Db,
     site_no: usize,
     site: &Site,
-    today: NaiveDate,
+    loaded_on: NaiveDate,
 ) -> Result<(), StorageError> {
     use crate::{alliance, work};
     let township_id = places::ensure_township(db, site.township, site.county).await?;
@@ -275,6 +278,9 @@ async fn load_alliance(
             }
         }
     }
+    if site_no == 0 {
+        return transplanting_shift(db, coop_id, loaded_on).await;
+    }
     if site_no != 1
         || !alliance::leases(db, Some(coop_id), None, None)
             .await?
@@ -324,7 +330,9 @@ async fn load_alliance(
     .await?;
     alliance::set_income_line(db, 2026, Fen::from_yuan(4_000)).await?;
     // A sowing day already worked and settled, and tomorrow's spawn rubbing still to staff.
-    let worked = today.checked_sub_days(Days::new(5)).unwrap_or(today);
+    let worked = loaded_on
+        .checked_sub_days(Days::new(5))
+        .unwrap_or(loaded_on);
     let rules = tianlian_domain::wages::WageRules::default();
     let sowing = work::NewShift {
         cooperative_id: coop_id,
@@ -362,12 +370,54 @@ async fn load_alliance(
     work::create(
         db,
         &work::NewShift {
-            day: today.checked_add_days(Days::new(1)).unwrap_or(today),
+            day: loaded_on
+                .checked_add_days(Days::new(1))
+                .unwrap_or(loaded_on),
             task_code: "spawn_rubbing",
             headcount: 300,
             ..sowing
         },
     )
     .await?;
+    Ok(())
+}
+
+/// 飞虹乡: the day after tomorrow the cooperative transplants celtuce on its member's plot, and
+/// the demo farmer's household (demo-0-0-009) is booked: the first thing its phone shows.
+async fn transplanting_shift(db: &Db, coop_id: i64, today: NaiveDate) -> Result<(), StorageError> {
+    use crate::work;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shifts WHERE cooperative_id = $1")
+        .bind(coop_id)
+        .fetch_one(db.pool())
+        .await?;
+    let person: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT pe.id, p.id FROM persons pe JOIN households h ON h.id = pe.household_id
+         JOIN plots p ON p.owner_household_id = h.id WHERE h.code = 'demo-0-0-009' ORDER BY pe.id, p.id LIMIT 1",
+    )
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((person, plot)) = person.filter(|_| existing == 0) else {
+        return Ok(());
+    };
+    let rules = tianlian_domain::wages::WageRules::default();
+    let shift = work::create(
+        db,
+        &work::NewShift {
+            cooperative_id: coop_id,
+            day: today.checked_add_days(Days::new(2)).unwrap_or(today),
+            task_code: "transplanting",
+            plot_id: Some(plot),
+            headcount: 6,
+            hours: tianlian_domain::wages::Hours::from_whole(8),
+            hourly: rules.hourly_fen,
+            regular_hours_centi: rules.regular_hours_per_day_centi,
+            overtime_percent: rules.overtime_percent,
+            created_by: None,
+        },
+    )
+    .await?;
+    work::assign_checked(db, shift, person, |_, _, _| Ok::<_, ()>(()))
+        .await
+        .map_err(|e| StorageError::Corrupt(format!("demo shift: {e}")))?;
     Ok(())
 }

@@ -100,3 +100,16 @@ pub async fn codes(
     .fetch_all(db.pool())
     .await?)
 }
+
+/// A household's code (e.g. `demo-1-0-014`).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn code_of(db: &Db, id: i64) -> Result<Option<String>, StorageError> {
+    Ok(
+        sqlx::query_scalar("SELECT code FROM households WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?,
+    )
+}

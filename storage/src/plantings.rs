@@ -22,6 +22,8 @@ pub struct PlantingRow {
     pub status: PlantingStatus,
     /// `open`, `mulch` or `tunnel` (the cover its forecast assumes).
     pub protection: String,
+    /// The cooperative that plants it on land it leases (土地流转); `None`: the plot's household.
+    pub cooperative_id: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -38,6 +40,7 @@ struct Row {
     season_until: String,
     status: String,
     protection: String,
+    cooperative_id: Option<i64>,
 }
 
 impl TryFrom<Row> for PlantingRow {
@@ -56,6 +59,7 @@ impl TryFrom<Row> for PlantingRow {
             status: PlantingStatus::from_code(&r.status)
                 .ok_or_else(|| StorageError::Corrupt(format!("status `{}`", r.status)))?,
             protection: r.protection,
+            cooperative_id: r.cooperative_id,
             crop_code: r.crop_code,
             crop_name_zh: r.name_zh,
             crop_name_en: r.name_en,
@@ -65,7 +69,8 @@ impl TryFrom<Row> for PlantingRow {
 
 const SELECT: &str =
     "SELECT pl.id, pl.plot_id, pl.crop_code, c.name_zh, c.name_en, pl.area_centi_mu,
-        pl.planned_on, pl.planted_on, pl.season_from, pl.season_until, pl.status, pl.protection
+        pl.planned_on, pl.planted_on, pl.season_from, pl.season_until, pl.status, pl.protection,
+        pl.cooperative_id
     FROM plantings pl JOIN crops c ON c.code = pl.crop_code";
 
 fn convert(rows: Vec<Row>) -> Result<Vec<PlantingRow>, StorageError> {

@@ -536,6 +536,10 @@ pub struct PayRow {
     pub task_code: String,
     pub person_name: String,
     pub cooperative_name: String,
+    /// The plot the shift works on, if it names one.
+    pub plot_code: Option<String>,
+    /// Hours the shift is planned for (what the worker should expect).
+    pub planned_hours_centi: i64,
     pub hours_centi: i64,
     pub earned_fen: i64,
     pub paid_fen: i64,
@@ -552,11 +556,12 @@ pub async fn household_pay(
 ) -> Result<Vec<PayRow>, StorageError> {
     Ok(sqlx::query_as(
         "SELECT s.id AS shift_id, pe.id AS person_id, s.day, s.task_code, pe.name AS person_name, c.name AS cooperative_name,
+            pl.code AS plot_code, s.hours_centi AS planned_hours_centi,
             COALESCE((SELECT CAST(SUM(w.hours_centi) AS BIGINT) FROM wage_entries w WHERE w.shift_id = s.id AND w.person_id = pe.id), 0) AS hours_centi,
             COALESCE((SELECT CAST(SUM(w.amount_fen) AS BIGINT) FROM wage_entries w WHERE w.shift_id = s.id AND w.person_id = pe.id), 0) AS earned_fen,
             COALESCE((SELECT CAST(SUM(p.amount_fen) AS BIGINT) FROM wage_payments p WHERE p.shift_id = s.id AND p.person_id = pe.id), 0) AS paid_fen
          FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id JOIN persons pe ON pe.id = a.person_id
-         JOIN cooperatives c ON c.id = s.cooperative_id
+         JOIN cooperatives c ON c.id = s.cooperative_id LEFT JOIN plots pl ON pl.id = s.plot_id
          WHERE pe.household_id = $1 AND s.day >= $2 ORDER BY s.day, s.id",
     )
     .bind(household_id)

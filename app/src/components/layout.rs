@@ -4,14 +4,47 @@
 use crate::functions::auth::{Logout, whoami};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+use tianlian_domain::Lang;
 use tianlian_domain::access::Role;
 
-fn role_label(role: Role) -> &'static str {
+fn role_label(role: Role, lang: Lang) -> &'static str {
     match role {
-        Role::Admin => "管理员",
-        Role::Agronomist => "农技员",
-        Role::Cooperative => "合作社",
-        Role::Farmer => "农户",
+        Role::Admin => lang.pick("管理员", "Admin"),
+        Role::Agronomist => lang.pick("农技员", "Agronomist"),
+        Role::Cooperative => lang.pick("合作社", "Cooperative"),
+        Role::Farmer => lang.pick("农户", "Farmer"),
+    }
+}
+
+/// A link of the main navigation: (address, Chinese, English).
+type Section = (&'static str, &'static str, &'static str);
+
+/// The main sections each role works in, most used first: a farmer's phone shows four links,
+/// not the township's planning pages it has no use for.
+pub fn sections(role: Role) -> &'static [Section] {
+    match role {
+        Role::Farmer => &[
+            ("/my", "我的日历", "My calendar"),
+            ("/my/pay", "我的收入", "My pay"),
+            ("/plots", "我的地块", "My plots"),
+            ("/forecast", "预测", "Forecast"),
+        ],
+        Role::Cooperative => &[
+            ("/coop", "合作社", "Cooperative"),
+            ("/plots", "地块", "Plots"),
+            ("/targets", "进度", "Progress"),
+            ("/market", "上市", "Market"),
+            ("/benefit", "收益", "Benefits"),
+        ],
+        Role::Admin | Role::Agronomist => &[
+            ("/plots", "地块与种植", "Plots"),
+            ("/targets", "进度", "Progress"),
+            ("/wallchart", "挂图", "Wall chart"),
+            ("/market", "上市", "Market"),
+            ("/forecast", "预测", "Forecast"),
+            ("/coop", "合作社", "Cooperatives"),
+            ("/benefit", "收益", "Benefits"),
+        ],
     }
 }
 
@@ -22,25 +55,37 @@ pub fn Header() -> impl IntoView {
     let location = use_location();
     let me = Resource::new(move || location.pathname.get(), |_| whoami());
     let logout = ServerAction::<Logout>::new();
+    let lang = crate::lang::use_lang();
+    let other = match lang {
+        Lang::Zh => Lang::En,
+        Lang::En => Lang::Zh,
+    };
+    let switch = move || {
+        let (path, search) = (location.pathname.get(), location.search.get());
+        let search = search.trim_start_matches('?');
+        let back = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
+        crate::lang::switch_href(other, &back)
+    };
     view! {
         <header class="site-header">
             <a class="brand" href="/">"田联" <small>" Tianlian"</small></a>
-            <nav aria-label="主导航">
-                <a href="/plots">"地块与种植"</a>
-                <a href="/targets">"进度"</a>
-                <a href="/wallchart">"挂图"</a>
-                <a href="/market">"上市"</a>
-                <a href="/forecast">"预测"</a>
-                <a href="/coop">"合作社"</a>
-                <a href="/my/pay">"我的收入"</a>
-            </nav>
+            <a class="lang-switch" href=switch hreflang=other.code() lang=other.code()>
+                {lang.pick("English", "中文")}
+            </a>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     me.await.ok().flatten().map(|m| view! {
+                        <nav aria-label=lang.pick("主导航", "Main")>
+                            {sections(m.role).iter().map(|(href, zh, en)| view! { <a href=*href>{lang.pick(zh, en)}</a> }).collect_view()}
+                        </nav>
                         <div class="account">
-                            <span class="who">{format!("{} · {}", role_label(m.role), m.phone)}</span>
+                            <span class="who">{format!("{} · {}", role_label(m.role, lang), m.phone)}</span>
                             <ActionForm action=logout attr:class="inline-form">
-                                <button type="submit" class="link-button">"退出"</button>
+                                <button type="submit" class="link-button">{lang.pick("退出", "Sign out")}</button>
                             </ActionForm>
                         </div>
                     })

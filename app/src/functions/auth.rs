@@ -30,9 +30,7 @@ pub async fn login(
     let addr = use_context::<http::request::Parts>()
         .and_then(|p| p.extensions.get::<ClientAddr>().map(|a| a.0));
     let phone = phone.unwrap_or_default();
-    let next = next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//"))
-        .unwrap_or_else(|| "/plots".into());
+    let next = next.filter(|n| n.starts_with('/') && !n.starts_with("//"));
     match sign_in(
         &db,
         &limiter,
@@ -43,7 +41,11 @@ pub async fn login(
     )
     .await
     {
-        Ok(_) => leptos_axum::redirect(&next),
+        // Without a page to return to, each role starts on its own home.
+        Ok(caller) => leptos_axum::redirect(
+            next.as_deref()
+                .unwrap_or(crate::lang::home_of(caller.scope.role())),
+        ),
         Err(e) => {
             let code = match e {
                 SignInError::BadCredentials => "bad_credentials",
@@ -56,7 +58,7 @@ pub async fn login(
             let query = serde_urlencoded::to_string([
                 ("e", code),
                 ("phone", phone.trim()),
-                ("next", &next),
+                ("next", next.as_deref().unwrap_or_default()),
             ])
             .unwrap_or_default();
             leptos_axum::redirect(&format!("/login?{query}"));
@@ -73,6 +75,14 @@ pub async fn logout() -> Result<(), ServerFnError> {
         tracing::error!(error = ?e, "sign-out failed");
         ServerFnError::new("服务器暂时无法处理，请稍后再试")
     })?;
+    // The service worker's offline copy of "my calendar" must not outlive the session on a
+    // shared phone: the browser drops the site's caches and storage.
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(
+            http::header::HeaderName::from_static("clear-site-data"),
+            http::HeaderValue::from_static("\"cache\", \"storage\""),
+        );
+    }
     leptos_axum::redirect("/login");
     Ok(())
 }

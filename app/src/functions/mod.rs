@@ -6,5 +6,6 @@ pub mod auth;
 pub mod forecast;
 pub mod imports;
 pub mod market;
+pub mod my;
 pub mod plots;
 pub mod targets;

@@ -4,6 +4,14 @@ use leptos::prelude::*;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    // A farmer's home is their own calendar.
+    #[cfg(feature = "ssr")]
+    if let Some(caller) = crate::services::try_caller() {
+        let home = crate::lang::home_of(caller.scope.role());
+        if home == "/my" {
+            leptos_axum::redirect(home);
+        }
+    }
     view! {
         <section class="card">
             <h1>"田联 · 冬季作物规划"</h1>

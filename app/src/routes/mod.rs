@@ -7,6 +7,7 @@ pub mod home;
 pub mod import;
 pub mod login;
 pub mod market;
+pub mod my;
 pub mod password;
 pub mod pay;
 pub mod plot;

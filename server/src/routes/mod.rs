@@ -3,3 +3,5 @@
 pub mod api;
 pub mod feed;
 pub mod health;
+pub mod lang;
+pub mod offline;

@@ -33,6 +33,8 @@ pub fn browser(address: &str) -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
+        // A request that hangs fails the test with its URL instead of stalling the whole suite.
+        .timeout(std::time::Duration::from_secs(60))
         .default_headers(headers)
         .build()
         .expect("client")
@@ -155,10 +157,20 @@ impl TestApp {
         (status, res.text().await.expect("body"))
     }
 
-    /// Stops the server gracefully and removes the database.
+    /// Stops the server gracefully and removes the database. A graceful stop that takes over
+    /// 20 s (a connection that never goes idle) is reported and the server task aborted, so one
+    /// stuck connection cannot stall the suite.
     pub async fn finish(self) {
         let _ = self.stop.send(());
-        self.server.await.expect("server task").expect("server ran");
+        let server = self.server;
+        let abort = server.abort_handle();
+        match tokio::time::timeout(std::time::Duration::from_secs(20), server).await {
+            Ok(joined) => joined.expect("server task").expect("server ran"),
+            Err(_) => {
+                eprintln!("warning: graceful shutdown took over 20 s; server task aborted");
+                abort.abort();
+            }
+        }
         self.db.close().await;
         if let Some(s) = self.scratch {
             s.drop_now().await;

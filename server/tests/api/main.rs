@@ -2,14 +2,15 @@
 //! SQLite and (when `TEST_DATABASE_URL` is set) PostgreSQL, called over HTTP.
 
 mod auth;
-mod backup;
 mod authz;
+mod backup;
 mod engine;
 mod export;
 mod feed;
 mod health;
 mod helpers;
 mod market;
+mod my;
 mod plantings;
 mod plots;
 mod register;
