@@ -11,6 +11,7 @@ use std::sync::{Arc, RwLock};
 use tianlian_domain::forecast::weather_csv::{self, RowError};
 use tianlian_domain::forecast::{
     self, BackwardSchedule, Climate, Forecast, ForecastError, Forecaster, MarketTarget, Protection,
+    SeasonTable, TableKey, TableStore,
 };
 use tianlian_domain::forecast::{PlantedAs, SpreadBasis};
 use tianlian_domain::{Lang, calendar};
@@ -36,14 +37,58 @@ pub enum EngineError {
 /// A climate with the weather version of its site it was built from.
 type Versioned = (i64, Arc<Climate>);
 
-/// Site climates by code.
+/// Season tables by site, weather version and [`TableKey`].
+type Tables = HashMap<(String, i64, TableKey), Arc<SeasonTable>>;
+
+/// More tables than any county asks for at once (3 sites × 5 crops × 3 covers × 2 seasons ×
+/// a few observed cut-offs); past it the store starts again rather than grow (~44 KB a table).
+const MAX_TABLES: usize = 512;
+
+/// How long a site's row (its weather version) is trusted before it is read again. An import
+/// through this server forgets it at once; another server sharing the database sees new
+/// weather at most this late.
+const SITE_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Site climates by code, and the season tables built from them, shared by every request: a
+/// table takes ~5 ms to build and a page of forecasts then reads it in microseconds.
 #[derive(Clone, Default)]
-pub struct ClimateCache(Arc<RwLock<HashMap<String, Versioned>>>);
+pub struct ClimateCache {
+    sites: Arc<RwLock<HashMap<String, (std::time::Instant, SiteRow)>>>,
+    climates: Arc<RwLock<HashMap<String, Versioned>>>,
+    tables: Arc<RwLock<Tables>>,
+}
 
 /// A site with its climate.
 pub struct SiteClimate {
     pub site: SiteRow,
     pub climate: Arc<Climate>,
+    /// Where forecasts of this site find (and leave) their season tables.
+    pub tables: SiteTables,
+}
+
+/// The shared season tables of one site's climate at one weather version.
+pub struct SiteTables {
+    site: String,
+    version: i64,
+    tables: Arc<RwLock<Tables>>,
+}
+
+impl TableStore for SiteTables {
+    fn table(&self, key: TableKey, build: &dyn Fn() -> SeasonTable) -> Arc<SeasonTable> {
+        let id = (self.site.clone(), self.version, key);
+        if let Some(hit) = self.tables.read().ok().and_then(|t| t.get(&id).cloned()) {
+            return hit;
+        }
+        // Built outside the lock: two requests may both build a new table, neither waits.
+        let table = Arc::new(build());
+        if let Ok(mut tables) = self.tables.write() {
+            if tables.len() >= MAX_TABLES {
+                tables.clear();
+            }
+            tables.insert(id, table.clone());
+        }
+        table
+    }
 }
 
 impl ClimateCache {
@@ -53,17 +98,43 @@ impl ClimateCache {
     /// # Errors
     /// [`ForecastError::UnknownSite`], or the database failed.
     pub async fn site(&self, db: &Db, code: &str) -> Result<SiteClimate, EngineError> {
-        let site = sites::by_code(db, code.trim())
-            .await?
-            .ok_or(ForecastError::UnknownSite)?;
+        let code = code.trim();
+        let fresh = self
+            .sites
+            .read()
+            .ok()
+            .and_then(|m| m.get(code).cloned())
+            .filter(|(at, _)| at.elapsed() < SITE_TTL)
+            .map(|(_, site)| site);
+        let site = match fresh {
+            Some(site) => site,
+            None => {
+                let site = sites::by_code(db, code)
+                    .await?
+                    .ok_or(ForecastError::UnknownSite)?;
+                if let Ok(mut m) = self.sites.write() {
+                    m.insert(code.to_owned(), (std::time::Instant::now(), site.clone()));
+                }
+                site
+            }
+        };
+        let tables = SiteTables {
+            site: site.code.clone(),
+            version: site.weather_version,
+            tables: self.tables.clone(),
+        };
         let cached = self
-            .0
+            .climates
             .read()
             .ok()
             .and_then(|map| map.get(&site.code).cloned())
             .filter(|(version, _)| *version == site.weather_version);
         if let Some((_, climate)) = cached {
-            return Ok(SiteClimate { site, climate });
+            return Ok(SiteClimate {
+                site,
+                climate,
+                tables,
+            });
         }
         let observed = if site.observed_days > 0 {
             sites::weather(db, site.id).await?
@@ -71,10 +142,23 @@ impl ClimateCache {
             BTreeMap::new()
         };
         let climate = Arc::new(Climate::new(&site.normals, observed, &site.code));
-        if let Ok(mut map) = self.0.write() {
+        if let Ok(mut map) = self.climates.write() {
             map.insert(site.code.clone(), (site.weather_version, climate.clone()));
         }
-        Ok(SiteClimate { site, climate })
+        Ok(SiteClimate {
+            site,
+            climate,
+            tables,
+        })
+    }
+}
+
+impl ClimateCache {
+    /// Forgets what is known of site `code` (after its weather changed through this server).
+    pub fn forget_site(&self, code: &str) {
+        if let Ok(mut m) = self.sites.write() {
+            m.remove(code.trim());
+        }
     }
 }
 
@@ -100,8 +184,13 @@ pub async fn forecast(
     let protection = forecast::parse_protection(q.protection)?;
     let planted_on = forecast::parse_day(q.planted_on)?;
     let area = forecast::parse_area(q.area_mu)?;
-    let SiteClimate { site, climate } = cache.site(db, q.site).await?;
+    let SiteClimate {
+        site,
+        climate,
+        tables,
+    } = cache.site(db, q.site).await?;
     let result = Forecaster::new(model, protection, &climate, Some(china_today()))
+        .with_store(&tables)
         .forecast(planted_on, area)?;
     Ok((result, protection, site))
 }
@@ -121,8 +210,11 @@ pub async fn backward(
     let model = forecast::parse_crop(crop)?;
     let protection = forecast::parse_protection(protection)?;
     let market = market.date()?;
-    let SiteClimate { climate, .. } = cache.site(db, site).await?;
-    let mut forecaster = Forecaster::new(model, protection, &climate, Some(china_today()));
+    let SiteClimate {
+        climate, tables, ..
+    } = cache.site(db, site).await?;
+    let mut forecaster =
+        Forecaster::new(model, protection, &climate, Some(china_today())).with_store(&tables);
     Ok(forecast::backward(&mut forecaster, market)?)
 }
 
@@ -319,8 +411,8 @@ pub async fn planting_forecasts_at(
     let Some(site) = site else {
         return Ok(vec![None; rows.len()]);
     };
-    let climate = match cache.site(db, site).await {
-        Ok(found) => found.climate,
+    let (climate, tables) = match cache.site(db, site).await {
+        Ok(found) => (found.climate, found.tables),
         Err(EngineError::Storage(e)) => return Err(e),
         Err(EngineError::Invalid(_)) => return Ok(vec![None; rows.len()]),
     };
@@ -342,7 +434,7 @@ pub async fn planting_forecasts_at(
                 forecasters.push((
                     &row.crop_code,
                     protection,
-                    Forecaster::new(model, protection, &climate, Some(today)),
+                    Forecaster::new(model, protection, &climate, Some(today)).with_store(&tables),
                 ));
                 forecasters.len() - 1
             }

@@ -84,6 +84,11 @@ impl Term {
     /// # Errors
     /// [`CalendarError::YearOutOfRange`] outside 1901–2100.
     pub fn date_in(self, year: i32) -> Result<NaiveDate, CalendarError> {
+        Ok(year_dates(year)?.terms[usize::from(self.0)])
+    }
+
+    /// [`Term::date_in`] worked out from the astronomy (tens of microseconds).
+    fn compute_date_in(self, year: i32) -> Result<NaiveDate, CalendarError> {
         check_year(year)?;
         // tyme4rs counts a term year from the previous 冬至: index 0 is 冬至 (December of the year
         // before), 1 = 小寒 … 23 = 大雪. Our 冬至 is therefore index 0 of the following year.
@@ -146,8 +151,33 @@ fn to_date(day: &SolarDay) -> Result<NaiveDate, CalendarError> {
 /// # Errors
 /// [`CalendarError::YearOutOfRange`] outside 1901–2100.
 pub fn spring_festival(year: i32) -> Result<NaiveDate, CalendarError> {
+    Ok(year_dates(year)?.festival)
+}
+
+/// A year's 24 term dates and its Spring Festival, worked out once per process: the month
+/// calendar of every farmer's page asks for them, and the astronomy behind them takes ~40 µs
+/// a year.
+struct YearDates {
+    terms: [NaiveDate; 24],
+    festival: NaiveDate,
+}
+
+const YEARS: usize = (LAST_YEAR - FIRST_YEAR + 1) as usize;
+static YEAR_DATES: [std::sync::OnceLock<YearDates>; YEARS] =
+    [const { std::sync::OnceLock::new() }; YEARS];
+
+fn year_dates(year: i32) -> Result<&'static YearDates, CalendarError> {
     check_year(year)?;
-    to_date(&LunarDay::from_ymd(year as isize, 1, 1).get_solar_day())
+    let slot = &YEAR_DATES[(year - FIRST_YEAR) as usize];
+    if let Some(dates) = slot.get() {
+        return Ok(dates);
+    }
+    let mut terms = [NaiveDate::MIN; 24];
+    for (i, slot) in terms.iter_mut().enumerate() {
+        *slot = Term(i as u8).compute_date_in(year)?;
+    }
+    let festival = to_date(&LunarDay::from_ymd(year as isize, 1, 1).get_solar_day())?;
+    Ok(slot.get_or_init(|| YearDates { terms, festival }))
 }
 
 /// The 24 solar terms of Gregorian `year`, in date order (小寒 … 冬至).

@@ -267,6 +267,18 @@ impl Climate {
         self.observed.get(&date).copied()
     }
 
+    /// The last observed day on or after `from` and before `until`: what a season table from
+    /// `from` built with observed weather up to `until` depends on.
+    pub fn last_observed_before(&self, from: NaiveDate, until: NaiveDate) -> Option<NaiveDate> {
+        if until <= from {
+            return None;
+        }
+        self.observed
+            .range(from..until)
+            .next_back()
+            .map(|(d, _)| *d)
+    }
+
     /// Member `member`'s temperatures for `days` days from `anchor` (a 1 July). Observed days
     /// before `observed_until` replace the member's own (the season so far is what happened).
     pub(crate) fn member_days(

@@ -9,6 +9,7 @@ use super::{ForecastError, Protection};
 use crate::Mu;
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Days a season table covers from its 1 July: the longest crop (折耳根, ~1 year) planted late
 /// in June still fits.
@@ -240,13 +241,33 @@ pub struct StartRange {
     pub p90: NaiveDate,
 }
 
+/// Everything a season table of one site's climate depends on: two forecasts with equal keys
+/// (and the same climate) use the same table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TableKey {
+    pub crop: &'static str,
+    pub protection: Protection,
+    pub season_year: i32,
+    /// The last observed day the table uses (observed days before `observed_until` within the
+    /// season), `None` for none: "today" moving on changes nothing until new weather arrives.
+    pub observed_through: Option<NaiveDate>,
+}
+
+/// Keeps season tables between forecasts (a server shares them across requests). Implemented
+/// outside the domain; the engine only asks.
+pub trait TableStore {
+    /// The table for `key`, built with `build` when the store does not have it.
+    fn table(&self, key: TableKey, build: &dyn Fn() -> SeasonTable) -> Arc<SeasonTable>;
+}
+
 /// Forecasts for one crop, protection and site, building season tables as they are needed.
 pub struct Forecaster<'a> {
     model: &'static CropModel,
     protection: Protection,
     climate: &'a Climate,
     observed_until: Option<NaiveDate>,
-    tables: Vec<SeasonTable>,
+    tables: Vec<Arc<SeasonTable>>,
+    store: Option<&'a dyn TableStore>,
     scratch: Vec<u16>,
 }
 
@@ -264,8 +285,16 @@ impl<'a> Forecaster<'a> {
             climate,
             observed_until,
             tables: Vec::new(),
+            store: None,
             scratch: Vec::new(),
         }
+    }
+
+    /// Takes season tables from `store` (and leaves new ones there) instead of building its own.
+    #[must_use]
+    pub fn with_store(mut self, store: &'a dyn TableStore) -> Self {
+        self.store = Some(store);
+        self
     }
 
     pub fn model(&self) -> &'static CropModel {
@@ -282,13 +311,22 @@ impl<'a> Forecaster<'a> {
         match self.tables.iter().position(|t| t.anchor == anchor) {
             Some(i) => &self.tables[i],
             None => {
-                let table = SeasonTable::build(
-                    self.model,
-                    self.protection,
-                    self.climate,
-                    year,
-                    self.observed_until,
-                );
+                let (model, protection, climate) = (self.model, self.protection, self.climate);
+                let until = self.observed_until;
+                let build = || SeasonTable::build(model, protection, climate, year, until);
+                let table = match self.store {
+                    Some(store) => {
+                        let key = TableKey {
+                            crop: model.code,
+                            protection,
+                            season_year: year,
+                            observed_through: until
+                                .and_then(|u| climate.last_observed_before(anchor, u)),
+                        };
+                        store.table(key, &build)
+                    }
+                    None => Arc::new(build()),
+                };
                 self.tables.push(table);
                 &self.tables[self.tables.len() - 1]
             }

@@ -13,7 +13,9 @@ pub mod weather_csv;
 
 pub use climate::{Climate, DailyTemp, MonthlyNormals, SITES, SiteSeed, SpreadBasis};
 pub use crops::{CROP_MODELS, CropModel, Development, PlantedAs, crop_model};
-pub use engine::{Forecast, Forecaster, SeasonTable, StartRange, season_year};
+pub use engine::{
+    Forecast, Forecaster, SeasonTable, StartRange, TableKey, TableStore, season_year,
+};
 pub use schedule::{BackwardSchedule, MarketTarget, PlanRate, PlanState, backward, plan_rate};
 
 use crate::{Lang, Mu, calendar};
@@ -21,7 +23,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Cover over the crop, which warms it by a per-crop offset (see [`CropModel`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Protection {
     /// 露地

@@ -341,3 +341,70 @@ proptest! {
         }
     }
 }
+
+/// A store that keeps tables in a map and counts how many it had to build.
+#[derive(Default)]
+struct CountingStore {
+    tables: std::cell::RefCell<std::collections::HashMap<TableKey, std::sync::Arc<SeasonTable>>>,
+    built: std::cell::Cell<usize>,
+}
+
+impl TableStore for CountingStore {
+    fn table(&self, key: TableKey, build: &dyn Fn() -> SeasonTable) -> std::sync::Arc<SeasonTable> {
+        self.tables
+            .borrow_mut()
+            .entry(key)
+            .or_insert_with(|| {
+                self.built.set(self.built.get() + 1);
+                std::sync::Arc::new(build())
+            })
+            .clone()
+    }
+}
+
+#[test]
+fn a_shared_table_store_builds_each_table_once_and_changes_no_answer() {
+    let seed = climate::site_seed("maoxian").expect("site");
+    let mut observed = BTreeMap::new();
+    for day in d(2026, 11, 1).iter_days().take(10) {
+        observed.insert(
+            day,
+            DailyTemp {
+                tmin: 2.0,
+                tmax: 12.0,
+            },
+        );
+    }
+    let climate = Climate::new(&seed.normals, observed, seed.code);
+    let model = parse_crop("celtuce").expect("crop");
+    let store = CountingStore::default();
+    let planted = [d(2026, 11, 20), d(2026, 12, 5), d(2027, 3, 1)];
+    for today in [d(2026, 12, 1), d(2026, 12, 8)] {
+        for &day in &planted {
+            let own = Forecaster::new(model, Protection::Open, &climate, Some(today))
+                .forecast(day, Mu::from_whole(2))
+                .expect("forecast");
+            let shared = Forecaster::new(model, Protection::Open, &climate, Some(today))
+                .with_store(&store)
+                .forecast(day, Mu::from_whole(2))
+                .expect("forecast");
+            assert_eq!(own, shared, "planted {day}, seen from {today}");
+        }
+    }
+    // One season; both "todays" see the same observed days (1–10 Nov): one table in all.
+    assert_eq!(store.built.get(), 1);
+    // Seen from inside the observed days, the table differs.
+    Forecaster::new(model, Protection::Open, &climate, Some(d(2026, 11, 5)))
+        .with_store(&store)
+        .forecast(d(2026, 12, 5), Mu::from_whole(2))
+        .expect("forecast");
+    assert_eq!(store.built.get(), 2);
+    assert_eq!(
+        climate.last_observed_before(d(2026, 7, 1), d(2026, 11, 5)),
+        Some(d(2026, 11, 4))
+    );
+    assert_eq!(
+        climate.last_observed_before(d(2026, 7, 1), d(2026, 11, 1)),
+        None
+    );
+}

@@ -424,7 +424,10 @@ pub async fn import_weather(
         return Err(ApiError::forbidden());
     }
     let (site, written) = match forecasting::import_weather(&state.db, &code, &text).await {
-        Ok(done) => done,
+        Ok(done) => {
+            state.climates.forget_site(&code);
+            done
+        }
         Err(WeatherImportError::UnknownSite) => return Err(ApiError::not_found()),
         Err(WeatherImportError::Storage(e)) => return Err(e.into()),
         Err(WeatherImportError::Rows(errors)) => {
