@@ -797,11 +797,14 @@ pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, Stora
         .collect();
     let leases = store::leases(db, None, None, Some(household)).await?;
     let payments = store::payments(db, None, None, Some(household)).await?;
-    let income = store::income(db, None, season_from, season_until).await?;
+    let income = store::household_income(db, household, season_from, season_until).await?;
+    let (code, token) = tianlian_storage::households::code_and_feed(db, household)
+        .await?
+        .unwrap_or_default();
     let mine = |kind: &str| -> Fen {
         income
             .iter()
-            .filter(|i| i.household_id == household && i.kind == kind)
+            .filter(|i| i.kind == kind)
             .map(|i| Fen::new(i.amount_fen))
             .sum()
     };
@@ -812,9 +815,8 @@ pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, Stora
             .map(|w| w.earned)
             .sum(),
         wages_this_season: wages.iter().map(|w| w.earned).sum(),
-        calendar_path: tianlian_storage::feeds::token_of(db, household)
-            .await?
-            .map(|t| format!("/calendar/{t}.ics")),
+        calendar_path: token.map(|t| format!("/calendar/{t}.ics")),
+        household_code: code,
         lease_fees_this_season: mine("lease"),
         dividends: mine("dividend"),
         wages,

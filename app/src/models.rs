@@ -478,6 +478,8 @@ pub struct MyPayData {
     pub lease_fees_this_season: Fen,
     /// The household's private calendar feed (`/calendar/….ics`), if turned on.
     pub calendar_path: Option<String>,
+    /// The household's code (e.g. `demo-0-0-009`).
+    pub household_code: String,
 }
 
 /// One household's line of the benefit report.

@@ -3,7 +3,7 @@
 //! solar terms and the Spring Festival, the next shifts, and pay. Only the caller's household.
 
 use crate::models::{MyCalendarData, MyForecast, MyPlanting, PayLine};
-use crate::services::plantings_with_forecasts_at;
+use crate::services::ScopedPlantings;
 use chrono::{Days, NaiveDate};
 use std::collections::HashMap;
 use tianlian_domain::Fen;
@@ -28,13 +28,15 @@ pub async fn my_calendar(
     caller: &Caller,
     month: Option<&str>,
 ) -> Result<Option<MyCalendarData>, StorageError> {
-    let CooperativeView::Household(household) = cooperative_view(caller.scope) else {
+    let CooperativeView::Household(_) = cooperative_view(caller.scope) else {
         return Ok(None);
     };
     let today = crate::forecasting::china_today();
     let week_ago = today - LAST_WEEK;
-    let now = plantings_with_forecasts_at(db, cache, caller, today).await?;
-    let before: HashMap<i64, NaiveDate> = plantings_with_forecasts_at(db, cache, caller, week_ago)
+    let scoped = ScopedPlantings::load(db, caller).await?;
+    let now = scoped.with_forecasts(db, cache, today).await?;
+    let before: HashMap<i64, NaiveDate> = scoped
+        .with_forecasts(db, cache, week_ago)
         .await?
         .into_iter()
         .filter_map(|i| {
@@ -127,9 +129,7 @@ pub async fn my_calendar(
     let recent: Vec<PayLine> = pay.wages.iter().rev().take(RECENT_DAYS).cloned().collect();
     let now_china = chrono::Utc::now() + chrono::Duration::hours(8);
     Ok(Some(MyCalendarData {
-        household_code: tianlian_storage::households::code_of(db, household)
-            .await?
-            .unwrap_or_default(),
+        household_code: pay.household_code,
         month: shown.to_string(),
         prev_month: shown.prev().to_string(),
         next_month: shown.next().to_string(),

@@ -91,9 +91,14 @@ async fn view_of(
     let season_start = tianlian_domain::forecast::climate::july_first(
         tianlian_domain::forecast::season_year(t.deadline),
     );
-    let items =
-        tianlian_storage::targets::planted_items(db, row.township_id, row.village_id, season_start)
-            .await?;
+    let items = tianlian_storage::targets::planted_items(
+        db,
+        row.township_id,
+        row.village_id,
+        season_start,
+        &t.crops.crop_codes(),
+    )
+    .await?;
     let p = targets::progress(t, &items, today);
     let crop_name = match &t.crops {
         targets::CropScope::Crop(code) => crop_names.get(code).map(String::as_str),
@@ -514,12 +519,12 @@ pub async fn market_page(
     let moves = match &site {
         Some(site) => {
             let climate = match cache.site(db, site).await {
-                Ok(found) => Some(found.climate),
+                Ok(found) => Some((found.climate, found.tables)),
                 Err(crate::forecasting::EngineError::Storage(e)) => return Err(e),
                 Err(_) => None,
             };
             match climate {
-                Some(climate) => {
+                Some((climate, tables)) => {
                     let today = crate::forecasting::china_today();
                     let protections: HashMap<i64, Protection> = rows
                         .iter()
@@ -545,7 +550,8 @@ pub async fn market_page(
                                 list.push((
                                     s.crop.clone(),
                                     protection,
-                                    Forecaster::new(model, protection, &climate, Some(today)),
+                                    Forecaster::new(model, protection, &climate, Some(today))
+                                        .with_store(&tables),
                                 ));
                                 list.len() - 1
                             }
@@ -565,10 +571,9 @@ pub async fn market_page(
             .find(|c| c.code == code)
             .map_or_else(|| code.to_owned(), |c| c.name_zh.clone())
     };
-    let festival = weeks.first().and_then(|w| {
-        let season = tianlian_domain::forecast::season_year(w.week);
-        tianlian_domain::calendar::spring_festival(season + 1).ok()
-    });
+    // The Spring Festival of the season under way: what this winter's supply is aimed at.
+    let season = tianlian_domain::forecast::season_year(crate::forecasting::china_today());
+    let festival = tianlian_domain::calendar::spring_festival(season + 1).ok();
     let festival_week = festival.map(market::week_of);
     let mut crops_out: Vec<MarketCrop> = Vec::new();
     for w in weeks {

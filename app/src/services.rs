@@ -170,37 +170,68 @@ pub async fn plantings_with_forecasts_at(
     caller: &Caller,
     as_of: chrono::NaiveDate,
 ) -> Result<Vec<crate::models::PlantingListItem>, StorageError> {
-    use std::collections::HashMap;
-    let filter = plot_filter(caller.scope);
-    let plot_rows = plots::list_active(db, filter, None).await?;
-    let rows = plantings::list_on_active_plots(db, filter, None).await?;
-    let plot_of: HashMap<i64, &PlotRow> = plot_rows.iter().map(|p| (p.id, p)).collect();
-    let mut by_site: HashMap<Option<&str>, Vec<PlantingRow>> = HashMap::new();
-    for r in &rows {
-        let site = plot_of.get(&r.plot_id).and_then(|p| p.site_code.as_deref());
-        by_site.entry(site).or_default().push(r.clone());
+    ScopedPlantings::load(db, caller)
+        .await?
+        .with_forecasts(db, cache, as_of)
+        .await
+}
+
+/// The plots and plantings a caller may see, read once and forecast as of any day.
+pub struct ScopedPlantings {
+    plots: Vec<PlotRow>,
+    rows: Vec<PlantingRow>,
+}
+
+impl ScopedPlantings {
+    /// # Errors
+    /// Storage failures.
+    pub async fn load(db: &Db, caller: &Caller) -> Result<ScopedPlantings, StorageError> {
+        let filter = plot_filter(caller.scope);
+        Ok(ScopedPlantings {
+            plots: plots::list_active(db, filter, None).await?,
+            rows: plantings::list_on_active_plots(db, filter, None).await?,
+        })
     }
-    let mut out = Vec::with_capacity(rows.len());
-    for (site, group) in by_site {
-        let forecasts =
-            crate::forecasting::planting_forecasts_at(db, cache, site, &group, as_of).await?;
-        for (row, forecast) in group.iter().zip(forecasts) {
-            let Some(plot) = plot_of.get(&row.plot_id) else {
-                continue;
-            };
-            let mut planting = planting_view(row);
-            planting.forecast = forecast;
-            out.push(crate::models::PlantingListItem {
-                plot_id: plot.id,
-                plot_code: plot.code.clone(),
-                village: plot.village_name.clone(),
-                township: plot.township_name.clone(),
-                planting,
-            });
+
+    /// Every planting with its forecast as it stood on `as_of`, by plot and planting.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub async fn with_forecasts(
+        &self,
+        db: &Db,
+        cache: &crate::forecasting::ClimateCache,
+        as_of: chrono::NaiveDate,
+    ) -> Result<Vec<crate::models::PlantingListItem>, StorageError> {
+        use std::collections::HashMap;
+        let plot_of: HashMap<i64, &PlotRow> = self.plots.iter().map(|p| (p.id, p)).collect();
+        let mut by_site: HashMap<Option<&str>, Vec<PlantingRow>> = HashMap::new();
+        for r in &self.rows {
+            let site = plot_of.get(&r.plot_id).and_then(|p| p.site_code.as_deref());
+            by_site.entry(site).or_default().push(r.clone());
         }
+        let mut out = Vec::with_capacity(self.rows.len());
+        for (site, group) in by_site {
+            let forecasts =
+                crate::forecasting::planting_forecasts_at(db, cache, site, &group, as_of).await?;
+            for (row, forecast) in group.iter().zip(forecasts) {
+                let Some(plot) = plot_of.get(&row.plot_id) else {
+                    continue;
+                };
+                let mut planting = planting_view(row);
+                planting.forecast = forecast;
+                out.push(crate::models::PlantingListItem {
+                    plot_id: plot.id,
+                    plot_code: plot.code.clone(),
+                    village: plot.village_name.clone(),
+                    township: plot.township_name.clone(),
+                    planting,
+                });
+            }
+        }
+        out.sort_by_key(|i| (i.plot_id, i.planting.id));
+        Ok(out)
     }
-    out.sort_by_key(|i| (i.plot_id, i.planting.id));
-    Ok(out)
 }
 
 /// One plot's page, or `None` if there is no such plot or the caller may not see it (the

@@ -36,6 +36,14 @@ impl CropScope {
         }
     }
 
+    /// The crop codes a target of this scope counts.
+    pub fn crop_codes(&self) -> Vec<&str> {
+        match self {
+            CropScope::Crop(code) => vec![code.as_str()],
+            CropScope::WinterVegetables => WINTER_VEGETABLES.to_vec(),
+        }
+    }
+
     pub fn includes(&self, crop: &str) -> bool {
         match self {
             CropScope::Crop(code) => code == crop,

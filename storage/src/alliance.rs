@@ -166,21 +166,28 @@ pub async fn leases(
     township: Option<i64>,
     household: Option<i64>,
 ) -> Result<Vec<LeaseRow>, StorageError> {
-    let rows: Vec<LRow> = sqlx::query_as(
+    let (terms, binds) = crate::and_equal(
+        &[
+            ("l.cooperative_id", cooperative),
+            ("c.township_id", township),
+            ("l.household_id", household),
+        ],
+        1,
+    );
+    let sql = format!(
         "SELECT l.id, l.plot_id, p.code AS plot_code, v.name AS village, l.household_id, h.head_name,
             l.cooperative_id, c.name AS cooperative_name, l.area_centi_mu, l.fee_per_mu_year_fen,
             l.starts_on, l.ends_on, l.schedule
          FROM leases l JOIN plots p ON p.id = l.plot_id JOIN villages v ON v.id = p.village_id
          JOIN households h ON h.id = l.household_id JOIN cooperatives c ON c.id = l.cooperative_id
-         WHERE ($1 IS NULL OR l.cooperative_id = $1) AND ($2 IS NULL OR c.township_id = $2)
-           AND ($3 IS NULL OR l.household_id = $3)
-         ORDER BY l.ends_on, l.id",
-    )
-    .bind(cooperative)
-    .bind(township)
-    .bind(household)
-    .fetch_all(db.pool())
-    .await?;
+         WHERE 1 = 1{terms}
+         ORDER BY l.ends_on, l.id"
+    );
+    let mut query = sqlx::query_as(&sql);
+    for b in binds {
+        query = query.bind(b);
+    }
+    let rows: Vec<LRow> = query.fetch_all(db.pool()).await?;
     rows.into_iter()
         .map(|r| {
             Ok(LeaseRow {
@@ -297,18 +304,25 @@ pub async fn payments(
     township: Option<i64>,
     household: Option<i64>,
 ) -> Result<Vec<PaymentRow>, StorageError> {
-    Ok(sqlx::query_as(
+    let (terms, binds) = crate::and_equal(
+        &[
+            ("l.cooperative_id", cooperative),
+            ("c.township_id", township),
+            ("l.household_id", household),
+        ],
+        1,
+    );
+    let sql = format!(
         "SELECT lp.id, lp.lease_id, l.household_id, l.cooperative_id, lp.due_on, lp.amount_fen, lp.paid_on
          FROM lease_payments lp JOIN leases l ON l.id = lp.lease_id JOIN cooperatives c ON c.id = l.cooperative_id
-         WHERE ($1 IS NULL OR l.cooperative_id = $1) AND ($2 IS NULL OR c.township_id = $2)
-           AND ($3 IS NULL OR l.household_id = $3)
-         ORDER BY lp.due_on, lp.id",
-    )
-    .bind(cooperative)
-    .bind(township)
-    .bind(household)
-    .fetch_all(db.pool())
-    .await?)
+         WHERE 1 = 1{terms}
+         ORDER BY lp.due_on, lp.id"
+    );
+    let mut query = sqlx::query_as(&sql);
+    for b in binds {
+        query = query.bind(b);
+    }
+    Ok(query.fetch_all(db.pool()).await?)
 }
 
 /// Marks a lease payment of the cooperative paid (once); `false` when it was not open.
@@ -395,6 +409,36 @@ pub async fn income(
            WHERE d.paid_on >= $2 AND d.paid_on <= $3 AND ($1 IS NULL OR c.township_id = $1)",
     )
     .bind(township)
+    .bind(iso(from))
+    .bind(iso(until))
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// [`income`] of one household (what its farmer's pages show), read through the household's
+/// own indexes rather than the whole township's payments.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn household_income(
+    db: &Db,
+    household_id: i64,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<IncomeRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT 'lease' AS kind, l.household_id, l.cooperative_id, lp.amount_fen
+           FROM leases l JOIN lease_payments lp ON lp.lease_id = l.id
+           WHERE l.household_id = $1 AND lp.paid_on >= $2 AND lp.paid_on <= $3
+         UNION ALL
+         SELECT 'wage' AS kind, pe.household_id, s.cooperative_id, wp.amount_fen
+           FROM persons pe JOIN wage_payments wp ON wp.person_id = pe.id JOIN shifts s ON s.id = wp.shift_id
+           WHERE pe.household_id = $1 AND wp.paid_on >= $2 AND wp.paid_on <= $3
+         UNION ALL
+         SELECT 'dividend' AS kind, d.household_id, d.cooperative_id, d.amount_fen
+           FROM dividends d WHERE d.household_id = $1 AND d.paid_on >= $2 AND d.paid_on <= $3",
+    )
+    .bind(household_id)
     .bind(iso(from))
     .bind(iso(until))
     .fetch_all(db.pool())

@@ -101,15 +101,20 @@ pub async fn codes(
     .await?)
 }
 
-/// A household's code (e.g. `demo-1-0-014`).
+/// A household's code (e.g. `demo-1-0-014`) and its calendar feed token, if it has one: what
+/// the farmer's own pages show about the household itself, in one read.
 ///
 /// # Errors
 /// The database could not be read.
-pub async fn code_of(db: &Db, id: i64) -> Result<Option<String>, StorageError> {
-    Ok(
-        sqlx::query_scalar("SELECT code FROM households WHERE id = $1")
-            .bind(id)
-            .fetch_optional(db.pool())
-            .await?,
+pub async fn code_and_feed(
+    db: &Db,
+    id: i64,
+) -> Result<Option<(String, Option<String>)>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT h.code, f.token FROM households h LEFT JOIN calendar_feeds f ON f.household_id = h.id
+         WHERE h.id = $1",
     )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?)
 }

@@ -231,6 +231,22 @@ pub(crate) fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
 }
 
 /// Today's date in ISO text as stored.
+/// `AND column = $n` for each filter that is set, numbered from `$first`, with the values to
+/// bind in order. Optional filters written as `($n IS NULL OR column = $n)` keep both engines
+/// from using an index (they plan for any value), so lists that may be narrowed build their
+/// `WHERE` with this instead.
+pub(crate) fn and_equal(filters: &[(&str, Option<i64>)], first: usize) -> (String, Vec<i64>) {
+    let mut terms = String::new();
+    let mut binds = Vec::new();
+    for (column, value) in filters {
+        if let Some(v) = value {
+            binds.push(*v);
+            terms.push_str(&format!(" AND {column} = ${}", first + binds.len() - 1));
+        }
+    }
+    (terms, binds)
+}
+
 pub(crate) fn iso(date: chrono::NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }

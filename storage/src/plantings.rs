@@ -86,21 +86,17 @@ pub async fn list_on_active_plots(
     filter: PlotFilter,
     village_id: Option<i64>,
 ) -> Result<Vec<PlantingRow>, StorageError> {
+    let (terms, binds) = crate::plots::scope_terms(filter, village_id, 1);
     let sql = format!(
         "{SELECT} JOIN plots p ON p.id = pl.plot_id JOIN villages v ON v.id = p.village_id
-         WHERE p.retired_on IS NULL AND ($1 IS NULL OR p.village_id = $1)
-           AND ($2 IS NULL OR v.township_id = $2) AND ($3 IS NULL OR p.owner_household_id = $3)
+         WHERE p.retired_on IS NULL{terms}
          ORDER BY pl.plot_id, pl.season_from, pl.id"
     );
-    let (township, household) = crate::plots::filter_binds(filter);
-    convert(
-        sqlx::query_as(&sql)
-            .bind(village_id)
-            .bind(township)
-            .bind(household)
-            .fetch_all(db.pool())
-            .await?,
-    )
+    let mut query = sqlx::query_as(&sql);
+    for b in binds {
+        query = query.bind(b);
+    }
+    convert(query.fetch_all(db.pool()).await?)
 }
 
 /// Plantings of one plot, by date.

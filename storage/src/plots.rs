@@ -115,6 +115,25 @@ pub(crate) fn filter_binds(filter: PlotFilter) -> (Option<i64>, Option<i64>) {
     }
 }
 
+/// The `AND …` terms (on `p` plots and `v` villages) that admit what `filter` and `village_id`
+/// allow, and their values to bind from `$first` on. Written out per case so that each engine
+/// uses its index: a `$n IS NULL OR …` term makes both read the whole table.
+pub(crate) fn scope_terms(
+    filter: PlotFilter,
+    village_id: Option<i64>,
+    first: usize,
+) -> (String, Vec<i64>) {
+    let (township, household) = filter_binds(filter);
+    crate::and_equal(
+        &[
+            ("p.village_id", village_id),
+            ("v.township_id", township),
+            ("p.owner_household_id", household),
+        ],
+        first,
+    )
+}
+
 /// Plots in use (not retired) that `filter` admits, optionally of one village, by township,
 /// village and code.
 ///
@@ -125,18 +144,13 @@ pub async fn list_active(
     filter: PlotFilter,
     village_id: Option<i64>,
 ) -> Result<Vec<PlotRow>, StorageError> {
-    let sql = format!(
-        "{SELECT} WHERE p.retired_on IS NULL AND ($1 IS NULL OR p.village_id = $1)
-           AND ($2 IS NULL OR v.township_id = $2) AND ($3 IS NULL OR p.owner_household_id = $3)
-         ORDER BY t.name, v.name, p.code"
-    );
-    let (township, household) = filter_binds(filter);
-    let rows: Vec<Row> = sqlx::query_as(&sql)
-        .bind(village_id)
-        .bind(township)
-        .bind(household)
-        .fetch_all(db.pool())
-        .await?;
+    let (terms, binds) = scope_terms(filter, village_id, 1);
+    let sql = format!("{SELECT} WHERE p.retired_on IS NULL{terms} ORDER BY t.name, v.name, p.code");
+    let mut query = sqlx::query_as(&sql);
+    for b in binds {
+        query = query.bind(b);
+    }
+    let rows: Vec<Row> = query.fetch_all(db.pool()).await?;
     Ok(rows.into_iter().map(PlotRow::from).collect())
 }
 

@@ -280,16 +280,53 @@ async fn targets_are_stored_listed_by_township_and_deleted_with_their_plantings_
                 .is_empty()
         );
 
-        // 120 plots in 飞虹乡, one planting each; the village holds 40 of them.
-        let all = targets::planted_items(&db, feihong.township_id, None, day(7, 1))
+        // 120 plots in 飞虹乡, one planting each; the village holds 40 of them. Items come
+        // summed per crop, day, status and village: the areas add up to the plantings'.
+        let every_crop = [
+            "celtuce",
+            "cauliflower",
+            "morel",
+            "chuanxiong",
+            "houttuynia",
+        ];
+        let area = |items: &[tianlian_domain::targets::PlantedItem]| {
+            items.iter().map(|i| i.area).sum::<Mu>()
+        };
+        let all = targets::planted_items(&db, feihong.township_id, None, day(7, 1), &every_crop)
             .await
             .expect("items");
-        assert_eq!(all.len(), 120);
-        let village = targets::planted_items(&db, feihong.township_id, Some(feihong.id), day(7, 1))
-            .await
-            .expect("items");
-        assert_eq!(village.len(), 40);
+        let township_plantings =
+            plantings::list_on_active_plots(&db, PlotFilter::Township(feihong.township_id), None)
+                .await
+                .expect("plantings");
+        assert_eq!(township_plantings.len(), 120);
+        assert_eq!(
+            area(&all),
+            township_plantings.iter().map(|p| p.area).sum::<Mu>()
+        );
+        assert!(!all.is_empty() && all.len() <= 120);
+        let village = targets::planted_items(
+            &db,
+            feihong.township_id,
+            Some(feihong.id),
+            day(7, 1),
+            &every_crop,
+        )
+        .await
+        .expect("items");
         assert!(village.iter().all(|i| i.village_id == feihong.id));
+        assert!(area(&village) > Mu::ZERO && area(&village) < area(&all));
+        let celtuce =
+            targets::planted_items(&db, feihong.township_id, None, day(7, 1), &["celtuce"])
+                .await
+                .expect("items");
+        assert!(celtuce.iter().all(|i| i.crop == "celtuce"));
+        assert!(
+            targets::planted_items(&db, feihong.township_id, None, day(7, 1), &[])
+                .await
+                .expect("none")
+                .is_empty()
+        );
 
         assert!(targets::delete(&db, id).await.expect("delete"));
         assert!(!targets::delete(&db, id).await.expect("delete again"));
