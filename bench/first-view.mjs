@@ -4,6 +4,7 @@
 // requests, first contentful paint and load time. Budget: < 250 KB and FCP < 1.5 s.
 //
 //   node bench/first-view.mjs [base URL, default http://127.0.0.1:3100] [path, default /my]
+//   RUNS=5 (cold loads, median reported); BUDGET=bytes fails on bytes only (the test suite).
 //
 // Needs a running release server with the demo data (e.g. `bash end2end/start-server.sh`) and
 // Playwright from end2end/node_modules. Run from the repository root.
@@ -99,6 +100,9 @@ const m = {
   load: median(results.map((r) => r.load)),
 };
 console.log(`median: ${kb(m.bytes)} KB transferred, FCP ${m.fcp.toFixed(0)} ms, load ${m.load} ms`);
-const ok = m.bytes < 250_000 && m.fcp < 1500;
-console.log(ok ? "within budget (< 250 KB, FCP < 1.5 s)" : "OVER BUDGET (250 KB, FCP 1.5 s)");
-process.exit(ok ? 0 : 1);
+// The test suite checks the bytes only (BUDGET=bytes): they do not depend on how busy the
+// machine is; the paint time is printed and judged here when run as a benchmark.
+const bytesOk = m.bytes < 250_000;
+const timeOk = m.fcp < 1500;
+console.log(bytesOk && timeOk ? "within budget (< 250 KB, FCP < 1.5 s)" : `OVER BUDGET:${bytesOk ? "" : " bytes"}${timeOk ? "" : " FCP"} (250 KB, FCP 1.5 s)`);
+process.exit(bytesOk && (timeOk || process.env.BUDGET === "bytes") ? 0 : 1);

@@ -53,7 +53,7 @@ fi
 
 if [ "${1:-}" = "--test" ]; then
   # A CJK font so that screenshots (test artefacts) show Chinese, not empty boxes.
-  apt_install chromium fonts-wqy-microhei
+  apt_install chromium fonts-wqy-microhei curl
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     say "npm ci (end2end)"
     (cd end2end && npm ci --silent --no-audit --no-fund)

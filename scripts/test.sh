@@ -22,3 +22,10 @@ else
 fi
 cargo leptos build --release --precompress
 (cd end2end && npx playwright test)
+
+# The farmer's first view on a throttled phone (slow 4G, CPU 4x): bytes within budget.
+E2E_PORT=3199 bash end2end/start-server.sh >target/e2e/first-view-server.log 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 60); do curl -sf http://127.0.0.1:3199/healthz >/dev/null && break; sleep 0.5; done
+RUNS=3 BUDGET=bytes node bench/first-view.mjs http://127.0.0.1:3199 /my

@@ -453,3 +453,33 @@ mod tests {
         assert_eq!(township_view(farmer), TownshipView::Nothing);
     }
 }
+
+/// Whether `path` is a path on this site that is safe to send a browser back to after a form:
+/// one leading `/`, never `//host` or `/\host` (which browsers follow to another site), no
+/// control characters (a header break).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && !path.contains('\\')
+        && !path.chars().any(char::is_control)
+}
+
+#[cfg(test)]
+mod local_path_tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed() {
+        assert!(is_local_path("/my?m=2027-02"));
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "/a\r\nSet-Cookie: x=1",
+            "",
+            "evil",
+        ] {
+            assert!(!is_local_path(bad), "{bad:?}");
+        }
+    }
+}

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod config;
 pub mod gate;
+pub mod input;
 pub mod routes;
 pub mod startup;
 pub mod telemetry;

@@ -81,6 +81,7 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
         }
     };
     let leptos_options = state.leptos_options.clone();
+    let body_limit = options.body_limit;
     let sessions = SessionManagerLayer::new(state.sessions.clone())
         .with_name("tianlian_session")
         .with_http_only(true)
@@ -102,8 +103,19 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), gate))
         .layer(sessions)
+        .layer(middleware::from_fn(move |req, next| {
+            crate::input::refuse_nul(body_limit, req, next)
+        }))
         .layer(middleware::from_fn(localize))
         .layer(DefaultBodyLimit::max(options.body_limit))
+        // No response is ever read as another type than it says (a plain-text refusal that
+        // echoes input stays text).
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        )
         .layer(CompressionLayer::new())
         .layer(
             TraceLayer::new_for_http()

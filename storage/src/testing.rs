@@ -154,3 +154,21 @@ pub async fn execute(db: &Db, sql: &str) -> Result<(), StorageError> {
     sqlx::query(sql).execute(db.pool()).await?;
     Ok(())
 }
+
+/// The text in `column` of row `id` of `table` (tests read back fields no API returns).
+///
+/// # Errors
+/// A name that is not a plain identifier, no such row, or the database failed.
+pub async fn text_of(db: &Db, table: &str, column: &str, id: i64) -> Result<String, StorageError> {
+    let plain =
+        |name: &str| !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+    if !plain(table) || !plain(column) {
+        return Err(StorageError::Corrupt(format!("name `{table}.{column}`")));
+    }
+    Ok(
+        sqlx::query_scalar(&format!("SELECT {column} FROM {table} WHERE id = $1"))
+            .bind(id)
+            .fetch_one(db.pool())
+            .await?,
+    )
+}

@@ -30,7 +30,7 @@ pub async fn login(
     let addr = use_context::<http::request::Parts>()
         .and_then(|p| p.extensions.get::<ClientAddr>().map(|a| a.0));
     let phone = phone.unwrap_or_default();
-    let next = next.filter(|n| n.starts_with('/') && !n.starts_with("//"));
+    let next = next.filter(|n| tianlian_domain::access::is_local_path(n));
     match sign_in(
         &db,
         &limiter,

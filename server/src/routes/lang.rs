@@ -17,13 +17,8 @@ pub struct Switch {
 
 /// Only a path on this site is a place to go back to (never `//host` or a header break).
 fn safe_back(back: Option<String>) -> String {
-    back.filter(|b| {
-        b.starts_with('/')
-            && !b.starts_with("//")
-            && !b.contains('\\')
-            && !b.chars().any(char::is_control)
-    })
-    .unwrap_or_else(|| "/".to_owned())
+    back.filter(|b| tianlian_domain::access::is_local_path(b))
+        .unwrap_or_else(|| "/".to_owned())
 }
 
 pub async fn switch(Query(q): Query<Switch>) -> Response {

@@ -9,6 +9,7 @@ mod export;
 mod feed;
 mod health;
 mod helpers;
+mod hostile;
 mod market;
 mod my;
 mod plantings;

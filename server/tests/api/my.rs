@@ -61,11 +61,20 @@ async fn a_farmer_sees_their_crops_forecast_next_shift_and_pay_without_any_wasm(
         assert!(feb.contains("立春") && feb.contains("雨水"));
 
         // A bad month is not an error: this month is shown.
-        for bad in ["2027-13", "x", "2200-01", "%00"] {
+        for bad in ["2027-13", "x", "2200-01", "%E6%9C%88"] {
             let (status, page) = app.get_text_as(&farmer, &format!("/my?m={bad}")).await;
             assert_eq!(status, 200, "{bad}");
             assert!(page.contains("我的作物"));
         }
+        // A NUL is refused before the page (a 400 page in Chinese, not an error).
+        let res = farmer
+            .get(app.url("/my?m=%00"))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .expect("nul");
+        assert_eq!(res.status().as_u16(), 400);
+        assert!(res.text().await.expect("body").contains("空字符"));
         app.finish().await;
     }
 }

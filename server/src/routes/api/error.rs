@@ -84,6 +84,33 @@ impl ApiError {
         )
     }
 
+    /// The API's own body for a refusal that axum or tower answered in plain text before any
+    /// handler ran (an address that is not a number, a query that does not parse, a body over
+    /// the limit, a wrong method). The input is not echoed back.
+    pub fn for_status(status: StatusCode) -> Self {
+        let (code, zh, en) = match status.as_u16() {
+            404 => ("not_found", "找不到该记录", "Not found"),
+            405 => (
+                "method_not_allowed",
+                "该地址不支持此请求方式",
+                "This address does not take that method",
+            ),
+            413 => ("too_large", "请求内容过大", "The request body is too large"),
+            415 => (
+                "unsupported_media_type",
+                "请求内容类型不正确（应为 JSON）",
+                "Wrong content type (send JSON)",
+            ),
+            422 => ("invalid", "请求内容有误", "The request is not valid"),
+            _ => (
+                "bad_request",
+                "请求有误（地址或参数无法识别）",
+                "Bad request (the address or its parameters could not be read)",
+            ),
+        };
+        Self::new(status, code, zh, en)
+    }
+
     /// Logs the cause and answers with a plain message.
     pub fn internal(cause: &dyn std::fmt::Debug) -> Self {
         tracing::error!(error = ?cause, "internal error");
@@ -128,23 +155,47 @@ impl From<tianlian_storage::StorageError> for ApiError {
 /// # Errors
 /// The body is not JSON of the expected shape.
 pub fn body<T>(json: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
-    json.map(|Json(t)| t)
-        .map_err(|e| ApiError::bad_json(&e.body_text()))
+    json.map(|Json(t)| t).map_err(|e| match e.status() {
+        s @ (StatusCode::PAYLOAD_TOO_LARGE | StatusCode::UNSUPPORTED_MEDIA_TYPE) => {
+            ApiError::for_status(s)
+        }
+        _ => ApiError::bad_json(&e.body_text()),
+    })
 }
 
-/// Rewrites an error body in English when the request asked for English first.
+/// Rewrites an error body in English when the request asked for English first, and gives the
+/// API's JSON error body to `/api/` refusals that came back as plain text.
 pub async fn localize(req: Request, next: Next) -> Response {
     let lang = req
         .headers()
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .map_or(Lang::Zh, Lang::from_accept_language);
+    let api = req.uri().path().starts_with("/api/");
     let res = next.run(req).await;
-    if lang == Lang::Zh {
+    let err = match res.extensions().get::<ApiError>().cloned() {
+        Some(err) => err,
+        None if api && res.status().is_client_error() && !is_json(&res) => {
+            ApiError::for_status(res.status())
+        }
+        None => return res,
+    };
+    if lang == Lang::Zh && res.extensions().get::<ApiError>().is_some() {
         return res;
     }
-    match res.extensions().get::<ApiError>().cloned() {
-        Some(err) => (err.status, err.body(lang)).into_response(),
-        None => res,
+    let mut out = (err.status, err.body(lang)).into_response();
+    // What a refusal asked of the client (sign in, the methods allowed) stays.
+    for name in [header::WWW_AUTHENTICATE, header::ALLOW, header::RETRY_AFTER] {
+        if let Some(v) = res.headers().get(&name) {
+            out.headers_mut().insert(name, v.clone());
+        }
     }
+    out
+}
+
+fn is_json(res: &Response) -> bool {
+    res.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"))
 }
