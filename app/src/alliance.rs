@@ -123,6 +123,7 @@ pub async fn coop_page(
     caller: &Caller,
     chosen: Option<i64>,
 ) -> Result<CoopPageData, StorageError> {
+    let _turn = crate::services::report_turn().await;
     let today = crate::forecasting::china_today();
     let coops = visible_cooperatives(db, caller).await?;
     let coop = chosen
@@ -795,19 +796,20 @@ pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, Stora
         .filter(|r| r.day >= today_s && r.hours_centi == 0)
         .map(line)
         .collect();
-    let leases = store::leases(db, None, None, Some(household)).await?;
-    let payments = store::payments(db, None, None, Some(household)).await?;
-    let income = store::household_income(db, household, season_from, season_until).await?;
-    let (code, token) = tianlian_storage::households::code_and_feed(db, household)
+    let (leases, payments) = store::household_leases(db, household).await?;
+    let summary = tianlian_storage::households::summary(db, household, season_from, season_until)
         .await?
         .unwrap_or_default();
-    let mine = |kind: &str| -> Fen {
-        income
-            .iter()
-            .filter(|i| i.kind == kind)
-            .map(|i| Fen::new(i.amount_fen))
-            .sum()
-    };
+    let (from, until) = (season_from.to_string(), season_until.to_string());
+    let lease_fees_this_season: Fen = payments
+        .iter()
+        .filter(|p| {
+            p.paid_on
+                .as_ref()
+                .is_some_and(|d| *d >= from && *d <= until)
+        })
+        .map(|p| Fen::new(p.amount_fen))
+        .sum();
     Ok(Some(MyPayData {
         wages_this_month: wages
             .iter()
@@ -815,10 +817,10 @@ pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, Stora
             .map(|w| w.earned)
             .sum(),
         wages_this_season: wages.iter().map(|w| w.earned).sum(),
-        calendar_path: token.map(|t| format!("/calendar/{t}.ics")),
-        household_code: code,
-        lease_fees_this_season: mine("lease"),
-        dividends: mine("dividend"),
+        calendar_path: summary.feed_token.map(|t| format!("/calendar/{t}.ics")),
+        household_code: summary.code,
+        lease_fees_this_season,
+        dividends: Fen::new(summary.dividends_fen),
         wages,
         upcoming,
         leases: leases
@@ -845,6 +847,7 @@ pub async fn benefit(
         }
         Scope::Farmer { .. } => return Ok(None),
     };
+    let _turn = crate::services::report_turn().await;
     let (from, until) = season_of(day);
     let households = store::households(db, township).await?;
     let income = store::income(db, township, from, until).await?;

@@ -14,7 +14,7 @@ use tianlian_domain::targets::{self, NewTargetInput, TargetError};
 use tianlian_storage::audit::{self, AuditEntry};
 use tianlian_storage::places::VillageRow;
 use tianlian_storage::targets::TargetRow;
-use tianlian_storage::{Db, StorageError, crops, places, plantings, plots};
+use tianlian_storage::{Db, StorageError, crops, places, plantings};
 
 /// The villages a caller may plan for (every village of the townships they see).
 async fn villages(db: &Db, view: TownshipView) -> Result<Vec<VillageRow>, StorageError> {
@@ -39,6 +39,7 @@ async fn views(
     caller: &Caller,
     only: Option<i64>,
 ) -> Result<Vec<TargetView>, StorageError> {
+    let _turn = crate::services::report_turn().await;
     let mut rows = match township_view(caller.scope) {
         TownshipView::All => tianlian_storage::targets::list(db, None).await?,
         TownshipView::One(t) => tianlian_storage::targets::list(db, Some(t)).await?,
@@ -353,15 +354,18 @@ async fn township_plantings(
         return Ok(None);
     };
     let township_id: i64 = chosen.value.parse().unwrap_or_default();
-    let rows: Vec<_> = plantings::list_on_active_plots(db, PlotFilter::Township(township_id), None)
+    // This season's: from its 1 July (a planting of an earlier season still holding land counts).
+    let season_start = tianlian_domain::forecast::climate::july_first(
+        tianlian_domain::forecast::season_year(crate::forecasting::china_today()),
+    );
+    let mut plot_codes = HashMap::new();
+    let rows: Vec<_> = plantings::in_season(db, township_id, season_start)
         .await?
         .into_iter()
-        .filter(|r| r.status.holds_land())
-        .collect();
-    let plot_codes = plots::list_active(db, PlotFilter::Township(township_id), None)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, format!("{} {}", p.village_name, p.code)))
+        .map(|(row, label)| {
+            plot_codes.insert(row.plot_id, label);
+            row
+        })
         .collect();
     let site = tianlian_storage::market::township_site(db, township_id).await?;
     let forecasts =
@@ -388,6 +392,7 @@ pub async fn wall_chart(
     caller: &Caller,
     township: Option<i64>,
 ) -> Result<Option<WallChartData>, StorageError> {
+    let _turn = crate::services::report_turn().await;
     let Some(t) = township_plantings(db, cache, caller, township).await? else {
         return Ok(None);
     };
@@ -483,6 +488,7 @@ pub async fn market_page(
     use tianlian_domain::forecast::{self, Forecaster, Protection};
     use tianlian_domain::market::{self, Supply};
 
+    let _turn = crate::services::report_turn().await;
     let Some(t) = township_plantings(db, cache, caller, township).await? else {
         return Ok(None);
     };

@@ -186,11 +186,8 @@ impl ScopedPlantings {
     /// # Errors
     /// Storage failures.
     pub async fn load(db: &Db, caller: &Caller) -> Result<ScopedPlantings, StorageError> {
-        let filter = plot_filter(caller.scope);
-        Ok(ScopedPlantings {
-            plots: plots::list_active(db, filter, None).await?,
-            rows: plantings::list_on_active_plots(db, filter, None).await?,
-        })
+        let (plots, rows) = plantings::with_plots(db, plot_filter(caller.scope)).await?;
+        Ok(ScopedPlantings { plots, rows })
     }
 
     /// Every planting with its forecast as it stood on `as_of`, by plot and planting.
@@ -457,4 +454,19 @@ pub async fn change_status(
     )
     .await?;
     Ok(StatusOutcome::Changed { plot_id })
+}
+
+/// Township-wide reports (market calendar, progress, wall chart, benefit report, a
+/// cooperative's labour demand) read and work over thousands of plantings. Only as many run at
+/// once as the machine has cores: more in flight would not finish sooner, only hold all their
+/// rows in memory together (bench/load.py: 64 market requests at once took the server from 120
+/// to 320 MB). The rest wait their turn, in order.
+static REPORTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+/// Waits for a turn to build a township-wide report; the turn ends when the permit is dropped.
+pub async fn report_turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
+    // The semaphore is never closed, so this only fails if it were.
+    REPORTS.acquire().await.ok()
 }

@@ -21,9 +21,11 @@ pub struct Settings {
     #[arg(long, env = "DATABASE_URL", default_value = tianlian_storage::DEFAULT_SQLITE_URL)]
     pub database_url: String,
 
-    /// Most connections the pool opens.
-    #[arg(long, env = "TIANLIAN_DB_MAX_CONNECTIONS", default_value_t = 16)]
-    pub db_max_connections: u32,
+    /// Most connections the pool opens. Default: 4 on SQLite (one writer at a time, and each
+    /// connection is a thread and a page cache in this process: more only cost memory and
+    /// context switches, bench/load.py), 16 on PostgreSQL.
+    #[arg(long, env = "TIANLIAN_DB_MAX_CONNECTIONS")]
+    pub db_max_connections: Option<u32>,
 
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000")]
@@ -69,7 +71,7 @@ impl Settings {
     pub fn for_tests(database_url: &str) -> Self {
         Settings {
             database_url: database_url.to_owned(),
-            db_max_connections: 8,
+            db_max_connections: Some(8),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             site_root: "target/site".into(),
             body_limit: 1024 * 1024,

@@ -237,7 +237,12 @@ impl Application {
 /// The database can't be opened or a migration fails.
 pub async fn connect_and_migrate(settings: &Settings) -> anyhow::Result<Db> {
     let options = DbOptions {
-        max_connections: settings.db_max_connections,
+        max_connections: settings.db_max_connections.unwrap_or(
+            match tianlian_storage::Backend::of_url(&settings.database_url) {
+                Ok(tianlian_storage::Backend::Postgres) => 16,
+                _ => 4,
+            },
+        ),
         ..DbOptions::default()
     };
     let db = Db::connect(&settings.database_url, &options)

@@ -188,25 +188,84 @@ pub async fn leases(
         query = query.bind(b);
     }
     let rows: Vec<LRow> = query.fetch_all(db.pool()).await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(LeaseRow {
-                id: r.id,
-                plot_id: r.plot_id,
-                plot_code: r.plot_code,
-                village: r.village,
-                household_id: r.household_id,
-                head_name: r.head_name,
-                cooperative_id: r.cooperative_id,
-                cooperative_name: r.cooperative_name,
-                area: Mu::from_centi(r.area_centi_mu),
-                fee_per_mu_year: Fen::new(r.fee_per_mu_year_fen),
-                starts_on: parse_iso(&r.starts_on)?,
-                ends_on: parse_iso(&r.ends_on)?,
-                schedule: r.schedule,
-            })
+    rows.into_iter().map(LeaseRow::try_from).collect()
+}
+
+impl TryFrom<LRow> for LeaseRow {
+    type Error = StorageError;
+    fn try_from(r: LRow) -> Result<Self, StorageError> {
+        Ok(LeaseRow {
+            id: r.id,
+            plot_id: r.plot_id,
+            plot_code: r.plot_code,
+            village: r.village,
+            household_id: r.household_id,
+            head_name: r.head_name,
+            cooperative_id: r.cooperative_id,
+            cooperative_name: r.cooperative_name,
+            area: Mu::from_centi(r.area_centi_mu),
+            fee_per_mu_year: Fen::new(r.fee_per_mu_year_fen),
+            starts_on: parse_iso(&r.starts_on)?,
+            ends_on: parse_iso(&r.ends_on)?,
+            schedule: r.schedule,
         })
-        .collect()
+    }
+}
+
+/// A household's leases (by end) with their payments (by due date), in one read: what its
+/// farmer's pages show on every view.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn household_leases(
+    db: &Db,
+    household_id: i64,
+) -> Result<(Vec<LeaseRow>, Vec<PaymentRow>), StorageError> {
+    #[derive(sqlx::FromRow)]
+    struct Joined {
+        #[sqlx(flatten)]
+        lease: LRow,
+        lp_id: Option<i64>,
+        lp_due_on: Option<String>,
+        lp_amount_fen: Option<i64>,
+        lp_paid_on: Option<String>,
+    }
+    let rows: Vec<Joined> = sqlx::query_as(
+        "SELECT l.id, l.plot_id, p.code AS plot_code, v.name AS village, l.household_id, h.head_name,
+            l.cooperative_id, c.name AS cooperative_name, l.area_centi_mu, l.fee_per_mu_year_fen,
+            l.starts_on, l.ends_on, l.schedule,
+            lp.id AS lp_id, lp.due_on AS lp_due_on, lp.amount_fen AS lp_amount_fen, lp.paid_on AS lp_paid_on
+         FROM leases l JOIN plots p ON p.id = l.plot_id JOIN villages v ON v.id = p.village_id
+         JOIN households h ON h.id = l.household_id JOIN cooperatives c ON c.id = l.cooperative_id
+         LEFT JOIN lease_payments lp ON lp.lease_id = l.id
+         WHERE l.household_id = $1
+         ORDER BY l.ends_on, l.id, lp.due_on, lp.id",
+    )
+    .bind(household_id)
+    .fetch_all(db.pool())
+    .await?;
+    let mut leases: Vec<LeaseRow> = Vec::new();
+    let mut payments = Vec::new();
+    for j in rows {
+        let (lease_id, cooperative_id) = (j.lease.id, j.lease.cooperative_id);
+        if leases.last().is_none_or(|l| l.id != lease_id) {
+            leases.push(LeaseRow::try_from(j.lease)?);
+        }
+        if let (Some(id), Some(due_on), Some(amount_fen)) = (j.lp_id, j.lp_due_on, j.lp_amount_fen)
+        {
+            payments.push(PaymentRow {
+                id,
+                lease_id,
+                household_id,
+                cooperative_id,
+                due_on,
+                amount_fen,
+                paid_on: j.lp_paid_on,
+            });
+        }
+    }
+    payments.sort_by(|a, b| (&a.due_on, a.id).cmp(&(&b.due_on, b.id)));
+    Ok((leases, payments))
 }
 
 /// Why a lease was not stored.
@@ -409,36 +468,6 @@ pub async fn income(
            WHERE d.paid_on >= $2 AND d.paid_on <= $3 AND ($1 IS NULL OR c.township_id = $1)",
     )
     .bind(township)
-    .bind(iso(from))
-    .bind(iso(until))
-    .fetch_all(db.pool())
-    .await?)
-}
-
-/// [`income`] of one household (what its farmer's pages show), read through the household's
-/// own indexes rather than the whole township's payments.
-///
-/// # Errors
-/// The database could not be read.
-pub async fn household_income(
-    db: &Db,
-    household_id: i64,
-    from: NaiveDate,
-    until: NaiveDate,
-) -> Result<Vec<IncomeRow>, StorageError> {
-    Ok(sqlx::query_as(
-        "SELECT 'lease' AS kind, l.household_id, l.cooperative_id, lp.amount_fen
-           FROM leases l JOIN lease_payments lp ON lp.lease_id = l.id
-           WHERE l.household_id = $1 AND lp.paid_on >= $2 AND lp.paid_on <= $3
-         UNION ALL
-         SELECT 'wage' AS kind, pe.household_id, s.cooperative_id, wp.amount_fen
-           FROM persons pe JOIN wage_payments wp ON wp.person_id = pe.id JOIN shifts s ON s.id = wp.shift_id
-           WHERE pe.household_id = $1 AND wp.paid_on >= $2 AND wp.paid_on <= $3
-         UNION ALL
-         SELECT 'dividend' AS kind, d.household_id, d.cooperative_id, d.amount_fen
-           FROM dividends d WHERE d.household_id = $1 AND d.paid_on >= $2 AND d.paid_on <= $3",
-    )
-    .bind(household_id)
     .bind(iso(from))
     .bind(iso(until))
     .fetch_all(db.pool())

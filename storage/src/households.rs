@@ -101,20 +101,35 @@ pub async fn codes(
     .await?)
 }
 
-/// A household's code (e.g. `demo-1-0-014`) and its calendar feed token, if it has one: what
-/// the farmer's own pages show about the household itself, in one read.
+/// What a household's own pages show of the household itself, read at once: its code, its
+/// calendar feed token (if turned on) and the dividends paid to it in a period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct Summary {
+    pub code: String,
+    pub feed_token: Option<String>,
+    pub dividends_fen: i64,
+}
+
+/// The [`Summary`] of household `id`, with dividends paid from `from` to `until` (inclusive).
 ///
 /// # Errors
 /// The database could not be read.
-pub async fn code_and_feed(
+pub async fn summary(
     db: &Db,
     id: i64,
-) -> Result<Option<(String, Option<String>)>, StorageError> {
+    from: chrono::NaiveDate,
+    until: chrono::NaiveDate,
+) -> Result<Option<Summary>, StorageError> {
     Ok(sqlx::query_as(
-        "SELECT h.code, f.token FROM households h LEFT JOIN calendar_feeds f ON f.household_id = h.id
+        "SELECT h.code, f.token AS feed_token,
+            COALESCE((SELECT CAST(SUM(d.amount_fen) AS BIGINT) FROM dividends d
+                      WHERE d.household_id = h.id AND d.paid_on >= $2 AND d.paid_on <= $3), 0) AS dividends_fen
+         FROM households h LEFT JOIN calendar_feeds f ON f.household_id = h.id
          WHERE h.id = $1",
     )
     .bind(id)
+    .bind(crate::iso(from))
+    .bind(crate::iso(until))
     .fetch_optional(db.pool())
     .await?)
 }

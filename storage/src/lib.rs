@@ -140,6 +140,10 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
+            // A SQLite connection is a file handle in this process: pinging it before each use
+            // (sqlx's default) only doubled every query's round trip to its worker thread.
+            // PostgreSQL connections can die with the network, so they are still checked.
+            .test_before_acquire(!is_sqlite)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if is_sqlite {

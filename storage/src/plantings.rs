@@ -99,6 +99,128 @@ pub async fn list_on_active_plots(
     convert(query.fetch_all(db.pool()).await?)
 }
 
+/// A township's plantings that hold land on or after `from` (this season's, for the market
+/// calendar and the wall chart), with each plot's "村 code" label, by plot and date. Failed
+/// plantings and those of earlier seasons are left out in SQL: a county's history does not
+/// travel to every request.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn in_season(
+    db: &Db,
+    township_id: i64,
+    from: NaiveDate,
+) -> Result<Vec<(PlantingRow, String)>, StorageError> {
+    #[derive(sqlx::FromRow)]
+    struct Labelled {
+        #[sqlx(flatten)]
+        row: Row,
+        village: String,
+        plot_code: String,
+    }
+    let rows: Vec<Labelled> = sqlx::query_as(
+        "SELECT pl.id, pl.plot_id, pl.crop_code, c.name_zh, c.name_en, pl.area_centi_mu,
+            pl.planned_on, pl.planted_on, pl.season_from, pl.season_until, pl.status, pl.protection,
+            pl.cooperative_id, v.name AS village, p.code AS plot_code
+         FROM plantings pl JOIN crops c ON c.code = pl.crop_code
+         JOIN plots p ON p.id = pl.plot_id JOIN villages v ON v.id = p.village_id
+         WHERE p.retired_on IS NULL AND v.township_id = $1 AND pl.season_until >= $2
+           AND pl.status <> 'failed'
+         ORDER BY pl.plot_id, pl.season_from, pl.id",
+    )
+    .bind(township_id)
+    .bind(iso(from))
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|l| {
+            Ok((
+                PlantingRow::try_from(l.row)?,
+                format!("{} {}", l.village, l.plot_code),
+            ))
+        })
+        .collect()
+}
+
+/// The plots `filter` admits with their plantings, in one read (a farmer's pages ask for both
+/// on every view): plots by township, village and code, plantings by plot and date.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn with_plots(
+    db: &Db,
+    filter: PlotFilter,
+) -> Result<(Vec<crate::plots::PlotRow>, Vec<PlantingRow>), StorageError> {
+    #[derive(sqlx::FromRow)]
+    struct Joined {
+        #[sqlx(flatten)]
+        plot: crate::plots::Row,
+        pl_id: Option<i64>,
+        pl_crop_code: Option<String>,
+        pl_name_zh: Option<String>,
+        pl_name_en: Option<String>,
+        pl_area_centi_mu: Option<i64>,
+        pl_planned_on: Option<String>,
+        pl_planted_on: Option<String>,
+        pl_season_from: Option<String>,
+        pl_season_until: Option<String>,
+        pl_status: Option<String>,
+        pl_protection: Option<String>,
+        pl_cooperative_id: Option<i64>,
+    }
+    let (terms, binds) = crate::plots::scope_terms(filter, None, 1);
+    let sql = format!(
+        concat!(
+            crate::plots::plot_columns!(),
+            ", pl.id AS pl_id, pl.crop_code AS pl_crop_code, c.name_zh AS pl_name_zh,
+            c.name_en AS pl_name_en, pl.area_centi_mu AS pl_area_centi_mu,
+            pl.planned_on AS pl_planned_on, pl.planted_on AS pl_planted_on,
+            pl.season_from AS pl_season_from, pl.season_until AS pl_season_until,
+            pl.status AS pl_status, pl.protection AS pl_protection,
+            pl.cooperative_id AS pl_cooperative_id",
+            crate::plots::plot_from!(),
+            "
+         LEFT JOIN plantings pl ON pl.plot_id = p.id LEFT JOIN crops c ON c.code = pl.crop_code
+         WHERE p.retired_on IS NULL{terms}
+         ORDER BY t.name, v.name, p.code, pl.season_from, pl.id"
+        ),
+        terms = terms
+    );
+    let mut query = sqlx::query_as(&sql);
+    for b in binds {
+        query = query.bind(b);
+    }
+    let rows: Vec<Joined> = query.fetch_all(db.pool()).await?;
+    let mut plots: Vec<crate::plots::PlotRow> = Vec::new();
+    let mut plantings = Vec::new();
+    for j in rows {
+        if plots.last().is_none_or(|p| p.id != j.plot.id) {
+            plots.push(j.plot.into());
+        }
+        let (Some(id), Some(plot_id)) = (j.pl_id, plots.last().map(|p| p.id)) else {
+            continue;
+        };
+        let text = |v: Option<String>| v.unwrap_or_default();
+        plantings.push(PlantingRow::try_from(Row {
+            id,
+            plot_id,
+            crop_code: text(j.pl_crop_code),
+            name_zh: text(j.pl_name_zh),
+            name_en: text(j.pl_name_en),
+            area_centi_mu: j.pl_area_centi_mu.unwrap_or_default(),
+            planned_on: text(j.pl_planned_on),
+            planted_on: j.pl_planted_on,
+            season_from: text(j.pl_season_from),
+            season_until: text(j.pl_season_until),
+            status: text(j.pl_status),
+            protection: text(j.pl_protection),
+            cooperative_id: j.pl_cooperative_id,
+        })?);
+    }
+    plantings.sort_by_key(|p| (p.plot_id, p.season.from, p.id));
+    Ok((plots, plantings))
+}
+
 /// Plantings of one plot, by date.
 ///
 /// # Errors

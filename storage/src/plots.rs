@@ -25,8 +25,8 @@ pub struct PlotRow {
 }
 
 #[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
+pub(crate) struct Row {
+    pub(crate) id: i64,
     code: String,
     area_centi_mu: i64,
     village_id: i64,
@@ -63,13 +63,27 @@ impl From<Row> for PlotRow {
     }
 }
 
-const SELECT: &str = "SELECT p.id, p.code, p.area_centi_mu, p.village_id, v.name AS village_name,
+/// A plot's columns as [`Row`] reads them, and the joins they come from (also read by
+/// `plantings::with_plots`, which adds each plot's plantings).
+macro_rules! plot_columns {
+    () => {
+        "SELECT p.id, p.code, p.area_centi_mu, p.village_id, v.name AS village_name,
         t.id AS township_id, t.name AS township_name, p.owner_household_id, h.head_name AS owner_name, h.code AS owner_code,
-        p.irrigation, p.notes, p.retired_on, t.site_code
+        p.irrigation, p.notes, p.retired_on, t.site_code"
+    };
+}
+macro_rules! plot_from {
+    () => {
+        "
     FROM plots p
     JOIN villages v ON v.id = p.village_id
     JOIN townships t ON t.id = v.township_id
-    LEFT JOIN households h ON h.id = p.owner_household_id";
+    LEFT JOIN households h ON h.id = p.owner_household_id"
+    };
+}
+pub(crate) use {plot_columns, plot_from};
+
+const SELECT: &str = concat!(plot_columns!(), plot_from!());
 
 /// A plot to add.
 #[derive(Debug, Clone)]

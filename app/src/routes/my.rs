@@ -17,12 +17,13 @@ use tianlian_domain::month::{DayCell, Mark, moved_text};
 pub fn MyCalendarPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let data = Resource::new(move || query.get().get("m"), my_calendar);
+    // Not a Resource: the page is never hydrated (`serves_without_wasm`), so its data is not
+    // serialized into the HTML for a hydration that will not come (7 KB a view).
     view! {
         <h1>{lang.pick("我的日历", "My calendar")}</h1>
         <Transition fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
+            {move || { let month = query.get().get("m"); Suspend::new(async move {
+                match my_calendar(month).await {
                     Ok(Some(d)) => view! { <Calendar d lang /> }.into_any(),
                     Ok(None) => view! {
                         <p class="empty">{lang.pick(
@@ -34,7 +35,7 @@ pub fn MyCalendarPage() -> impl IntoView {
                         <p class="notice error" role="alert">{lang.pick("暂时无法加载，请稍后再试。", "Could not load, please try again later.")}</p>
                     }.into_any(),
                 }
-            })}
+            }) }}
         </Transition>
     }
 }

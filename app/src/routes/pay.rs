@@ -37,13 +37,13 @@ const OK_EN: &[(&str, &str)] = &[
 pub fn PayPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    let data = Resource::new(move || query.get(), |_| my_pay());
     let ok = if lang == Lang::En { OK_EN } else { OK_ZH };
     view! {
         <h1>{lang.pick("我的收入", "My pay")}</h1>
         <Transition fallback=move || view! { <p>{lang.pick("加载中…", "Loading…")}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
+            // Not a Resource: the page is never hydrated, so nothing is serialized for it.
+            {move || { query.track(); Suspend::new(async move {
+                match my_pay().await {
                     Ok(Some(d)) => view! {
                         <Notice query=query.get_untracked() ok=ok />
                         <Pay d lang />
@@ -54,7 +54,7 @@ pub fn PayPage() -> impl IntoView {
                     )}</p> }.into_any(),
                     Err(_) => view! { <p class="notice error" role="alert">{lang.pick("暂时无法加载，请稍后再试。", "Could not load, please try again later.")}</p> }.into_any(),
                 }
-            })}
+            }) }}
         </Transition>
     }
 }
