@@ -15,5 +15,6 @@ mod my;
 mod plantings;
 mod plots;
 mod register;
+mod scale;
 mod targets;
 mod work;
