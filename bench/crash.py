@@ -150,12 +150,26 @@ def main():
                LEPTOS_SITE_ROOT=os.path.join(ROOT, "target", "site"),
                TIANLIAN_LOGIN_ATTEMPTS_PER_MINUTE="1000000", RUST_LOG="warn")
     manifest = os.path.join(OUT, "crash-county.json")
-    subprocess.run([BIN, "county", "--townships", "2", "--households", "2000", "--password", PASSWORD,
+    subprocess.run([BIN, "county", "--townships", "4", "--households", "4000", "--password", PASSWORD,
                     "--manifest", manifest], env=env, check=True, stdout=subprocess.DEVNULL)
     with open(manifest) as f:
         county = json.load(f)
     log = open(os.path.join(OUT, f"crash-server-{args.engine}.log"), "w")
     server = Server(env, log)
+    try:
+        return run(args, rng, env, county, server)
+    finally:
+        if server.proc and server.proc.poll() is None:
+            server.proc.kill()
+        log.close()
+
+
+def run(args, rng, env, county, server):
+    try:
+        request("GET", "/healthz", timeout=1)
+        raise SystemExit(f"port {PORT} is taken: stop what listens there first")
+    except OSError:
+        pass
     server.start()
     coops = [sign_in(p) for p in county["cooperative_phones"]]
     agros = [sign_in(p) for p in county["agronomist_phones"]]
@@ -184,7 +198,7 @@ def main():
         w.start()
     kills = 0
     while kills < args.kills and any(w.is_alive() for w in writers):
-        time.sleep(rng.uniform(0.8, 2.0))
+        time.sleep(rng.uniform(0.5, 1.5))
         server.kill()
         kills += 1
         time.sleep(rng.uniform(0.05, 0.3))
@@ -209,7 +223,7 @@ def main():
     plantings = {}
     for cookie in agros:
         status, _, body = request("GET", "/api/v1/plantings", cookie=cookie, timeout=120)
-        for item in json.loads(body):
+        for item in json.loads(body)["plantings"]:
             plantings.setdefault(item["plot_id"], []).append(item)
     duplicates = 0
     settled = {}
@@ -219,12 +233,12 @@ def main():
             shift, person = key
             page = shift_page(shift)
             workers = [w for w in (page or {}).get("workers", []) if w["person_id"] == person]
-            if workers and workers[0]["entry_id"] == reply.get("entry_id") and workers[0]["hours"] in ("9", "9.00"):
+            if workers and workers[0]["entry_id"] == reply.get("entry_id") and float(workers[0]["hours"]) == 9:
                 found[kind] += 1
         elif kind == "planting":
-            mine = [p for p in plantings.get(key, []) if p["planting"]["id"] == reply.get("id")]
+            mine = [p for p in plantings.get(key, []) if p["id"] == reply.get("id")]
             same = [p for p in plantings.get(key, [])
-                    if p["planting"]["planned_on"] == county["free_planting_day"]]
+                    if p["planned_on"] == county["free_planting_day"]]
             if mine:
                 found[kind] += 1
             duplicates += max(0, len(same) - 1)
@@ -238,9 +252,8 @@ def main():
         if page is not None and paid >= acked_fen:
             found["settle"] += sum(1 for kind, key, _ in acked if kind == "settle" and key == shift)
     check = json.loads(subprocess.run([BIN, "check", "--json"], env=env, capture_output=True, text=True,
-                                      check=True).stdout)
+                                      check=False).stdout)
     server.stop()
-    log.close()
 
     unknown = sum(w.unknown for w in writers)
     refused = {}

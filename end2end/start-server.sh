@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p target/e2e
-db=target/e2e/tianlian-e2e.db
+db=${E2E_DB:-target/e2e/tianlian-e2e.db}
 rm -f "$db" "$db-wal" "$db-shm"
 export DATABASE_URL="sqlite://$db"
 export LEPTOS_SITE_ADDR="127.0.0.1:${E2E_PORT:-3100}"

@@ -54,6 +54,9 @@ fi
 if [ "${1:-}" = "--test" ]; then
   # A CJK font so that screenshots (test artefacts) show Chinese, not empty boxes.
   apt_install chromium fonts-wqy-microhei curl
+  # schemathesis lives in a virtualenv (target/py); the crash test creates databases with psql.
+  python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+  if [ -n "${TEST_DATABASE_URL:-}" ] && ! command -v psql >/dev/null; then apt_install postgresql-client; fi
   if [ ! -d end2end/node_modules/@playwright/test ]; then
     say "npm ci (end2end)"
     (cd end2end && npm ci --silent --no-audit --no-fund)
