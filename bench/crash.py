@@ -21,44 +21,19 @@ import sys
 import threading
 import time
 
-from http import client as http_client
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "target", "bench")
-BIN = os.environ.get("TIANLIAN_BIN", os.path.join(ROOT, "target", "release", "tianlian"))
+from tianlian_bench import BIN, OUT, PASSWORD, ROOT, check, database
+from tianlian_bench import request as _request, sign_in as _sign_in
+
 PORT = 3310
-PASSWORD = "bench-pass-2026"
 
 
 def request(method, path, body=None, cookie=None, timeout=10):
-    conn = http_client.HTTPConnection("127.0.0.1", PORT, timeout=timeout)
-    headers = {"Origin": f"http://127.0.0.1:{PORT}"}
-    if cookie:
-        headers["Cookie"] = cookie
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    try:
-        conn.request(method, path, body=data, headers=headers)
-        res = conn.getresponse()
-        payload = res.read()
-        return res.status, res.getheader("Set-Cookie"), payload
-    finally:
-        conn.close()
+    return _request(PORT, method, path, body, cookie, timeout)
 
 
-def database(engine, name):
-    if engine == "sqlite":
-        path = os.path.join(OUT, f"{name}.db")
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-        return f"sqlite://{path}"
-    admin = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
-        subprocess.run(["psql", admin, "-qAtc", sql], check=True)
-    return f"{admin.rsplit('/', 1)[0]}/{name}"
+def sign_in(phone):
+    return _sign_in(PORT, phone)
 
 
 class Server:
@@ -127,13 +102,6 @@ class Writer(threading.Thread):
                     code = f"{kind} {status}"
                     self.refused[code] = self.refused.get(code, 0) + 1
                 break
-
-
-def sign_in(phone):
-    status, cookie, body = request("POST", "/api/v1/auth/login", {"phone": phone, "password": PASSWORD})
-    if status != 200:
-        raise SystemExit(f"sign-in of {phone}: {status} {body[:200]!r}")
-    return cookie.split(";", 1)[0]
 
 
 def main():
@@ -251,8 +219,7 @@ def run(args, rng, env, county, server):
         paid = sum(w["paid"] for w in (page or {}).get("workers", []))
         if page is not None and paid >= acked_fen:
             found["settle"] += sum(1 for kind, key, _ in acked if kind == "settle" and key == shift)
-    check = json.loads(subprocess.run([BIN, "check", "--json"], env=env, capture_output=True, text=True,
-                                      check=False).stdout)
+    report = check(env)
     server.stop()
 
     unknown = sum(w.unknown for w in writers)
@@ -266,11 +233,11 @@ def run(args, rng, env, county, server):
     for k in ("hours", "settle", "planting"):
         print(f"  {k:<9} acknowledged {sent[k]:>6}  found {found[k]:>6}  lost {sent[k] - found[k]}")
     print(f"  writes without an answer (server killed under them): {unknown}; refused: {refused or 'none'}")
-    print(f"  duplicates: {duplicates + check['duplicate_work_entries']}; ledger: {check['entries_fen']} fen "
-          f"recorded, {check['payments_fen']} fen paid, {check['overpaid']} overpaid bookings, "
-          f"{check['broken_reversals']} broken reversals; integrity {check['integrity']}")
-    bad = lost or duplicates or check["duplicate_work_entries"] or check["overpaid"] \
-        or check["broken_reversals"] or check["integrity"] != "ok" or not sent["hours"]
+    print(f"  duplicates: {duplicates + report['duplicate_work_entries']}; ledger: {report['entries_fen']} fen "
+          f"recorded, {report['payments_fen']} fen paid, {report['overpaid']} overpaid bookings, "
+          f"{report['broken_reversals']} broken reversals; integrity {report['integrity']}")
+    bad = lost or duplicates or report["duplicate_work_entries"] or report["overpaid"] \
+        or report["broken_reversals"] or report["integrity"] != "ok" or not sent["hours"]
     print("crash safety: " + ("FAILED" if bad else "every acknowledged write is there exactly once; "
                                                   "the ledger balances"))
     return 1 if bad else 0

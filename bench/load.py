@@ -24,7 +24,6 @@ installed when missing).
 """
 
 import argparse
-import http.client
 import json
 import os
 import shutil
@@ -32,14 +31,12 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.parse
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT = os.path.join(ROOT, "target", "bench")
-BIN = os.path.join(ROOT, "target", "release", "tianlian")
+from tianlian_bench import BIN, OUT, PASSWORD, ROOT, check, database as fresh_database
+from tianlian_bench import request as _request, sign_in as _sign_in
+
 PORT, NGINX_PORT = 3300, 3301
 BASE = f"http://127.0.0.1:{PORT}"
-PASSWORD = "bench-pass-2026"
 
 
 def say(msg):
@@ -57,26 +54,11 @@ def need(cmd, package):
 
 
 def request(method, path, body=None, cookie=None, port=PORT):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    headers = {"Origin": f"http://127.0.0.1:{port}"}
-    if cookie:
-        headers["Cookie"] = cookie
-    data = None
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers["Content-Type"] = "application/json"
-    conn.request(method, path, body=data, headers=headers)
-    res = conn.getresponse()
-    payload = res.read()
-    conn.close()
-    return res.status, res.getheader("Set-Cookie"), payload
+    return _request(port, method, path, body, cookie)
 
 
 def sign_in(phone):
-    status, cookie, body = request("POST", "/api/v1/auth/login", {"phone": phone, "password": PASSWORD})
-    if status != 200 or not cookie:
-        raise SystemExit(f"sign-in of {phone} failed: {status} {body[:200]!r}")
-    return cookie.split(";", 1)[0]
+    return _sign_in(PORT, phone)
 
 
 def wait_up(port, seconds=120):
@@ -116,17 +98,7 @@ def wrk(name, lines, duration, connections, threads=2, base=BASE):
 
 
 def database(engine):
-    if engine == "sqlite":
-        path = os.path.join(OUT, "county.db")
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(path + suffix):
-                os.remove(path + suffix)
-        return f"sqlite://{path}"
-    admin = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    base = admin.rsplit("/", 1)[0]
-    for sql in ("DROP DATABASE IF EXISTS tianlian_bench WITH (FORCE)", "CREATE DATABASE tianlian_bench"):
-        subprocess.run(["psql", admin, "-qAtc", sql], check=True)
-    return f"{base}/tianlian_bench"
+    return fresh_database(engine, "county" if engine == "sqlite" else "tianlian_bench")
 
 
 def main():
@@ -247,8 +219,7 @@ def wait_for_port(port):
 
 
 def ledger(env):
-    out = subprocess.run([BIN, "check", "--json"], env=env, capture_output=True, text=True, check=True).stdout
-    return json.loads(out)
+    return check(env)
 
 
 def report(r):

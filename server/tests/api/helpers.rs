@@ -107,6 +107,28 @@ impl TestApp {
             .id
     }
 
+    /// The id of a demo village, by name (团结村, 和平村, 石羊村 …).
+    pub async fn village_id(&self, name: &str) -> i64 {
+        tianlian_storage::places::list_villages(&self.db, PlotFilter::All)
+            .await
+            .expect("villages")
+            .into_iter()
+            .find(|v| v.name == name)
+            .expect("village")
+            .id
+    }
+
+    /// The id of 欣源羊肚菌专业合作社, the demo cooperative of 回澜镇 (the demo cooperative account's).
+    pub async fn xinyuan(&self) -> i64 {
+        tianlian_storage::cooperatives::list(&self.db)
+            .await
+            .expect("cooperatives")
+            .into_iter()
+            .find(|c| c.name == "欣源羊肚菌专业合作社")
+            .expect("欣源")
+            .id
+    }
+
     /// The id of a demo township, by name (飞虹乡, 回澜镇).
     pub async fn township_id(&self, name: &str) -> i64 {
         tianlian_storage::places::list_villages(&self.db, PlotFilter::All)

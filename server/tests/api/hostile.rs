@@ -6,9 +6,7 @@ use crate::helpers::{ADMIN, AGRONOMIST, COOPERATIVE, TestApp, spawn_app_with};
 use reqwest::header::{ACCEPT, ACCEPT_LANGUAGE, CONTENT_TYPE, LOCATION, REFERER};
 use serde_json::{Value, json};
 use server::config::Settings;
-use tianlian_domain::access::PlotFilter;
 use tianlian_storage::testing::engines;
-use tianlian_storage::{cooperatives, places};
 
 const SCRIPT: &str = "<script>alert(1)</script>";
 const IMG: &str = "\"><img src=x onerror=alert(1)>";
@@ -40,26 +38,6 @@ const MEMBER_HOUSEHOLD: &str = "demo-1-0-001";
 /// Every test here signs in several times from one address; the sign-in limit is not under test.
 fn many_sign_ins(settings: &mut Settings) {
     settings.login_attempts_per_minute = 1_000;
-}
-
-async fn village_id(app: &TestApp, name: &str) -> i64 {
-    places::list_villages(&app.db, PlotFilter::All)
-        .await
-        .expect("villages")
-        .into_iter()
-        .find(|v| v.name == name)
-        .expect("village")
-        .id
-}
-
-async fn xinyuan(app: &TestApp) -> i64 {
-    cooperatives::list(&app.db)
-        .await
-        .expect("db")
-        .into_iter()
-        .find(|c| c.name == "欣源羊肚菌专业合作社")
-        .expect("欣源")
-        .id
 }
 
 /// Sends `req` and returns the status and body text; fails the test, naming `what`, when the
@@ -270,7 +248,7 @@ async fn bodies_over_the_limit_or_nested_thousands_deep_are_refused_with_a_4xx_a
         let app = spawn_app_with(engine, many_sign_ins).await;
         let agro = app.signed_in(AGRONOMIST).await;
         let admin = app.signed_in(ADMIN).await;
-        let tuanjie = village_id(&app, "团结村").await;
+        let tuanjie = app.village_id("团结村").await;
         let before = plot_codes(&app, &admin).await;
 
         // Just under the limit the body is read in full (the padding is ignored) and stored.
@@ -389,7 +367,7 @@ async fn bytes_that_are_not_utf8_in_bodies_queries_headers_and_forms_never_give_
         let app = spawn_app_with(engine, many_sign_ins).await;
         let agro = app.signed_in(AGRONOMIST).await;
         let admin = app.signed_in(ADMIN).await;
-        let tuanjie = village_id(&app, "团结村").await;
+        let tuanjie = app.village_id("团结村").await;
         let before = plot_codes(&app, &admin).await;
 
         // JSON: raw bytes inside a string, and a lone surrogate escape.
@@ -1052,9 +1030,9 @@ async fn hostile_text_in_every_field_is_stored_as_sent_or_refused_and_shown_esca
         let agro = app.signed_in(AGRONOMIST).await;
         let coop = app.signed_in(COOPERATIVE).await;
         let admin = app.signed_in(ADMIN).await;
-        let tuanjie = village_id(&app, "团结村").await;
-        let heping = village_id(&app, "和平村").await;
-        let xy = xinyuan(&app).await;
+        let tuanjie = app.village_id("团结村").await;
+        let heping = app.village_id("和平村").await;
+        let xy = app.xinyuan().await;
         let before = plot_codes(&app, &admin).await.len();
 
         let plots = plots_over_json(&app, &agro, tuanjie).await;
@@ -1085,7 +1063,7 @@ async fn a_nul_character_anywhere_is_refused_with_a_400_on_both_engines() {
     for engine in engines() {
         let app = spawn_app_with(engine, many_sign_ins).await;
         let coop = app.signed_in(COOPERATIVE).await;
-        let cooperative = xinyuan(&app).await;
+        let cooperative = app.xinyuan().await;
         let before = tianlian_storage::testing::row_count(&app.db, "persons")
             .await
             .expect("persons");

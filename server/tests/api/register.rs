@@ -1,21 +1,11 @@
 //! The plot register: add, edit and retire plots, and bulk import of plots and plantings, over
 //! the API and as plain form posts.
 
-use crate::helpers::{ADMIN, AGRONOMIST, COOPERATIVE, FARMER, TestApp, spawn_app};
+use crate::helpers::{ADMIN, AGRONOMIST, COOPERATIVE, FARMER, spawn_app};
 use serde_json::{Value, json};
 use tianlian_domain::access::PlotFilter;
 use tianlian_storage::testing::engines;
-use tianlian_storage::{places, plantings, plots};
-
-async fn village_id(app: &TestApp, name: &str) -> i64 {
-    places::list_villages(&app.db, PlotFilter::All)
-        .await
-        .expect("villages")
-        .into_iter()
-        .find(|v| v.name == name)
-        .expect("village")
-        .id
-}
+use tianlian_storage::{plantings, plots};
 
 async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
     let res = req.send().await.expect("request");
@@ -39,8 +29,8 @@ async fn an_agronomist_adds_edits_and_retires_a_plot_of_their_township_only() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         let agro = app.signed_in(AGRONOMIST).await;
-        let tuanjie = village_id(&app, "团结村").await;
-        let shiyang = village_id(&app, "石羊村").await; // 回澜镇: not theirs
+        let tuanjie = app.village_id("团结村").await;
+        let shiyang = app.village_id("石羊村").await; // 回澜镇: not theirs
         let plot = json!({ "village_id": tuanjie, "code": "N-1", "area_mu": "12.5",
             "owner": "demo-0-0-001", "irrigation": "drip", "notes": "靠河" });
         let (status, body) = send(agro.post(app.url("/api/v1/plots")).json(&plot)).await;
@@ -167,7 +157,7 @@ async fn an_agronomist_adds_edits_and_retires_a_plot_of_their_township_only() {
 async fn cooperatives_and_farmers_cannot_change_the_plot_register() {
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let tuanjie = village_id(&app, "团结村").await;
+        let tuanjie = app.village_id("团结村").await;
         let mine = app.plot_id("团结村", "1-010").await;
         for who in [COOPERATIVE, FARMER] {
             let client = app.signed_in(who).await;
@@ -317,7 +307,7 @@ async fn a_planting_import_that_would_overfill_a_plot_stores_nothing() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         let agro = app.signed_in(AGRONOMIST).await;
-        let tuanjie = village_id(&app, "团结村").await;
+        let tuanjie = app.village_id("团结村").await;
         let (status, _) = send(
             agro.post(app.url("/api/v1/plots"))
                 .json(&json!({ "village_id": tuanjie, "code": "P-10", "area_mu": 10 })),
@@ -357,7 +347,7 @@ async fn two_simultaneous_imports_that_would_together_overfill_a_plot_store_exac
         let app = spawn_app(engine).await;
         let agro = app.signed_in(AGRONOMIST).await;
         let admin = app.signed_in(ADMIN).await;
-        let tuanjie = village_id(&app, "团结村").await;
+        let tuanjie = app.village_id("团结村").await;
         let (status, _) = send(
             agro.post(app.url("/api/v1/plots"))
                 .json(&json!({ "village_id": tuanjie, "code": "C-10", "area_mu": 10 })),
@@ -451,7 +441,7 @@ async fn the_plot_forms_work_without_javascript_and_refusals_come_back_next_to_t
     for engine in engines() {
         let app = spawn_app(engine).await;
         let agro = app.signed_in(AGRONOMIST).await;
-        let tuanjie = village_id(&app, "团结村").await.to_string();
+        let tuanjie = app.village_id("团结村").await.to_string();
         let res = app
             .post_form_as(
                 &agro,

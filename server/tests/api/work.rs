@@ -5,7 +5,7 @@
 use crate::helpers::{ADMIN, AGRONOMIST, COOPERATIVE, FARMER, TestApp, spawn_app};
 use serde_json::{Value, json};
 use tianlian_storage::testing::engines;
-use tianlian_storage::{alliance, cooperatives, work};
+use tianlian_storage::{alliance, work};
 
 async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
     let res = req.send().await.expect("request");
@@ -13,18 +13,8 @@ async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
     (status, res.json().await.unwrap_or(Value::Null))
 }
 
-async fn xinyuan(app: &TestApp) -> i64 {
-    cooperatives::list(&app.db)
-        .await
-        .expect("db")
-        .into_iter()
-        .find(|c| c.name == "欣源羊肚菌专业合作社")
-        .expect("欣源")
-        .id
-}
-
 async fn post_shift(app: &TestApp, client: &reqwest::Client, date: &str, headcount: i64) -> i64 {
-    let coop = xinyuan(app).await;
+    let coop = app.xinyuan().await;
     let (status, body) = send(client.post(app.url("/api/v1/shifts")).json(
         &json!({ "cooperative_id": coop, "date": date, "task": "spawn_rubbing", "headcount": headcount, "hours": 8 }),
     ))
@@ -214,7 +204,7 @@ async fn two_managers_booking_the_last_place_at_once_fill_it_exactly() {
         // Only one place: the suggestions show one; take a second candidate from the store.
         let huilan = app.township_id("回澜镇").await;
         let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 4).expect("date");
-        let other = work::candidates(&app.db, huilan, xinyuan(&app).await, day, day)
+        let other = work::candidates(&app.db, huilan, app.xinyuan().await, day, day)
             .await
             .expect("db")
             .into_iter()
@@ -280,7 +270,7 @@ async fn leases_keep_within_the_plot_and_each_side_sees_its_own() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         let coop = app.signed_in(COOPERATIVE).await;
-        let xy = xinyuan(&app).await;
+        let xy = app.xinyuan().await;
         // 石羊村 plots are leased whole in the demo: nothing is free.
         let leased = app.plot_id("石羊村", "1-001").await;
         let body = json!({ "cooperative_id": xy, "plot_id": leased, "area_mu": 1, "fee_yuan_per_mu_year": 800,
@@ -398,7 +388,7 @@ async fn the_benefit_report_sums_lease_fees_wages_and_dividends_per_household() 
     for engine in engines() {
         let app = spawn_app(engine).await;
         let coop = app.signed_in(COOPERATIVE).await;
-        let xy = xinyuan(&app).await;
+        let xy = app.xinyuan().await;
         let (status, _) = send(coop.post(app.url("/api/v1/dividends")).json(
             &json!({ "cooperative_id": xy, "household": "demo-1-0-000", "amount_yuan": "120.5" }),
         ))
@@ -483,7 +473,7 @@ async fn agronomists_read_but_do_not_run_a_cooperatives_work_and_farmers_neither
         let stranger = work::candidates(
             &app.db,
             app.township_id("飞虹乡").await,
-            xinyuan(&app).await,
+            app.xinyuan().await,
             chrono::NaiveDate::from_ymd_opt(2026, 12, 6).expect("d"),
             chrono::NaiveDate::from_ymd_opt(2026, 7, 1).expect("d"),
         )
@@ -500,7 +490,7 @@ async fn agronomists_read_but_do_not_run_a_cooperatives_work_and_farmers_neither
             (422, Some("unknown_person"))
         );
         // Bad shifts are refused with the reason in Chinese.
-        let (status, body) = send(coop.post(app.url("/api/v1/shifts")).json(&json!({ "cooperative_id": xinyuan(&app).await, "date": "2026-02-30", "task": "dancing", "headcount": 0, "hours": -1 }))).await;
+        let (status, body) = send(coop.post(app.url("/api/v1/shifts")).json(&json!({ "cooperative_id": app.xinyuan().await, "date": "2026-02-30", "task": "dancing", "headcount": 0, "hours": -1 }))).await;
         assert_eq!(status, 422, "{body}");
         app.finish().await;
     }
@@ -511,7 +501,7 @@ async fn alliances_take_households_with_mentors_for_the_poor_and_keep_those_who_
     for engine in engines() {
         let app = spawn_app(engine).await;
         let coop = app.signed_in(COOPERATIVE).await;
-        let xy = xinyuan(&app).await;
+        let xy = app.xinyuan().await;
         let (status, made) = send(
             coop.post(app.url("/api/v1/alliances"))
                 .json(&json!({ "cooperative_id": xy, "name": "龙桥村羊肚菌联合体" })),
@@ -610,7 +600,7 @@ async fn the_cooperative_sees_its_seasons_labour_demand_against_members_able_to_
     for engine in engines() {
         let app = spawn_app(engine).await;
         let coop = app.signed_in(COOPERATIVE).await;
-        let xy = xinyuan(&app).await;
+        let xy = app.xinyuan().await;
         let (status, page) = send(coop.get(app.url(&format!("/api/v1/cooperatives/{xy}")))).await;
         assert_eq!(status, 200);
         let (peak, able) = (

@@ -1,0 +1,61 @@
+"""What bench/load.py and bench/crash.py share: where things are, a small HTTP client for the
+API, signing in, and a fresh database on either engine. Standard library only."""
+
+import http.client
+import json
+import os
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "target", "bench")
+BIN = os.environ.get("TIANLIAN_BIN", os.path.join(ROOT, "target", "release", "tianlian"))
+# The password of every account `tianlian county` generates here.
+PASSWORD = "bench-pass-2026"
+
+
+def request(port, method, path, body=None, cookie=None, timeout=60):
+    """One request to 127.0.0.1:`port` as our own pages send it (with our origin); `body` is
+    sent as JSON. Returns (status, Set-Cookie, body bytes); raises OSError when nothing answers."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    headers = {"Origin": f"http://127.0.0.1:{port}"}
+    if cookie:
+        headers["Cookie"] = cookie
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    try:
+        conn.request(method, path, body=data, headers=headers)
+        res = conn.getresponse()
+        return res.status, res.getheader("Set-Cookie"), res.read()
+    finally:
+        conn.close()
+
+
+def sign_in(port, phone):
+    """The session cookie (`name=value`) of a generated account."""
+    status, cookie, body = request(port, "POST", "/api/v1/auth/login", {"phone": phone, "password": PASSWORD})
+    if status != 200 or not cookie:
+        raise SystemExit(f"sign-in of {phone} failed: {status} {body[:200]!r}")
+    return cookie.split(";", 1)[0]
+
+
+def database(engine, name):
+    """The URL of a new, empty database `name`: a fresh SQLite file under target/bench, or a
+    PostgreSQL database (re)created on BENCH_PG_URL's server."""
+    if engine == "sqlite":
+        path = os.path.join(OUT, f"{name}.db")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        return f"sqlite://{path}"
+    admin = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+    for sql in (f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", f"CREATE DATABASE {name}"):
+        subprocess.run(["psql", admin, "-qAtc", sql], check=True)
+    return f"{admin.rsplit('/', 1)[0]}/{name}"
+
+
+def check(env):
+    """`tianlian check --json` on the database `env` names."""
+    out = subprocess.run([BIN, "check", "--json"], env=env, capture_output=True, text=True, check=False).stdout
+    return json.loads(out)
