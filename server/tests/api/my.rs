@@ -207,3 +207,45 @@ async fn signing_in_starts_a_farmer_on_my_calendar_and_signing_out_clears_the_of
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_warm_week_of_observed_weather_moves_the_harvest_earlier_than_last_weeks_forecast() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let farmer = app.signed_in(FARMER).await;
+        let (_, before) = app.get_text_as(&farmer, "/my").await;
+        assert!(
+            before.contains("与上周预测相同"),
+            "no weather yet: nothing moved"
+        );
+
+        // The last seven days at 茂县 were observed, much warmer than its normals: today's
+        // forecast counts them, last week's could not.
+        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+        let mut csv = String::from("date,tmin,tmax\n");
+        for back in 1..=7 {
+            let day = today - chrono::Days::new(back);
+            csv.push_str(&format!("{day},12,24\n"));
+        }
+        let agronomist = app.signed_in(AGRONOMIST).await;
+        let res = agronomist
+            .post(app.url("/api/v1/sites/maoxian/weather"))
+            .header("content-type", "text/csv")
+            .body(csv)
+            .send()
+            .await
+            .expect("import");
+        assert_eq!(res.status().as_u16(), 200);
+
+        let (_, after) = app.get_text_as(&farmer, "/my").await;
+        assert!(
+            after.contains("比上周预测提前") && !after.contains("与上周预测相同"),
+            "the warm week brings the harvest forward"
+        );
+        let (status, _) = app.get_text_as(&farmer, "/lang?to=en&back=/my").await;
+        assert_eq!(status, 303);
+        let (_, english) = app.get_text_as(&farmer, "/my").await;
+        assert!(english.contains("earlier than last week's forecast"));
+        app.finish().await;
+    }
+}
