@@ -3,9 +3,10 @@
 //! No field of Tianlian can hold one, and PostgreSQL refuses it in text columns, so letting it
 //! through would turn a typing accident or a probe into a 500 on one engine and not the other.
 
+use crate::routes::api::error::ApiError;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::{Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tianlian_domain::Lang;
@@ -23,29 +24,30 @@ pub fn carries_nul(bytes: &[u8], percent_encoded: bool) -> bool {
             .any(|w| w[0] == b'\\' && (w[1] | 0x20) == b'u' && &w[2..5] == b"000" && w[5] == b'0')
 }
 
-fn refused(lang: Lang, html: bool) -> Response {
-    let message = lang.pick(
+/// The refusal: for a browser a small page in the reader's language (the remembered choice,
+/// as every page reads it); otherwise the API's error body, which `localize` puts into English
+/// when asked.
+fn refused(path: &str, headers: &HeaderMap) -> Response {
+    let (zh, en) = (
         "请求中含有空字符（NUL），无法保存。请删除后重试。",
         "The request contains a NUL character, which cannot be stored. Remove it and try again.",
     );
-    if html {
-        // A browser gets a page it can go back from, in the reader's language.
-        let back = lang.pick("返回首页", "Home");
-        let page = format!(
-            "<!DOCTYPE html><html lang=\"{}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>400</title><p>{message}</p><p><a href=\"/\">{back}</a></p></html>",
-            lang.code()
-        );
-        return (
-            StatusCode::BAD_REQUEST,
-            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-            page,
-        )
-            .into_response();
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok());
+    let browser = !path.starts_with("/api/")
+        && header(header::ACCEPT).is_some_and(|a| a.contains("text/html"));
+    if !browser {
+        return ApiError::new(StatusCode::BAD_REQUEST, "nul_character", zh, en).into_response();
     }
+    let lang = Lang::for_request(header(header::COOKIE), header(header::ACCEPT_LANGUAGE));
+    let (message, back) = (lang.pick(zh, en), lang.pick("返回首页", "Home"));
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>400</title><p>{message}</p><p><a href=\"/\">{back}</a></p></html>",
+        lang.code()
+    );
     (
         StatusCode::BAD_REQUEST,
-        [(header::CONTENT_TYPE, "application/json")],
-        serde_json::json!({ "error": { "code": "nul_character", "message": message } }).to_string(),
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        page,
     )
         .into_response()
 }
@@ -53,24 +55,13 @@ fn refused(lang: Lang, html: bool) -> Response {
 /// The middleware. Bodies are read up to `limit` bytes (the router's body limit); a longer one
 /// is refused with 413.
 pub async fn refuse_nul(limit: usize, req: Request, next: Next) -> Response {
-    let lang = req
-        .headers()
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map_or(Lang::Zh, Lang::from_accept_language);
-    let html = !req.uri().path().starts_with("/api/")
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("text/html"));
     if req
         .uri()
         .query()
         .is_some_and(|q| carries_nul(q.as_bytes(), true))
         || carries_nul(req.uri().path().as_bytes(), true)
     {
-        return refused(lang, html);
+        return refused(req.uri().path(), req.headers());
     }
     if matches!(
         *req.method(),
@@ -91,7 +82,7 @@ pub async fn refuse_nul(limit: usize, req: Request, next: Next) -> Response {
         }
     };
     if carries_nul(&bytes, form) {
-        return refused(lang, html);
+        return refused(parts.uri.path(), &parts.headers);
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
