@@ -151,9 +151,7 @@ impl ClimateCache {
             tables,
         })
     }
-}
 
-impl ClimateCache {
     /// Forgets what is known of site `code` (after its weather changed through this server).
     pub fn forget_site(&self, code: &str) {
         if let Ok(mut m) = self.sites.write() {
@@ -416,7 +414,6 @@ pub async fn planting_forecasts_at(
         Err(EngineError::Storage(e)) => return Err(e),
         Err(EngineError::Invalid(_)) => return Ok(vec![None; rows.len()]),
     };
-    let today = as_of;
     let mut forecasters: Vec<(&str, Protection, Forecaster<'_>)> = Vec::new();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
@@ -434,7 +431,7 @@ pub async fn planting_forecasts_at(
                 forecasters.push((
                     &row.crop_code,
                     protection,
-                    Forecaster::new(model, protection, &climate, Some(today)).with_store(&tables),
+                    Forecaster::new(model, protection, &climate, Some(as_of)).with_store(&tables),
                 ));
                 forecasters.len() - 1
             }

@@ -157,22 +157,9 @@ pub async fn plantings_with_forecasts(
     cache: &crate::forecasting::ClimateCache,
     caller: &Caller,
 ) -> Result<Vec<crate::models::PlantingListItem>, StorageError> {
-    plantings_with_forecasts_at(db, cache, caller, crate::forecasting::china_today()).await
-}
-
-/// [`plantings_with_forecasts`] as the forecasts stood on `as_of`.
-///
-/// # Errors
-/// Storage failures.
-pub async fn plantings_with_forecasts_at(
-    db: &Db,
-    cache: &crate::forecasting::ClimateCache,
-    caller: &Caller,
-    as_of: chrono::NaiveDate,
-) -> Result<Vec<crate::models::PlantingListItem>, StorageError> {
     ScopedPlantings::load(db, caller)
         .await?
-        .with_forecasts(db, cache, as_of)
+        .with_forecasts(db, cache, crate::forecasting::china_today())
         .await
 }
 

@@ -517,26 +517,26 @@ pub async fn generate(db: &Db, spec: &CountySpec) -> Result<County, CountyError>
                     t(&now),
                 ]);
                 county.farmer_phones.push(phone);
-                // Alliance: every tenth household is a skilled farmer, the poor are mentored.
-                if spread(h, 10) == 5 || poor {
+                // Alliance: every tenth household is a skilled farmer; the poor join as members
+                // mentored by the township's latest one (any before its first are left out).
+                let joins = if poor {
+                    able_member.map(|mentor| ("member", Some(mentor)))
+                } else {
+                    (spread(h, 10) == 5).then_some(("able", None))
+                };
+                if let Some((role, mentor)) = joins {
                     member_id += 1;
-                    let able = !poor;
-                    if able {
+                    if role == "able" {
                         able_member = Some(member_id);
                     }
-                    let mentor = if able { None } else { able_member };
-                    if able || mentor.is_some() {
-                        b_members.push(vec![
-                            V::I(member_id),
-                            V::I(cooperative),
-                            V::I(household_id),
-                            t(if able { "able" } else { "member" }),
-                            mentor.map_or(V::NullI, V::I),
-                            d(last_nov(0)),
-                        ]);
-                    } else {
-                        member_id -= 1;
-                    }
+                    b_members.push(vec![
+                        V::I(member_id),
+                        V::I(cooperative),
+                        V::I(household_id),
+                        t(role),
+                        mentor.map_or(V::NullI, V::I),
+                        d(last_nov(0)),
+                    ]);
                 }
 
                 // Two plots: a vegetable field and a morel field.

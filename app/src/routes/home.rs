@@ -6,11 +6,10 @@ use leptos::prelude::*;
 pub fn HomePage() -> impl IntoView {
     // A farmer's home is their own calendar.
     #[cfg(feature = "ssr")]
-    if let Some(caller) = crate::services::try_caller() {
-        let home = crate::lang::home_of(caller.scope.role());
-        if home == "/my" {
-            leptos_axum::redirect(home);
-        }
+    if let Some(caller) = crate::services::try_caller()
+        && caller.scope.role() == tianlian_domain::access::Role::Farmer
+    {
+        leptos_axum::redirect(crate::lang::home_of(caller.scope.role()));
     }
     view! {
         <section class="card">

@@ -174,15 +174,14 @@ pub async fn localize(req: Request, next: Next) -> Response {
     let api = req.uri().path().starts_with("/api/");
     let res = next.run(req).await;
     let err = match res.extensions().get::<ApiError>().cloned() {
+        // Our own error, already in Chinese.
+        Some(_) if lang == Lang::Zh => return res,
         Some(err) => err,
         None if api && res.status().is_client_error() && !is_json(&res) => {
             ApiError::for_status(res.status())
         }
         None => return res,
     };
-    if lang == Lang::Zh && res.extensions().get::<ApiError>().is_some() {
-        return res;
-    }
     let mut out = (err.status, err.body(lang)).into_response();
     // What a refusal asked of the client (sign in, the methods allowed) stays.
     for name in [header::WWW_AUTHENTICATE, header::ALLOW, header::RETRY_AFTER] {
