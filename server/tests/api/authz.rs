@@ -99,23 +99,8 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
         .expect("target");
 
         let planting = json!({ "crop": "celtuce", "area_mu": 0.01, "planted_on": "2026-12-01" });
-        let tuanjie = tianlian_storage::places::list_villages(
-            &app.db,
-            tianlian_domain::access::PlotFilter::All,
-        )
-        .await
-        .expect("villages")
-        .into_iter()
-        .find(|v| v.name == "团结村")
-        .expect("团结村")
-        .id;
-        let xinyuan = tianlian_storage::cooperatives::list(&app.db)
-            .await
-            .expect("cooperatives")
-            .into_iter()
-            .find(|c| c.name == "欣源羊肚菌专业合作社")
-            .expect("欣源")
-            .id;
+        let tuanjie = app.village_id("团结村").await;
+        let xinyuan = app.xinyuan().await;
         let huilan = app.township_id("回澜镇").await;
         let open_shift = tianlian_storage::work::list(
             &app.db,

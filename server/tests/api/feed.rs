@@ -28,13 +28,7 @@ async fn a_households_feed_parses_keeps_its_uids_and_dies_when_revoked() {
         // The 石羊村 worker household: a leased plot, and a shift booked through the API.
         let worker = app.signed_in(("13900000004", "demo-work-2026")).await;
         let coop = app.signed_in(COOPERATIVE).await;
-        let xinyuan = tianlian_storage::cooperatives::list(&app.db)
-            .await
-            .expect("db")
-            .into_iter()
-            .find(|c| c.name == "欣源羊肚菌专业合作社")
-            .expect("欣源")
-            .id;
+        let xinyuan = app.xinyuan().await;
         let res = coop.post(app.url("/api/v1/shifts")).json(&json!({ "cooperative_id": xinyuan, "date": "2026-12-20", "task": "harvest", "headcount": 5, "hours": 8 })).send().await.expect("shift");
         let shift = res.json::<Value>().await.expect("json")["id"]
             .as_i64()

@@ -5,9 +5,8 @@
 use crate::helpers::{AGRONOMIST, COOPERATIVE, TestApp, spawn_app, start_on};
 use futures::future::join_all;
 use serde_json::{Value, json};
-use tianlian_domain::access::PlotFilter;
 use tianlian_storage::testing::{Engine, engines};
-use tianlian_storage::{check, cooperatives, places, work};
+use tianlian_storage::{check, cooperatives, work};
 
 async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
     let res = req.send().await.expect("request");
@@ -67,13 +66,7 @@ async fn two_instances_on_one_postgres_share_sessions_and_keep_every_rule_under_
     assert_eq!((status, me["role"].as_str()), (200, Some("agronomist")));
 
     // Plot area: a new 3-mu plot, eight 1-mu plantings at once through both: exactly three fit.
-    let village = places::list_villages(&first.db, PlotFilter::All)
-        .await
-        .expect("villages")
-        .into_iter()
-        .find(|v| v.name == "团结村")
-        .expect("团结村")
-        .id;
+    let village = first.village_id("团结村").await;
     let (status, plot) = send(agro.post(first.url("/api/v1/plots")).json(
         &json!({ "village_id": village, "code": "SCALE-1", "area_mu": 3, "irrigation": "furrow" }),
     ))
