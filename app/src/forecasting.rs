@@ -19,9 +19,14 @@ use tianlian_storage::plantings::PlantingRow;
 use tianlian_storage::sites::{self, SiteRow};
 use tianlian_storage::{Db, StorageError, crops};
 
+/// Now on China's clock (UTC+8), as a local date and time.
+pub fn china_now() -> chrono::NaiveDateTime {
+    (Utc::now() + Duration::hours(8)).naive_utc()
+}
+
 /// Today in China (UTC+8), the calendar every township works in.
 pub fn china_today() -> NaiveDate {
-    (Utc::now() + Duration::hours(8)).date_naive()
+    china_now().date()
 }
 
 /// Why a forecast request failed.

@@ -127,7 +127,7 @@ pub async fn my_calendar(
         .or_else(|_| month::month_grid(YearMonth::of(today), today, &events))
         .unwrap_or_default();
     let recent: Vec<PayLine> = pay.wages.iter().rev().take(RECENT_DAYS).cloned().collect();
-    let now_china = chrono::Utc::now() + chrono::Duration::hours(8);
+    let now_china = crate::forecasting::china_now();
     Ok(Some(MyCalendarData {
         household_code: pay.household_code,
         month: shown.to_string(),
