@@ -30,8 +30,11 @@ pub mod work;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
+use sqlx::pool::PoolConnectionMetadata;
+use sqlx::{AnyPool, Connection, Executor};
+use std::future::Future;
 use std::path::Path;
+use std::pin::Pin;
 use std::str::FromStr;
 use std::sync::Once;
 use std::time::Duration;
@@ -107,6 +110,27 @@ fn install_drivers_once() {
     DRIVERS.call_once(install_default_drivers);
 }
 
+/// A pooled PostgreSQL connection idle at least this long is pinged before it is handed out.
+pub const PING_IF_IDLE_FOR: Duration = Duration::from_secs(1);
+
+/// The check before a pooled PostgreSQL connection is used: ping it only if it sat idle for
+/// [`PING_IF_IDLE_FOR`] or more. Pinging every one (sqlx's default) doubled each query's round
+/// trips under load, where connections are never idle that long. A connection that died while
+/// idle (a database restart, a dropped network) fails its ping and is replaced with a new one,
+/// so the next request does not see the error; one that dies within the second after its last
+/// use fails the query that meets it, as it would have failed mid-query anyway.
+pub fn ping_if_idle<C: Connection>(
+    conn: &mut C,
+    meta: PoolConnectionMetadata,
+) -> Pin<Box<dyn Future<Output = Result<bool, sqlx::Error>> + Send + '_>> {
+    Box::pin(async move {
+        if meta.idle_for >= PING_IF_IDLE_FOR {
+            conn.ping().await?;
+        }
+        Ok(true)
+    })
+}
+
 /// How to open the pool.
 #[derive(Debug, Clone)]
 pub struct DbOptions {
@@ -137,13 +161,18 @@ impl Db {
             Backend::Postgres => url.to_owned(),
         };
         let is_sqlite = backend == Backend::Sqlite;
-        let pool = AnyPoolOptions::new()
+        let mut pool_options = AnyPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
-            // A SQLite connection is a file handle in this process: pinging it before each use
-            // (sqlx's default) only doubled every query's round trip to its worker thread.
-            // PostgreSQL connections can die with the network, so they are still checked.
-            .test_before_acquire(!is_sqlite)
+            // sqlx's default pings a connection before each use. A SQLite connection is a file
+            // handle in this process: the ping only doubled every query's round trip to its
+            // worker thread. A PostgreSQL connection can die with the network or a database
+            // restart, so one that sat idle is still pinged (see `ping_if_idle`).
+            .test_before_acquire(false);
+        if !is_sqlite {
+            pool_options = pool_options.before_acquire(ping_if_idle);
+        }
+        let pool = pool_options
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if is_sqlite {

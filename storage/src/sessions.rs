@@ -41,7 +41,12 @@ impl Sessions {
                 Sessions::Sqlite(store)
             }
             Backend::Postgres => {
-                let pool = PgPoolOptions::new().max_connections(4).connect(url).await?;
+                let pool = PgPoolOptions::new()
+                    .max_connections(4)
+                    .test_before_acquire(false)
+                    .before_acquire(crate::ping_if_idle)
+                    .connect(url)
+                    .await?;
                 let store = PostgresStore::new(pool);
                 store.migrate().await?;
                 Sessions::Postgres(store)

@@ -105,6 +105,34 @@ impl ScratchDb {
         }
     }
 
+    /// Ends every server process connected to this PostgreSQL database, as a database restart
+    /// would, and says how many there were (SQLite has none: 0).
+    ///
+    /// # Errors
+    /// PostgreSQL is unreachable.
+    pub async fn end_connections(&self) -> Result<i64, StorageError> {
+        let Cleanup::Postgres { admin_url, name } = &self.cleanup else {
+            return Ok(0);
+        };
+        let admin = Db::connect(
+            admin_url,
+            &DbOptions {
+                max_connections: 1,
+                ..DbOptions::default()
+            },
+        )
+        .await?;
+        let ended: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = $1 AND pid <> pg_backend_pid()) AS ended",
+        )
+        .bind(name.as_str())
+        .fetch_one(admin.pool())
+        .await?;
+        admin.close().await;
+        Ok(ended)
+    }
+
     /// Removes the database (best effort: a failure only leaves a scratch database behind).
     pub async fn drop_now(self) {
         match self.cleanup {

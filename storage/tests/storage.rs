@@ -4,16 +4,39 @@ use tianlian_domain::access::PlotFilter;
 use tianlian_domain::planting::validate_new_planting;
 use tianlian_domain::{Mu, NewPlantingInput, PlantingError};
 use tianlian_storage::plantings::{self, InsertError};
-use tianlian_storage::testing::{ScratchDb, engines};
+use tianlian_storage::testing::{Engine, ScratchDb, engines};
 use tianlian_storage::{Db, DbOptions, cooperatives, crops, demo, households, plots};
 
-async fn fresh(engine: &tianlian_storage::testing::Engine) -> (ScratchDb, Db) {
+async fn fresh(engine: &Engine) -> (ScratchDb, Db) {
     let scratch = ScratchDb::create(engine).await.expect("scratch database");
     let db = Db::connect(&scratch.url, &DbOptions::default())
         .await
         .expect("connect");
     db.migrate().await.expect("migrate");
     (scratch, db)
+}
+
+#[tokio::test]
+async fn a_postgres_connection_ended_while_idle_is_replaced_before_the_next_query() {
+    // The pool pings only connections idle for PING_IF_IDLE_FOR or more (sqlx's ping before
+    // every use was dropped for speed): after a database restart the next query must still work.
+    let Some(engine) = engines()
+        .into_iter()
+        .find(|e| matches!(e, Engine::Postgres(_)))
+    else {
+        return;
+    };
+    let (scratch, db) = fresh(&engine).await;
+    db.ping().await.expect("first query");
+    let ended = scratch.end_connections().await.expect("end connections");
+    assert!(ended >= 1, "the pool held no connection to end");
+    tokio::time::sleep(tianlian_storage::PING_IF_IDLE_FOR + std::time::Duration::from_millis(300))
+        .await;
+    db.ping()
+        .await
+        .expect("the query after the database ended its idle connections");
+    db.close().await;
+    scratch.drop_now().await;
 }
 
 #[tokio::test]
