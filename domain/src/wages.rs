@@ -613,10 +613,57 @@ impl SettlementSheet {
     }
 }
 
+/// How far a worked day is paid, from what it earned and what was paid against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PayState {
+    Unpaid,
+    PartPaid,
+    Settled,
+    /// Paid more than the day now earns: its hours were corrected down after a settlement, and
+    /// the cooperative owes the difference back to itself (the ledger never edits a payment).
+    Overpaid,
+}
+
+impl PayState {
+    pub fn of(earned: Fen, paid: Fen) -> PayState {
+        if paid > earned {
+            PayState::Overpaid
+        } else if paid == earned && earned > Fen::ZERO {
+            PayState::Settled
+        } else if paid > Fen::ZERO {
+            PayState::PartPaid
+        } else {
+            PayState::Unpaid
+        }
+    }
+
+    pub fn label(self, lang: Lang) -> &'static str {
+        match self {
+            PayState::Unpaid => lang.pick("未付", "unpaid"),
+            PayState::PartPaid => lang.pick("部分已付", "part paid"),
+            PayState::Settled => lang.pick("已结清", "settled"),
+            PayState::Overpaid => lang.pick("多付", "overpaid"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_day_is_unpaid_part_paid_settled_or_overpaid() {
+        let y = |yuan: i64| Fen::new(yuan * 100);
+        assert_eq!(PayState::of(y(95), Fen::ZERO), PayState::Unpaid);
+        assert_eq!(PayState::of(y(95), y(40)), PayState::PartPaid);
+        assert_eq!(PayState::of(y(95), y(95)), PayState::Settled);
+        // 9 h settled at ¥95, then corrected to 8 h (¥80): ¥15 overpaid, not "settled".
+        assert_eq!(PayState::of(y(80), y(95)), PayState::Overpaid);
+        assert_eq!(PayState::of(Fen::ZERO, Fen::ZERO), PayState::Unpaid);
+        assert_eq!(PayState::Overpaid.label(Lang::Zh), "多付");
+        assert_eq!(PayState::PartPaid.label(Lang::En), "part paid");
+    }
 
     fn h(text: &str) -> Hours {
         text.parse().expect("test hours")

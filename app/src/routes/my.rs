@@ -112,7 +112,7 @@ fn ShiftLine(s: PayLine, lang: Lang, big: bool) -> impl IntoView {
 
 #[component]
 fn SettledLine(l: PayLine, lang: Lang) -> impl IntoView {
-    let state = crate::routes::pay::settled_label(l.earned, l.paid, lang);
+    let state = tianlian_domain::wages::PayState::of(l.earned, l.paid).label(lang);
     let task = lang.pick(&l.task_zh, &l.task_en).to_owned();
     view! {
         <li>

@@ -8,18 +8,8 @@ use crate::lang::use_lang;
 use crate::models::{MyPayData, PayLine};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use tianlian_domain::{Fen, Lang};
-
-/// How far a worked day is paid: 已结清 / 部分已付 / 未付.
-pub fn settled_label(earned: Fen, paid: Fen, lang: Lang) -> &'static str {
-    if paid >= earned && earned > Fen::ZERO {
-        lang.pick("已结清", "settled")
-    } else if paid > Fen::ZERO {
-        lang.pick("部分已付", "part paid")
-    } else {
-        lang.pick("未付", "unpaid")
-    }
-}
+use tianlian_domain::Lang;
+use tianlian_domain::wages::PayState;
 
 const OK_ZH: &[(&str, &str)] = &[
     ("feed", "已生成新的订阅链接，旧链接已失效。"),
@@ -163,7 +153,7 @@ fn Feed(path: Option<String>, lang: Lang) -> impl IntoView {
 
 #[component]
 fn PayItem(l: PayLine, lang: Lang) -> impl IntoView {
-    let settled = settled_label(l.earned, l.paid, lang);
+    let settled = PayState::of(l.earned, l.paid).label(lang);
     let task = lang.pick(&l.task_zh, &l.task_en).to_owned();
     view! {
         <li>
