@@ -48,6 +48,18 @@ fn unique_name() -> String {
     )
 }
 
+/// One connection to the server's own database, for creating, ending and dropping others.
+async fn admin(admin_url: &str) -> Result<Db, StorageError> {
+    Db::connect(
+        admin_url,
+        &DbOptions {
+            max_connections: 1,
+            ..DbOptions::default()
+        },
+    )
+    .await
+}
+
 /// A database that exists only for one test.
 #[derive(Debug)]
 pub struct ScratchDb {
@@ -79,14 +91,7 @@ impl ScratchDb {
                 })
             }
             Engine::Postgres(admin_url) => {
-                let admin = Db::connect(
-                    admin_url,
-                    &DbOptions {
-                        max_connections: 1,
-                        ..DbOptions::default()
-                    },
-                )
-                .await?;
+                let admin = admin(admin_url).await?;
                 sqlx::query(&format!("CREATE DATABASE {name}"))
                     .execute(admin.pool())
                     .await?;
@@ -114,14 +119,7 @@ impl ScratchDb {
         let Cleanup::Postgres { admin_url, name } = &self.cleanup else {
             return Ok(0);
         };
-        let admin = Db::connect(
-            admin_url,
-            &DbOptions {
-                max_connections: 1,
-                ..DbOptions::default()
-            },
-        )
-        .await?;
+        let admin = admin(admin_url).await?;
         let ended: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
              WHERE datname = $1 AND pid <> pg_backend_pid()) AS ended",
@@ -142,15 +140,7 @@ impl ScratchDb {
                 }
             }
             Cleanup::Postgres { admin_url, name } => {
-                if let Ok(admin) = Db::connect(
-                    &admin_url,
-                    &DbOptions {
-                        max_connections: 1,
-                        ..DbOptions::default()
-                    },
-                )
-                .await
-                {
+                if let Ok(admin) = admin(&admin_url).await {
                     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                         .execute(admin.pool())
                         .await;
