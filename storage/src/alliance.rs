@@ -183,11 +183,9 @@ pub async fn leases(
          WHERE 1 = 1{terms}
          ORDER BY l.ends_on, l.id"
     );
-    let mut query = sqlx::query_as(&sql);
-    for b in binds {
-        query = query.bind(b);
-    }
-    let rows: Vec<LRow> = query.fetch_all(db.pool()).await?;
+    let rows: Vec<LRow> = crate::bind_all(sqlx::query_as(&sql), binds)
+        .fetch_all(db.pool())
+        .await?;
     rows.into_iter().map(LeaseRow::try_from).collect()
 }
 
@@ -377,11 +375,9 @@ pub async fn payments(
          WHERE 1 = 1{terms}
          ORDER BY lp.due_on, lp.id"
     );
-    let mut query = sqlx::query_as(&sql);
-    for b in binds {
-        query = query.bind(b);
-    }
-    Ok(query.fetch_all(db.pool()).await?)
+    Ok(crate::bind_all(sqlx::query_as(&sql), binds)
+        .fetch_all(db.pool())
+        .await?)
 }
 
 /// Marks a lease payment of the cooperative paid (once); `false` when it was not open.

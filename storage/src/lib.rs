@@ -282,6 +282,14 @@ pub(crate) fn and_equal(filters: &[(&str, Option<i64>)], first: usize) -> (Strin
     (terms, binds)
 }
 
+/// `query` with `values` bound in order (the values [`and_equal`] returns).
+pub(crate) fn bind_all<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    values: Vec<i64>,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    values.into_iter().fold(query, |query, v| query.bind(v))
+}
+
 pub(crate) fn iso(date: chrono::NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()
 }

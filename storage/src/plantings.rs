@@ -92,11 +92,11 @@ pub async fn list_on_active_plots(
          WHERE p.retired_on IS NULL{terms}
          ORDER BY pl.plot_id, pl.season_from, pl.id"
     );
-    let mut query = sqlx::query_as(&sql);
-    for b in binds {
-        query = query.bind(b);
-    }
-    convert(query.fetch_all(db.pool()).await?)
+    convert(
+        crate::bind_all(sqlx::query_as(&sql), binds)
+            .fetch_all(db.pool())
+            .await?,
+    )
 }
 
 /// A township's plantings that hold land on or after `from` (this season's, for the market
@@ -186,11 +186,9 @@ pub async fn with_plots(
         ),
         terms = terms
     );
-    let mut query = sqlx::query_as(&sql);
-    for b in binds {
-        query = query.bind(b);
-    }
-    let rows: Vec<Joined> = query.fetch_all(db.pool()).await?;
+    let rows: Vec<Joined> = crate::bind_all(sqlx::query_as(&sql), binds)
+        .fetch_all(db.pool())
+        .await?;
     let mut plots: Vec<crate::plots::PlotRow> = Vec::new();
     let mut plantings = Vec::new();
     for j in rows {

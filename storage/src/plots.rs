@@ -160,11 +160,9 @@ pub async fn list_active(
 ) -> Result<Vec<PlotRow>, StorageError> {
     let (terms, binds) = scope_terms(filter, village_id, 1);
     let sql = format!("{SELECT} WHERE p.retired_on IS NULL{terms} ORDER BY t.name, v.name, p.code");
-    let mut query = sqlx::query_as(&sql);
-    for b in binds {
-        query = query.bind(b);
-    }
-    let rows: Vec<Row> = query.fetch_all(db.pool()).await?;
+    let rows: Vec<Row> = crate::bind_all(sqlx::query_as(&sql), binds)
+        .fetch_all(db.pool())
+        .await?;
     Ok(rows.into_iter().map(PlotRow::from).collect())
 }
 

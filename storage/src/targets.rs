@@ -159,10 +159,10 @@ pub async fn planted_items(
          GROUP BY pl.crop_code, COALESCE(pl.planted_on, pl.planned_on), pl.status, p.village_id",
         crop_params.join(", ")
     );
-    let mut query = sqlx::query_as(&sql).bind(township_id).bind(iso(from));
-    for v in village_bind {
-        query = query.bind(v);
-    }
+    let mut query = crate::bind_all(
+        sqlx::query_as(&sql).bind(township_id).bind(iso(from)),
+        village_bind,
+    );
     for c in crops {
         query = query.bind(*c);
     }
