@@ -299,13 +299,7 @@ async fn imported_weather_replaces_climate_for_the_days_it_covers() {
             csv.push_str(&format!("2025-12-{day:02},8,18\n"));
         }
         let agronomist = app.signed_in(AGRONOMIST).await;
-        let res = agronomist
-            .post(app.url("/api/v1/sites/maoxian/weather"))
-            .header("content-type", "text/csv")
-            .body(csv)
-            .send()
-            .await
-            .expect("import");
+        let res = app.import_weather(&agronomist, "maoxian", csv).await;
         assert_eq!(res.status().as_u16(), 200);
         let (_, after) = post(&app, "/api/v1/forecast", request, None).await;
         assert!(
@@ -318,13 +312,13 @@ async fn imported_weather_replaces_climate_for_the_days_it_covers() {
         assert!(after["harvest_start"].as_str() < before["harvest_start"].as_str());
 
         // A file with bad rows imports nothing and names every bad line.
-        let res = agronomist
-            .post(app.url("/api/v1/sites/maoxian/weather"))
-            .header("content-type", "text/csv")
-            .body("date,tmin,tmax\n2026-01-01,1,5\n2026-01-02,x,5\n2026-01-03,9,5\n")
-            .send()
-            .await
-            .expect("import");
+        let res = app
+            .import_weather(
+                &agronomist,
+                "maoxian",
+                "date,tmin,tmax\n2026-01-01,1,5\n2026-01-02,x,5\n2026-01-03,9,5\n",
+            )
+            .await;
         assert_eq!(res.status().as_u16(), 422);
         let err: Value = res.json().await.expect("json");
         assert_eq!(

@@ -173,6 +173,22 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Imports daily weather (`date,tmin,tmax` CSV) for site `code` as `client`.
+    pub async fn import_weather(
+        &self,
+        client: &reqwest::Client,
+        code: &str,
+        csv: impl Into<String>,
+    ) -> reqwest::Response {
+        client
+            .post(self.url(&format!("/api/v1/sites/{code}/weather")))
+            .header("content-type", "text/csv")
+            .body(csv.into())
+            .send()
+            .await
+            .expect("import")
+    }
+
     pub async fn get_text_as(&self, client: &reqwest::Client, path: &str) -> (u16, String) {
         let res = client.get(self.url(path)).send().await.expect("request");
         let status = res.status().as_u16();

@@ -221,20 +221,14 @@ async fn a_warm_week_of_observed_weather_moves_the_harvest_earlier_than_last_wee
 
         // The last seven days at 茂县 were observed, much warmer than its normals: today's
         // forecast counts them, last week's could not.
-        let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+        let today = app::forecasting::china_today();
         let mut csv = String::from("date,tmin,tmax\n");
         for back in 1..=7 {
             let day = today - chrono::Days::new(back);
             csv.push_str(&format!("{day},12,24\n"));
         }
         let agronomist = app.signed_in(AGRONOMIST).await;
-        let res = agronomist
-            .post(app.url("/api/v1/sites/maoxian/weather"))
-            .header("content-type", "text/csv")
-            .body(csv)
-            .send()
-            .await
-            .expect("import");
+        let res = app.import_weather(&agronomist, "maoxian", csv).await;
         assert_eq!(res.status().as_u16(), 200);
 
         let (_, after) = app.get_text_as(&farmer, "/my").await;
