@@ -15,7 +15,8 @@ PASSWORD = "bench-pass-2026"
 
 def request(port, method, path, body=None, cookie=None, timeout=60):
     """One request to 127.0.0.1:`port` as our own pages send it (with our origin); `body` is
-    sent as JSON. Returns (status, Set-Cookie, body bytes); raises OSError when nothing answers."""
+    sent as JSON. Returns (status, the session's Set-Cookie, body bytes); raises OSError when
+    nothing answers. (Sign-in also sets the device cookie; only the session's is returned.)"""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     headers = {"Origin": f"http://127.0.0.1:{port}"}
     if cookie:
@@ -27,7 +28,9 @@ def request(port, method, path, body=None, cookie=None, timeout=60):
     try:
         conn.request(method, path, body=data, headers=headers)
         res = conn.getresponse()
-        return res.status, res.getheader("Set-Cookie"), res.read()
+        session = next((c for c in res.headers.get_all("Set-Cookie") or []
+                        if c.startswith("tianlian_session=")), None)
+        return res.status, session, res.read()
     finally:
         conn.close()
 

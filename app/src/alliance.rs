@@ -313,13 +313,14 @@ pub async fn post_shift(
     input: &NewShiftInput,
     plot_id: Option<i64>,
 ) -> Result<WorkOutcome, StorageError> {
+    // Permission first: whether another cooperative's id exists does not show.
+    if !can_manage_cooperative(caller.scope, cooperative_id) {
+        return Ok(WorkOutcome::Forbidden);
+    }
     let coops = cooperatives::list(db).await?;
     let Some(coop) = coops.iter().find(|c| c.id == cooperative_id) else {
         return Ok(WorkOutcome::NotFound);
     };
-    if !can_manage_cooperative(caller.scope, coop.id) {
-        return Ok(WorkOutcome::Forbidden);
-    }
     let mut input = input.clone();
     if input.hourly_yuan.trim().is_empty() {
         input.hourly_yuan = Fen::new(coop.hourly_wage_fen)
@@ -742,7 +743,16 @@ pub async fn add_dividend(
     if !can_manage_cooperative(caller.scope, cooperative_id) {
         return Ok(WorkOutcome::Forbidden);
     }
-    let household = match household_by_code(db, household_code).await? {
+    let Some(coop) = cooperatives::list(db)
+        .await?
+        .into_iter()
+        .find(|c| c.id == cooperative_id)
+    else {
+        return Ok(WorkOutcome::NotFound);
+    };
+    // Only a household of the cooperative's own township: another township's is answered as
+    // if it did not exist.
+    let household = match household_by_code(db, household_code, Some(coop.township_id)).await? {
         Ok(h) => h,
         Err(refusal) => return Ok(refusal),
     };
@@ -998,7 +1008,10 @@ pub async fn add_member(
     role: &str,
     mentor_member_id: Option<i64>,
 ) -> Result<WorkOutcome, StorageError> {
-    let Some((coop, township)) = store::alliance_owner(db, alliance_id).await? else {
+    let Some((coop, township)) = store::alliance_owner(db, alliance_id)
+        .await?
+        .filter(|&(coop, township)| can_view_cooperative(caller.scope, coop, township))
+    else {
         return Ok(WorkOutcome::NotFound);
     };
     if !can_manage_cooperative(caller.scope, coop) {
@@ -1067,7 +1080,10 @@ pub async fn leave_alliance(
     let Some(m) = store::membership(db, member_id).await? else {
         return Ok(WorkOutcome::NotFound);
     };
-    let Some((coop, _)) = store::alliance_owner(db, m.alliance_id).await? else {
+    let Some((coop, _)) = store::alliance_owner(db, m.alliance_id)
+        .await?
+        .filter(|&(coop, township)| can_view_cooperative(caller.scope, coop, township))
+    else {
         return Ok(WorkOutcome::NotFound);
     };
     if !can_manage_cooperative(caller.scope, coop) {
@@ -1097,22 +1113,19 @@ pub async fn add_person(
     phone: &str,
     able_to_work: bool,
 ) -> Result<WorkOutcome, StorageError> {
-    let household = match household_by_code(db, household_code).await? {
-        Ok(h) => h,
+    // Where the caller may add people; a household outside it is answered as one that does
+    // not exist, so codes elsewhere do not show.
+    let (township, own) = match caller.scope {
+        Scope::Admin => (None, None),
+        Scope::Cooperative { township_id, .. } => (Some(township_id), None),
+        Scope::Farmer { household_id } => (None, Some(household_id)),
+        Scope::Agronomist { .. } => return Ok(WorkOutcome::Forbidden),
+    };
+    let household = match household_by_code(db, household_code, township).await? {
+        Ok(h) if own.is_none_or(|own| own == h) => h,
+        Ok(_) => return Ok(unknown_household()),
         Err(refusal) => return Ok(refusal),
     };
-    let allowed = match caller.scope {
-        Scope::Admin => true,
-        Scope::Cooperative { township_id, .. } => store::households(db, Some(township_id))
-            .await?
-            .iter()
-            .any(|h| h.id == household),
-        Scope::Farmer { household_id } => household_id == household,
-        Scope::Agronomist { .. } => false,
-    };
-    if !allowed {
-        return Ok(WorkOutcome::Forbidden);
-    }
     let (name, phone) = (name.trim(), phone.trim());
     if name.is_empty() || name.chars().count() > 30 {
         return Ok(WorkOutcome::Refused(
@@ -1134,15 +1147,24 @@ pub async fn add_person(
     ))
 }
 
-/// A household's id by its code, or the refusal to answer with.
-async fn household_by_code(db: &Db, code: &str) -> Result<Result<i64, WorkOutcome>, StorageError> {
-    Ok(tianlian_storage::households::id_by_code(db, code.trim())
-        .await?
-        .ok_or_else(|| {
-            WorkOutcome::Refused(
-                "unknown_household",
-                "找不到该户号".into(),
-                "No household with this code".into(),
-            )
-        }))
+/// The id of a household by its code within a township (`None`: anywhere), or the refusal to
+/// answer with: the same whether the code is unknown or lies outside the township.
+async fn household_by_code(
+    db: &Db,
+    code: &str,
+    township: Option<i64>,
+) -> Result<Result<i64, WorkOutcome>, StorageError> {
+    Ok(
+        tianlian_storage::households::id_by_code_in_township(db, code.trim(), township)
+            .await?
+            .ok_or_else(unknown_household),
+    )
+}
+
+fn unknown_household() -> WorkOutcome {
+    WorkOutcome::Refused(
+        "unknown_household",
+        "找不到该户号".into(),
+        "No household with this code".into(),
+    )
 }

@@ -7,17 +7,18 @@
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash as Phc, SaltString};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use sha2::{Digest, Sha256};
 use std::net::IpAddr;
-use std::num::NonZeroU32;
-use tianlian_domain::access::{Caller, is_valid_phone};
+use tianlian_domain::access::{Caller, is_acceptable_password, is_valid_phone, sign_in_delay_secs};
 use tianlian_storage::accounts::{self, PasswordHash};
-use tianlian_storage::{Db, StorageError, tokens};
+use tianlian_storage::{Db, StorageError, throttle, tokens};
 use tower_sessions::Session;
 
 /// The session key that holds the signed-in account's id.
 pub const SESSION_ACCOUNT: &str = "account_id";
+/// The session key that holds the account's session epoch at sign-in (see
+/// `tianlian_storage::accounts::AccountRow::session_epoch`).
+pub const SESSION_EPOCH: &str = "session_epoch";
 
 /// The client's address, put in the request by the server (for rate limits).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,28 +64,90 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Sign-in attempts allowed per phone number and per client address.
+/// How sign-in is throttled (README, "Security"). Nothing here grows with what callers send:
+/// the counts live in the database (`sign_in_throttle`, shared by every instance), keyed only
+/// by client addresses and by real accounts or known devices.
+///
+/// - Each client address may try `per_minute` times a minute (behind a proxy the address comes
+///   from the trusted `X-Forwarded-For`, see the server's gate).
+/// - Each account slows down after five failures in a row: 15, 30, 60 … seconds between attempts,
+///   at most five minutes (`tianlian_domain::access::sign_in_delay_secs`); a phone that is not
+///   a well-formed mobile number, or not an account, is never counted.
+/// - A device that signed in to the account before (cookie [`DEVICE_COOKIE`]) has a count of
+///   its own, so a stranger's guessing cannot keep the owner out.
+#[derive(Debug, Clone, Copy)]
 pub struct LoginLimiter {
-    by_phone: DefaultKeyedRateLimiter<String>,
-    by_addr: DefaultKeyedRateLimiter<IpAddr>,
+    per_minute: i64,
+    secure_cookies: bool,
 }
 
 impl LoginLimiter {
-    /// `per_minute` attempts a minute for each phone and each address (at least one).
+    /// `per_minute` attempts a minute for each client address (at least one).
     pub fn new(per_minute: u32) -> Self {
-        let quota = Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN));
         LoginLimiter {
-            by_phone: RateLimiter::keyed(quota),
-            by_addr: RateLimiter::keyed(quota),
+            per_minute: i64::from(per_minute.max(1)),
+            secure_cookies: false,
         }
     }
 
-    /// Counts an attempt; false when the phone or the address is over its limit.
-    fn allow(&self, phone: &str, addr: Option<IpAddr>) -> bool {
-        let phone_ok = self.by_phone.check_key(&phone.to_owned()).is_ok();
-        let addr_ok = addr.is_none_or(|a| self.by_addr.check_key(&a).is_ok());
-        phone_ok && addr_ok
+    /// Marks the device cookie `Secure` (served over HTTPS).
+    #[must_use]
+    pub fn with_secure_cookies(mut self, secure: bool) -> Self {
+        self.secure_cookies = secure;
+        self
     }
+}
+
+/// Seconds an address's attempt window lasts.
+const ADDRESS_WINDOW_SECS: i64 = 60;
+/// Failure counts of an account idle this long are forgotten.
+const FAILURES_KEPT_SECS: i64 = 24 * 3600;
+/// A known device unused this long must sign in as a stranger again.
+const DEVICE_KEPT_SECS: i64 = 365 * 24 * 3600;
+
+/// The long-lived cookie that marks a device which signed in to an account before.
+pub const DEVICE_COOKIE: &str = "tianlian_device";
+
+/// Deletes throttle rows and devices that no longer limit anyone (run every minute).
+///
+/// # Errors
+/// The database failed.
+pub async fn purge_throttle(db: &Db) -> Result<(), StorageError> {
+    let now = chrono::Utc::now().timestamp();
+    throttle::purge(
+        db,
+        now - ADDRESS_WINDOW_SECS,
+        now - FAILURES_KEPT_SECS,
+        now - DEVICE_KEPT_SECS,
+    )
+    .await
+}
+
+/// The device token a request carries in its [`DEVICE_COOKIE`], if any.
+pub fn device_token(headers: &http::HeaderMap) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(tower_sessions::cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == DEVICE_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The `Set-Cookie` value that marks this device for a year.
+pub fn device_cookie(token: &str, limiter: &LoginLimiter) -> String {
+    tower_sessions::cookie::Cookie::build((DEVICE_COOKIE, token.to_owned()))
+        .path("/")
+        .http_only(true)
+        .same_site(tower_sessions::cookie::SameSite::Lax)
+        .secure(limiter.secure_cookies)
+        .max_age(tower_sessions::cookie::time::Duration::seconds(
+            DEVICE_KEPT_SECS,
+        ))
+        .build()
+        .to_string()
 }
 
 /// Why sign-in failed. Bad phone and bad password give the same answer.
@@ -92,8 +155,9 @@ impl LoginLimiter {
 pub enum SignInError {
     #[error("wrong phone or password")]
     BadCredentials,
+    /// Too many attempts: try again after this many seconds.
     #[error("too many attempts")]
-    RateLimited,
+    RateLimited(i64),
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("session store failure")]
@@ -106,7 +170,71 @@ fn decoy_hash() -> &'static PasswordHash {
     DECOY.get_or_init(|| hash_password("decoy password").unwrap_or(PasswordHash(String::new())))
 }
 
-/// Checks phone and password and, on success, binds a fresh session id to the account.
+/// Password hashing takes tens of milliseconds of CPU: it runs on tokio's blocking pool, at
+/// most one per core at a time, so a burst of sign-ins neither stalls the async workers that
+/// serve every other page nor queues unbounded threads.
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    PERMITS.get_or_init(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    })
+}
+
+async fn on_hashing_pool<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, HashingError> {
+    let _permit = hashing_permits()
+        .acquire()
+        .await
+        .map_err(|_| HashingError)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| HashingError)
+}
+
+/// The hashing pool failed (a panic or a closed pool; a bug, answered as internal).
+#[derive(Debug, thiserror::Error)]
+#[error("password hashing failed")]
+pub struct HashingError;
+
+/// [`verify_password`] on the hashing pool.
+pub async fn verify_password_off_thread(password: &str, hash: &PasswordHash) -> bool {
+    let (password, hash) = (password.to_owned(), hash.clone());
+    on_hashing_pool(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
+
+/// [`hash_password`] on the hashing pool.
+///
+/// # Errors
+/// The pool or argon2 failed.
+pub async fn hash_password_off_thread(password: &str) -> Result<PasswordHash, HashingError> {
+    let password = password.to_owned();
+    on_hashing_pool(move || hash_password(&password))
+        .await?
+        .map_err(|_| HashingError)
+}
+
+/// A successful sign-in.
+#[derive(Debug)]
+pub struct SignedIn {
+    pub caller: Caller,
+    /// A new device token to set as [`DEVICE_COOKIE`] (none when the device was known).
+    pub new_device: Option<String>,
+}
+
+/// What a sign-in attempt carries besides phone and password.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AttemptFrom<'a> {
+    /// The client's address (for the per-address limit).
+    pub addr: Option<IpAddr>,
+    /// The device token from [`DEVICE_COOKIE`].
+    pub device: Option<&'a str>,
+}
+
+/// Checks phone and password under the throttle and, on success, binds a fresh session id to
+/// the account.
 ///
 /// # Errors
 /// Wrong credentials, too many attempts, or a storage failure.
@@ -114,32 +242,163 @@ pub async fn sign_in(
     db: &Db,
     limiter: &LoginLimiter,
     session: &Session,
-    addr: Option<IpAddr>,
+    from: AttemptFrom<'_>,
     phone: &str,
     password: &str,
-) -> Result<Caller, SignInError> {
+) -> Result<SignedIn, SignInError> {
     let phone = phone.trim();
-    if !limiter.allow(phone, addr) {
-        return Err(SignInError::RateLimited);
+    let now = chrono::Utc::now().timestamp();
+    if let Some(addr) = from.addr {
+        let key = format!("addr:{addr}");
+        if throttle::count_in_window(db, &key, now, ADDRESS_WINDOW_SECS).await? > limiter.per_minute
+        {
+            return Err(SignInError::RateLimited(ADDRESS_WINDOW_SECS));
+        }
     }
+    // Only a real account is ever a key: a flood of made-up phones adds nothing anywhere.
     let account = if is_valid_phone(phone) {
         accounts::by_phone(db, phone).await?
     } else {
         None
     };
     let Some(account) = account else {
-        verify_password(password, decoy_hash());
+        verify_password_off_thread(password, decoy_hash()).await;
         return Err(SignInError::BadCredentials);
     };
-    if !verify_password(password, &account.password_hash) {
+    let account_id = account.caller.account_id;
+    let device_hash = from.device.map(token_hash);
+    let known_device = match &device_hash {
+        Some(h) => throttle::device_account(db, h, now).await? == Some(account_id),
+        None => false,
+    };
+    let key = match (&device_hash, known_device) {
+        (Some(h), true) => format!("device:{h}"),
+        _ => format!("account:{account_id}"),
+    };
+    if let throttle::Claim::WaitUntil(at) =
+        throttle::claim(db, &key, now, sign_in_delay_secs).await?
+    {
+        return Err(SignInError::RateLimited((at - now).max(1)));
+    }
+    if !verify_password_off_thread(password, &account.password_hash).await {
         return Err(SignInError::BadCredentials);
     }
+    throttle::clear(db, &key).await?;
+    let new_device = if known_device {
+        None
+    } else {
+        let (token, hash) = new_device_token();
+        throttle::remember_device(db, &hash, account_id, now).await?;
+        Some(token)
+    };
     // A new id on sign-in: a session id known before sign-in is worthless after it.
     session.cycle_id().await?;
-    session
-        .insert(SESSION_ACCOUNT, account.caller.account_id)
-        .await?;
-    Ok(account.caller)
+    session.insert(SESSION_ACCOUNT, account_id).await?;
+    session.insert(SESSION_EPOCH, account.session_epoch).await?;
+    Ok(SignedIn {
+        caller: account.caller,
+        new_device,
+    })
+}
+
+fn new_device_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let token = hex(&bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+/// Why a password was not changed.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordError {
+    #[error("the current password is wrong")]
+    WrongPassword,
+    #[error("the new password is too short or too long")]
+    WeakPassword,
+    #[error("no such account")]
+    NoAccount,
+    #[error(transparent)]
+    Hashing(#[from] HashingError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("session store failure")]
+    Session(#[from] tower_sessions::session::Error),
+}
+
+/// Changes the caller's own password: checks the current one, ends every other session of the
+/// account (its epoch rises) and keeps the one it was made from. API tokens stay: an admin
+/// issues them to an integration and revokes them by id (README, "Security").
+///
+/// # Errors
+/// Wrong current password, a weak new one, or a storage failure.
+pub async fn change_own_password(
+    db: &Db,
+    caller: &Caller,
+    session: &Session,
+    current: &str,
+    new: &str,
+) -> Result<(), PasswordError> {
+    let account = accounts::by_id(db, caller.account_id)
+        .await?
+        .ok_or(PasswordError::NoAccount)?;
+    if !verify_password_off_thread(current, &account.password_hash).await {
+        return Err(PasswordError::WrongPassword);
+    }
+    if !is_acceptable_password(new) {
+        return Err(PasswordError::WeakPassword);
+    }
+    let hash = hash_password_off_thread(new).await?;
+    let epoch = accounts::set_password(db, caller.account_id, &hash, false)
+        .await?
+        .ok_or(PasswordError::NoAccount)?;
+    // The session this change came from lives on (a bearer call has none to keep).
+    if session.get::<i64>(SESSION_ACCOUNT).await? == Some(caller.account_id) {
+        session.insert(SESSION_EPOCH, epoch).await?;
+    }
+    record_password_change(db, caller, "change_password", caller.account_id).await
+}
+
+/// An admin sets another account's password, to be changed at its next sign-in; every session
+/// of that account ends.
+///
+/// # Errors
+/// No such account, a weak password, or a storage failure.
+pub async fn reset_password(
+    db: &Db,
+    admin: &Caller,
+    account_id: i64,
+    new: &str,
+) -> Result<(), PasswordError> {
+    if !is_acceptable_password(new) {
+        return Err(PasswordError::WeakPassword);
+    }
+    let hash = hash_password_off_thread(new).await?;
+    accounts::set_password(db, account_id, &hash, true)
+        .await?
+        .ok_or(PasswordError::NoAccount)?;
+    record_password_change(db, admin, "reset_password", account_id).await
+}
+
+async fn record_password_change(
+    db: &Db,
+    by: &Caller,
+    action: &str,
+    account_id: i64,
+) -> Result<(), PasswordError> {
+    tianlian_storage::audit::record(
+        db,
+        &tianlian_storage::audit::AuditEntry {
+            account_id: Some(by.account_id),
+            action,
+            entity: "account",
+            entity_id: Some(account_id),
+            before: None,
+            after: None,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Ends the session on the server (the stored record is deleted, the cookie cleared).
@@ -161,7 +420,16 @@ pub async fn caller_from_session(
     let Some(id) = session.get::<i64>(SESSION_ACCOUNT).await? else {
         return Ok(None);
     };
-    Ok(accounts::by_id(db, id).await?.map(|a| a.caller))
+    let Some(account) = accounts::by_id(db, id).await? else {
+        return Ok(None);
+    };
+    // A password changed since this session signed in (elsewhere, or by an admin's reset)
+    // ends it.
+    if session.get::<i64>(SESSION_EPOCH).await?.unwrap_or(0) != account.session_epoch {
+        session.flush().await?;
+        return Ok(None);
+    }
+    Ok(Some(account.caller))
 }
 
 /// The account behind a bearer token, if the token is live.
@@ -199,16 +467,21 @@ mod tests {
     }
 
     #[test]
-    fn the_eleventh_attempt_in_a_minute_is_refused() {
-        let limiter = LoginLimiter::new(10);
-        let addr = Some(IpAddr::from([127, 0, 0, 1]));
-        for _ in 0..10 {
-            assert!(limiter.allow("13800000001", addr));
-        }
-        assert!(!limiter.allow("13800000001", addr));
-        // Another phone from the same address is also over the address limit.
-        assert!(!limiter.allow("13800000002", addr));
-        // Another phone from another address is fine.
-        assert!(limiter.allow("13800000002", Some(IpAddr::from([127, 0, 0, 2]))));
+    fn the_device_cookie_is_read_back_and_junk_is_ignored() {
+        let (token, _) = new_device_token();
+        let cookie = device_cookie(&token, &LoginLimiter::new(10));
+        assert!(cookie.starts_with("tianlian_device="));
+        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+        let mut headers = http::HeaderMap::new();
+        let pair = format!("a=b; {DEVICE_COOKIE}={token}; c=d");
+        headers.insert(http::header::COOKIE, pair.parse().expect("header"));
+        assert_eq!(device_token(&headers).as_deref(), Some(token.as_str()));
+        headers.insert(
+            http::header::COOKIE,
+            format!("{DEVICE_COOKIE}=not-a-token")
+                .parse()
+                .expect("header"),
+        );
+        assert_eq!(device_token(&headers), None);
     }
 }

@@ -271,7 +271,20 @@ pub async fn table(
     })
 }
 
+/// A text cell as a spreadsheet will read it safely: one that starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return would be taken for a formula (CSV injection, OWASP), so it gets a
+/// leading `'`, which Excel and WPS show as text and do not display. Numbers are not text cells
+/// and stay as they are.
+pub fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// CSV with a UTF-8 byte-order mark (Excel otherwise reads Chinese as another code page).
+/// Every text cell passes [`neutralise_formula`].
 pub fn to_csv(table: &Table) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -279,7 +292,7 @@ pub fn to_csv(table: &Table) -> Vec<u8> {
         let _ = w.write_record(&table.headers);
         for row in &table.rows {
             let _ = w.write_record(row.iter().map(|c| match c {
-                Cell::Text(t) => t.clone(),
+                Cell::Text(t) => neutralise_formula(t).into_owned(),
                 Cell::Number(n) => format!("{n}"),
                 Cell::Int(i) => i.to_string(),
             }));
@@ -314,4 +327,35 @@ pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, XlsxError> {
         }
     }
     book.save_to_buffer()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_cells_that_a_spreadsheet_would_run_as_formulas_come_out_as_text() {
+        let table = Table {
+            name: "plots",
+            headers: vec!["编号", "面积"],
+            rows: vec![
+                vec![text("=HYPERLINK(1)"), Cell::Number(-1.5)],
+                vec![text("+1"), Cell::Int(-3)],
+                vec![text("-2"), Cell::Int(0)],
+                vec![text("@SUM(A1)"), Cell::Int(0)],
+                vec![text("\tx"), Cell::Int(0)],
+                vec![text("\rx"), Cell::Int(0)],
+                vec![text("1-010 =ok"), Cell::Int(0)],
+            ],
+        };
+        let csv = String::from_utf8(to_csv(&table)).expect("utf-8");
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[1], "'=HYPERLINK(1),-1.5", "numbers keep their sign");
+        assert_eq!(lines[2], "'+1,-3");
+        assert_eq!(lines[3], "'-2,0");
+        assert_eq!(lines[4], "'@SUM(A1),0");
+        assert!(lines[5].starts_with("\"'\tx\"") || lines[5].starts_with("'\tx"));
+        assert!(csv.contains("'\rx"));
+        assert_eq!(lines.last().copied(), Some("1-010 =ok,0"));
+    }
 }

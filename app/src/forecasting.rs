@@ -78,8 +78,19 @@ pub struct SiteTables {
     tables: Arc<RwLock<Tables>>,
 }
 
+/// Season years kept in the shared store: the seasons people plan and grow now, two either
+/// side of this one. A forecast for any other year (anyone may ask `POST /api/v1/forecast` for
+/// 1950 or 2090) is built for that request alone and never pushes out the tables that the
+/// plot pages, `/my` and the reports share.
+pub fn shared_season_years(today: NaiveDate) -> std::ops::RangeInclusive<i32> {
+    today.year() - 2..=today.year() + 2
+}
+
 impl TableStore for SiteTables {
     fn table(&self, key: TableKey, build: &dyn Fn() -> SeasonTable) -> Arc<SeasonTable> {
+        if !shared_season_years(china_today()).contains(&key.season_year) {
+            return Arc::new(build());
+        }
         let id = (self.site.clone(), self.version, key);
         if let Some(hit) = self.tables.read().ok().and_then(|t| t.get(&id).cloned()) {
             return hit;
@@ -192,6 +203,9 @@ pub async fn forecast(
         climate,
         tables,
     } = cache.site(db, q.site).await?;
+    // The engine's work takes turns with the reports: whatever anyone asks (the API is open to
+    // all), no more forecasts run at once than the machine has cores.
+    let _turn = crate::services::report_turn().await;
     let result = Forecaster::new(model, protection, &climate, Some(china_today()))
         .with_store(&tables)
         .forecast(planted_on, area)?;
@@ -216,6 +230,7 @@ pub async fn backward(
     let SiteClimate {
         climate, tables, ..
     } = cache.site(db, site).await?;
+    let _turn = crate::services::report_turn().await;
     let mut forecaster =
         Forecaster::new(model, protection, &climate, Some(china_today())).with_store(&tables);
     Ok(forecast::backward(&mut forecaster, market)?)
@@ -457,4 +472,42 @@ pub async fn planting_forecasts_at(
         );
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tianlian_domain::forecast::climate::site_seed;
+    use tianlian_domain::forecast::crops::crop_model;
+
+    #[test]
+    fn forecasts_for_far_years_do_not_push_out_the_shared_season_tables() {
+        let seed = site_seed("maoxian").expect("site");
+        let climate = Climate::new(&seed.normals, BTreeMap::new(), seed.code);
+        let model = crop_model("celtuce").expect("crop");
+        let store = SiteTables {
+            site: seed.code.into(),
+            version: 0,
+            tables: Arc::default(),
+        };
+        let key = |season_year| TableKey {
+            crop: model.code,
+            protection: Protection::Open,
+            season_year,
+            observed_through: None,
+        };
+        let climate = &climate;
+        let build_for =
+            |year| move || SeasonTable::build(model, Protection::Open, climate, year, None);
+        let this_season = china_today().year();
+        let kept = store.table(key(this_season), &build_for(this_season));
+        // A stranger asks for thirty far-off years, one after another.
+        for year in 1901..1931 {
+            let _ = store.table(key(year), &build_for(year));
+        }
+        let len = store.tables.read().map(|t| t.len()).unwrap_or(usize::MAX);
+        assert_eq!(len, 1, "only the planning seasons are shared");
+        let again = store.table(key(this_season), &|| panic!("rebuilt: it was pushed out"));
+        assert!(Arc::ptr_eq(&kept, &again));
+    }
 }

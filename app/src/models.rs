@@ -27,6 +27,9 @@ pub struct PlantingView {
     pub forecast: Option<PlantingForecast>,
     /// Planted by this cooperative on land it leases; `None`: by the plot's household.
     pub cooperative_id: Option<i64>,
+    /// Whether the caller may move its status on (`tianlian_domain::access::can_work_planting`).
+    #[serde(default)]
+    pub can_change: bool,
 }
 
 /// A planting's forecast as lists show it.

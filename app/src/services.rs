@@ -4,10 +4,12 @@
 use crate::models::{
     CropOption, PlantingView, PlotPageData, PlotSummary, PlotsPageData, VillageOption,
 };
-use chrono::Local;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
-use tianlian_domain::access::{Caller, PlotPlace, can_plan_on_plot, can_view_plot, plot_filter};
+use tianlian_domain::access::{
+    Caller, PlotPlace, can_view_plot, can_work_planting, planter_of, plot_filter,
+};
+use tianlian_domain::lease::Planter;
 use tianlian_domain::planting::validate_new_planting;
 use tianlian_domain::season::{Season, peak_area};
 use tianlian_domain::status::{StatusChangeError, validate_status_change};
@@ -50,6 +52,11 @@ pub fn internal(e: StorageError) -> ServerFnError {
     )
 }
 
+/// Whose a stored planting is: its cooperative's, or the plot household's.
+fn planter_by(cooperative_id: Option<i64>) -> Planter {
+    cooperative_id.map_or(Planter::Household, Planter::Cooperative)
+}
+
 fn planting_view(p: &PlantingRow) -> PlantingView {
     PlantingView {
         id: p.id,
@@ -62,6 +69,7 @@ fn planting_view(p: &PlantingRow) -> PlantingView {
         status: p.status,
         forecast: None,
         cooperative_id: p.cooperative_id,
+        can_change: false,
     }
 }
 
@@ -114,7 +122,7 @@ pub async fn plots_page(
     caller: &Caller,
     village: Option<i64>,
 ) -> Result<PlotsPageData, StorageError> {
-    let today = Local::now().date_naive();
+    let today = crate::forecasting::china_today();
     let filter = plot_filter(caller.scope);
     let villages = places::list_villages(db, filter).await?;
     let plot_rows = plots::list_active(db, filter, village).await?;
@@ -229,23 +237,16 @@ pub async fn plot_page(
     caller: &Caller,
     id: i64,
 ) -> Result<Option<PlotPageData>, StorageError> {
-    let today = Local::now().date_naive();
+    let today = crate::forecasting::china_today();
     let Some(plot) = plots::get(db, id)
         .await?
         .filter(|p| can_view_plot(caller.scope, place(p)))
     else {
         return Ok(None);
     };
-    let can_plan = match caller.scope {
-        // A cooperative plants the land it leases (土地流转).
-        tianlian_domain::access::Scope::Cooperative { cooperative_id, .. } => {
-            tianlian_storage::alliance::leases(db, Some(cooperative_id), None, None)
-                .await?
-                .iter()
-                .any(|l| l.plot_id == plot.id && l.ends_on >= today)
-        }
-        _ => can_plan_on_plot(caller.scope, place(&plot)),
-    };
+    let leases = tianlian_storage::alliance::lease_terms_of_plot(db, plot.id).await?;
+    let may = |planter| can_work_planting(caller.scope, place(&plot), planter, &leases, today);
+    let can_plan = may(planter_of(caller.scope));
     let can_manage = tianlian_domain::access::can_manage_plots(caller.scope, plot.township_id);
     let planting_rows = plantings::list_for_plot(db, id).await?;
     let crops = crops::list(db).await?;
@@ -256,9 +257,16 @@ pub async fn plot_page(
         &planting_rows,
     )
     .await?;
+    let changeable: Vec<bool> = planting_rows
+        .iter()
+        .map(|p| may(planter_by(p.cooperative_id)))
+        .collect();
     let mut summary = plot_summary(plot, &planting_rows, today);
-    for (view, forecast) in summary.plantings.iter_mut().zip(forecasts) {
+    for ((view, forecast), can_change) in
+        summary.plantings.iter_mut().zip(forecasts).zip(changeable)
+    {
         view.forecast = forecast;
+        view.can_change = can_change;
     }
     Ok(Some(PlotPageData {
         plot: summary,
@@ -298,7 +306,7 @@ pub async fn add_planting_from_form(
     plot_id: i64,
     input: &NewPlantingInput,
 ) -> Result<AddPlantingOutcome, StorageError> {
-    use tianlian_domain::lease::{Planter, planting_room};
+    use tianlian_domain::lease::planting_room;
     use tianlian_domain::planting::parse_date;
     let Some(plot) = plots::get(db, plot_id)
         .await?
@@ -306,21 +314,14 @@ pub async fn add_planting_from_form(
     else {
         return Ok(AddPlantingOutcome::PlotNotFound);
     };
-    // A cooperative plants on land it leases (土地流转); everyone else plants for the household.
-    let planter = match caller.scope {
-        tianlian_domain::access::Scope::Cooperative { cooperative_id, .. } => {
-            let leases =
-                tianlian_storage::alliance::leases(db, Some(cooperative_id), None, None).await?;
-            if !leases.iter().any(|l| l.plot_id == plot_id) {
-                return Ok(AddPlantingOutcome::Forbidden);
-            }
-            Planter::Cooperative(cooperative_id)
-        }
-        _ if !can_plan_on_plot(caller.scope, place(&plot)) => {
-            return Ok(AddPlantingOutcome::Forbidden);
-        }
-        _ => Planter::Household,
-    };
+    // A cooperative plants on land it leases (土地流转) on the planting's day; everyone else
+    // plants for the household. A date that does not parse is the form's error, not a refusal.
+    let planter = planter_of(caller.scope);
+    let leases = tianlian_storage::alliance::lease_terms_of_plot(db, plot_id).await?;
+    let on = parse_date(&input.planted_on).unwrap_or_else(|_| crate::forecasting::china_today());
+    if !can_work_planting(caller.scope, place(&plot), planter, &leases, on) {
+        return Ok(AddPlantingOutcome::Forbidden);
+    }
     let crops = crops::list(db).await?;
     let cooperative_id = match planter {
         Planter::Cooperative(c) => Some(c),
@@ -413,7 +414,16 @@ pub async fn change_status(
     else {
         return Ok(StatusOutcome::NotFound);
     };
-    if !can_plan_on_plot(caller.scope, place(&plot)) {
+    let leases = tianlian_storage::alliance::lease_terms_of_plot(db, plot_id).await?;
+    let day = tianlian_domain::planting::parse_date(on)
+        .unwrap_or_else(|_| crate::forecasting::china_today());
+    if !can_work_planting(
+        caller.scope,
+        place(&plot),
+        planter_by(planting.cooperative_id),
+        &leases,
+        day,
+    ) {
         return Ok(StatusOutcome::Forbidden { plot_id });
     }
     let change = match validate_status_change(planting.status, planting.planted_on, to, on, reason)

@@ -1,6 +1,8 @@
 //! Who may see and change what: roles, their scope, and the one rule per kind of record.
 //! Every server function and API route asks these functions; nothing is hidden by links alone.
 
+use crate::lease::Planter;
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// The four kinds of account.
@@ -151,14 +153,55 @@ pub fn can_view_plot(scope: Scope, plot: PlotPlace) -> bool {
     }
 }
 
-/// May this scope add or change plantings on the plot? Planning is the agronomists' work
-/// (and the admin's); cooperatives read the plan; farmers record on their own plots.
-pub fn can_plan_on_plot(scope: Scope, plot: PlotPlace) -> bool {
+/// A cooperative's lease of a plot and its term (土地流转 contract), as the planting rule
+/// sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LeaseTerm {
+    pub cooperative_id: i64,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+/// Whom a new planting made by this scope belongs to: a cooperative plants for itself (on land
+/// it leases), everyone else for the plot's household.
+pub fn planter_of(scope: Scope) -> Planter {
+    match scope {
+        Scope::Cooperative { cooperative_id, .. } => Planter::Cooperative(cooperative_id),
+        _ => Planter::Household,
+    }
+}
+
+/// The one rule for "who may plan or change a planting on this plot on this day", asked by the
+/// plot page, the planting form, the API and the status change alike. `planter` is whose the
+/// planting is (for a new one, [`planter_of`] the caller); `leases` are the plot's leases.
+/// - admins: every planting;
+/// - agronomists: every planting in their township (the township plans);
+/// - a cooperative: its own plantings, on land it leases on `on`;
+/// - a farmer: the household's own plantings on its own plot, never a cooperative's planting
+///   on land the household leased out.
+pub fn can_work_planting(
+    scope: Scope,
+    plot: PlotPlace,
+    planter: Planter,
+    leases: &[LeaseTerm],
+    on: NaiveDate,
+) -> bool {
     match scope {
         Scope::Admin => true,
         Scope::Agronomist { township_id } => township_id == plot.township_id,
-        Scope::Cooperative { .. } => false,
-        Scope::Farmer { household_id } => plot.owner_household_id == Some(household_id),
+        Scope::Cooperative {
+            cooperative_id,
+            township_id,
+        } => {
+            township_id == plot.township_id
+                && planter == Planter::Cooperative(cooperative_id)
+                && leases.iter().any(|l| {
+                    l.cooperative_id == cooperative_id && l.starts_on <= on && on <= l.ends_on
+                })
+        }
+        Scope::Farmer { household_id } => {
+            planter == Planter::Household && plot.owner_household_id == Some(household_id)
+        }
     }
 }
 
@@ -262,6 +305,28 @@ pub fn is_valid_phone(phone: &str) -> bool {
         && b.iter().all(u8::is_ascii_digit)
 }
 
+/// Failed sign-ins in a row on one account (or one known device) that need no wait.
+pub const FREE_SIGN_IN_FAILURES: i64 = 5;
+/// The longest wait between two sign-in attempts on one account: five minutes.
+pub const MAX_SIGN_IN_DELAY_SECS: i64 = 300;
+
+/// The first wait, after [`FREE_SIGN_IN_FAILURES`] failures; each further failure doubles it.
+pub const FIRST_SIGN_IN_DELAY_SECS: i64 = 15;
+
+/// Seconds before the next sign-in attempt on an account after `failures` failed ones in a row:
+/// none for the first [`FREE_SIGN_IN_FAILURES`] (a mistyped password or two costs nothing),
+/// then 15, 30, 60 … seconds, at most [`MAX_SIGN_IN_DELAY_SECS`]. Guessing slows to 12 tries an
+/// hour, yet nobody is ever locked out for longer than the cap, and the owner's own phone (a
+/// known device) has a count of its own that a stranger cannot raise.
+pub fn sign_in_delay_secs(failures: i64) -> i64 {
+    if failures < FREE_SIGN_IN_FAILURES {
+        0
+    } else {
+        let doublings = (failures - FREE_SIGN_IN_FAILURES).min(20);
+        (FIRST_SIGN_IN_DELAY_SECS << doublings).min(MAX_SIGN_IN_DELAY_SECS)
+    }
+}
+
 /// Shortest password accepted for a new account or a change.
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
@@ -277,6 +342,17 @@ mod tests {
     const TOWNSHIP: i64 = 1;
     const OTHER_TOWNSHIP: i64 = 2;
     const HOUSEHOLD: i64 = 10;
+
+    #[test]
+    fn sign_in_waits_grow_after_five_failures_and_stop_at_five_minutes() {
+        for f in 0..5 {
+            assert_eq!(sign_in_delay_secs(f), 0);
+        }
+        let waits: Vec<i64> = (5..13).map(sign_in_delay_secs).collect();
+        assert_eq!(waits, [15, 30, 60, 120, 240, 300, 300, 300]);
+        assert_eq!(sign_in_delay_secs(i64::MAX), MAX_SIGN_IN_DELAY_SECS);
+        assert!((0..100).all(|f| sign_in_delay_secs(f) <= sign_in_delay_secs(f + 1)));
+    }
 
     #[test]
     fn only_a_cooperatives_own_manager_and_admins_run_its_work() {
@@ -339,42 +415,83 @@ mod tests {
         }
     }
 
+    fn day(s: &str) -> NaiveDate {
+        s.parse().expect("date")
+    }
+
     #[test]
-    fn cooperatives_read_the_plan_but_do_not_change_it() {
+    fn a_planting_is_changed_by_whoever_planted_it_and_by_the_township() {
+        const COOP: i64 = 5;
         let p = plot(TOWNSHIP, Some(HOUSEHOLD));
-        assert!(can_view_plot(
-            Scope::Cooperative {
-                cooperative_id: 5,
-                township_id: TOWNSHIP
-            },
-            p
+        let coop = Scope::Cooperative {
+            cooperative_id: COOP,
+            township_id: TOWNSHIP,
+        };
+        let owner = Scope::Farmer {
+            household_id: HOUSEHOLD,
+        };
+        let agro = Scope::Agronomist {
+            township_id: TOWNSHIP,
+        };
+        let lease = [LeaseTerm {
+            cooperative_id: COOP,
+            starts_on: day("2026-10-01"),
+            ends_on: day("2031-09-30"),
+        }];
+        let on = day("2026-12-01");
+        let theirs = Planter::Cooperative(COOP);
+        // The cooperative's morels on land it leases: the cooperative, not the owner household.
+        assert!(can_work_planting(coop, p, theirs, &lease, on));
+        assert!(!can_work_planting(owner, p, theirs, &lease, on));
+        // The household's own planting: the household, not the cooperative.
+        assert!(can_work_planting(owner, p, Planter::Household, &lease, on));
+        assert!(!can_work_planting(coop, p, Planter::Household, &lease, on));
+        // Outside the lease's term, or without a lease, the cooperative may not.
+        assert!(!can_work_planting(
+            coop,
+            p,
+            theirs,
+            &lease,
+            day("2026-09-30")
         ));
-        assert!(!can_plan_on_plot(
-            Scope::Cooperative {
-                cooperative_id: 5,
-                township_id: TOWNSHIP
-            },
-            p
+        assert!(!can_work_planting(
+            coop,
+            p,
+            theirs,
+            &lease,
+            day("2031-10-01")
         ));
-        assert!(can_plan_on_plot(
-            Scope::Agronomist {
-                township_id: TOWNSHIP
-            },
-            p
+        assert!(!can_work_planting(coop, p, theirs, &[], on));
+        let other_coop = Scope::Cooperative {
+            cooperative_id: 6,
+            township_id: TOWNSHIP,
+        };
+        assert!(!can_work_planting(
+            other_coop,
+            p,
+            Planter::Cooperative(6),
+            &lease,
+            on
         ));
-        assert!(!can_plan_on_plot(
-            Scope::Agronomist {
-                township_id: OTHER_TOWNSHIP
-            },
-            p
+        // The township's agronomists and admins: every planting; other townships: none.
+        for planter in [Planter::Household, theirs] {
+            assert!(can_work_planting(agro, p, planter, &lease, on));
+            assert!(can_work_planting(Scope::Admin, p, planter, &[], on));
+            let far = Scope::Agronomist {
+                township_id: OTHER_TOWNSHIP,
+            };
+            assert!(!can_work_planting(far, p, planter, &lease, on));
+        }
+        assert!(!can_work_planting(
+            Scope::Farmer { household_id: 99 },
+            p,
+            Planter::Household,
+            &[],
+            on
         ));
-        assert!(can_plan_on_plot(
-            Scope::Farmer {
-                household_id: HOUSEHOLD
-            },
-            p
-        ));
-        assert!(!can_plan_on_plot(Scope::Farmer { household_id: 99 }, p));
+        assert_eq!(planter_of(coop), theirs);
+        assert_eq!(planter_of(owner), Planter::Household);
+        assert_eq!(planter_of(agro), Planter::Household);
     }
 
     #[test]

@@ -47,9 +47,17 @@ pub struct Settings {
     #[arg(long, env = "TIANLIAN_SECURE_COOKIES", default_value_t = false)]
     pub secure_cookies: bool,
 
-    /// Sign-in attempts allowed per minute for each phone number and each client address.
+    /// Sign-in attempts allowed per minute from each client address (accounts slow down after
+    /// five failures in a row on their own; README, "Security").
     #[arg(long, env = "TIANLIAN_LOGIN_ATTEMPTS_PER_MINUTE", default_value_t = 10)]
     pub login_attempts_per_minute: u32,
+
+    /// Proxies whose `X-Forwarded-For` / `Forwarded` header names the client, comma-separated
+    /// addresses or networks (`127.0.0.1,10.0.0.0/8`). None by default: the client is the
+    /// socket's peer.
+    #[arg(long, env = "TIANLIAN_TRUSTED_PROXIES", value_delimiter = ',',
+          value_parser = crate::client_addr::parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 
     /// Log format.
     #[arg(long, env = "TIANLIAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
@@ -78,6 +86,7 @@ impl Settings {
             session_idle_secs: 12 * 3600,
             secure_cookies: false,
             login_attempts_per_minute: 10,
+            trusted_proxies: Vec::new(),
             log_format: LogFormat::Pretty,
         }
     }

@@ -2,6 +2,7 @@
 //! request same-origin when it changes state, and may an anonymous caller see this at all.
 //! Finer rules (which plots, which household) are `tianlian_domain::access`, asked by handlers.
 
+use crate::client_addr::client_addr;
 use crate::routes::api::error::ApiError;
 use crate::startup::AppState;
 use app::auth::{ClientAddr, caller_from_session, caller_from_token};
@@ -15,18 +16,9 @@ use tower_sessions::Session;
 
 /// Paths anyone may reach without signing in.
 fn is_public(path: &str) -> bool {
-    matches!(
-        path,
-        "/login"
-            | "/healthz"
-            | "/fn/login"
-            | "/manifest.webmanifest"
-            | "/favicon.ico"
-            | "/icon.svg"
-            | "/icon-maskable.svg"
-            | "/lang"
-            | "/sw.js"
-    ) || path.starts_with("/pkg/")
+    // Static files (bundles, icons, manifest, service worker) and /healthz never reach the
+    // gate: the router serves them outside it (startup.rs).
+    matches!(path, "/login" | "/fn/login" | "/favicon.ico" | "/lang")
         // A household's calendar feed: its unguessable token is the key (calendar apps cannot
         // sign in); the handler answers 404 for any other.
         || path.starts_with("/calendar/")
@@ -48,11 +40,11 @@ fn allowed_before_password_change(path: &str) -> bool {
 
 /// A state-changing request made with a session cookie must come from our own pages:
 /// its `Origin` (or, lacking one, `Referer`) names this host, or it is JSON (which a
-/// cross-site form cannot send without a CORS preflight we never allow). Bearer calls pass.
+/// cross-site form cannot send without a CORS preflight we never allow). Calls signed in with a
+/// live bearer token skip this check before it is asked; any other `Authorization` header
+/// (`Basic …`, a dead token) earns nothing.
 fn is_same_origin_or_safe(method: &Method, headers: &HeaderMap) -> bool {
-    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
-        || headers.contains_key(header::AUTHORIZATION)
-    {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return true;
     }
     let json = headers
@@ -94,10 +86,20 @@ pub async fn gate(
     let path = req.uri().path().to_owned();
     let is_api = path.starts_with("/api/");
     let is_fn = path.starts_with("/fn/");
-    if let Some(ConnectInfo(addr)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
-        req.extensions_mut().insert(ClientAddr(addr.ip()));
+    if let Some(ConnectInfo(peer)) = req.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
+        let addr = client_addr(peer.ip(), req.headers(), &state.trusted_proxies);
+        req.extensions_mut().insert(ClientAddr(addr));
     }
-    if !is_same_origin_or_safe(req.method(), req.headers()) {
+    // A live bearer token is the caller; a dead one is refused outright.
+    let token_caller = match bearer(req.headers()) {
+        Some(token) => match caller_from_token(&state.db, token).await {
+            Ok(Some(c)) => Some(c),
+            Ok(None) => return ApiError::unauthorized().into_response(),
+            Err(e) => return ApiError::internal(&e).into_response(),
+        },
+        None => None,
+    };
+    if token_caller.is_none() && !is_same_origin_or_safe(req.method(), req.headers()) {
         return ApiError::new(
             StatusCode::FORBIDDEN,
             "cross_site",
@@ -106,12 +108,8 @@ pub async fn gate(
         )
         .into_response();
     }
-    let caller: Option<Caller> = match bearer(req.headers()) {
-        Some(token) => match caller_from_token(&state.db, token).await {
-            Ok(Some(c)) => Some(c),
-            Ok(None) => return ApiError::unauthorized().into_response(),
-            Err(e) => return ApiError::internal(&e).into_response(),
-        },
+    let caller: Option<Caller> = match token_caller {
+        Some(c) => Some(c),
         None => match caller_from_session(&state.db, &session).await {
             Ok(c) => c,
             Err(e) => return ApiError::internal(&e).into_response(),
@@ -178,7 +176,17 @@ mod tests {
     }
 
     #[test]
-    fn our_own_forms_json_calls_and_bearer_calls_pass() {
+    fn an_authorization_header_alone_does_not_pass_the_origin_check() {
+        let h = headers(&[
+            (header::HOST, "tianlian.example"),
+            (header::ORIGIN, "https://evil.example"),
+            (header::AUTHORIZATION, "Basic eDp5"),
+        ]);
+        assert!(!is_same_origin_or_safe(&Method::POST, &h));
+    }
+
+    #[test]
+    fn our_own_forms_and_json_calls_pass() {
         let own = headers(&[
             (header::HOST, "127.0.0.1:3000"),
             (header::ORIGIN, "http://127.0.0.1:3000"),
@@ -191,8 +199,6 @@ mod tests {
         assert!(is_same_origin_or_safe(&Method::POST, &referer));
         let json = headers(&[(header::CONTENT_TYPE, "application/json")]);
         assert!(is_same_origin_or_safe(&Method::POST, &json));
-        let token = headers(&[(header::AUTHORIZATION, "Bearer tl_x")]);
-        assert!(is_same_origin_or_safe(&Method::DELETE, &token));
         assert!(is_same_origin_or_safe(&Method::GET, &HeaderMap::new()));
     }
 }

@@ -3,6 +3,7 @@
 //! so tests start the real application on port 0.
 
 pub mod accounts;
+pub mod client_addr;
 pub mod config;
 pub mod gate;
 pub mod input;

@@ -1,6 +1,7 @@
 //! Wiring: the router (pages, server functions, API, static files) and the application that
 //! binds a listener, serves until a shutdown signal, and closes the pool.
 
+use crate::client_addr::TrustedProxies;
 use crate::config::Settings;
 use crate::gate::gate;
 use crate::routes::api::{self, error::localize};
@@ -25,7 +26,7 @@ use std::time::Duration;
 use tianlian_storage::sessions::Sessions;
 use tianlian_storage::{Db, DbOptions};
 use tower_http::compression::CompressionLayer;
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeader;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::{SameSite, time};
@@ -39,6 +40,8 @@ pub struct AppState {
     pub db: Db,
     pub sessions: Sessions,
     pub login_limiter: Arc<LoginLimiter>,
+    /// Proxies whose forwarding headers name the client.
+    pub trusted_proxies: TrustedProxies,
     /// Site climates for forecasts, rebuilt when a site's weather changes.
     pub climates: ClimateCache,
     pub leptos_options: LeptosOptions,
@@ -90,19 +93,18 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(
             options.session_idle_secs,
         )));
-    Router::new()
-        .route("/healthz", get(healthz))
+    let gated = Router::new()
         .route("/calendar/{file}", get(crate::routes::feed::ics))
         .route("/lang", get(crate::routes::lang::switch))
-        .route("/sw.js", get(crate::routes::offline::service_worker))
         .merge(api::router())
-        .nest_service("/pkg", pkg_service(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, context, move || {
             shell(leptos_options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(state.clone(), gate))
-        .layer(sessions)
+        .layer(sessions);
+    static_files(&state.leptos_options)
+        .merge(gated)
         .layer(middleware::from_fn(move |req, next| {
             crate::input::refuse_nul(body_limit, req, next)
         }))
@@ -127,6 +129,21 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
                 ),
         )
         .with_state(state)
+}
+
+/// What is the same for everyone and needs no caller: the bundles, the icons, the manifest, the
+/// service worker and the health check. These are served outside the session layer and the
+/// gate, so they cost no database read.
+fn static_files(options: &LeptosOptions) -> Router<AppState> {
+    let root = std::path::Path::new(options.site_root.as_ref());
+    let file = |name: &str| ServeFile::new(root.join(name));
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/sw.js", get(crate::routes::offline::service_worker))
+        .route_service("/manifest.webmanifest", file("manifest.webmanifest"))
+        .route_service("/icon.svg", file("icon.svg"))
+        .route_service("/icon-maskable.svg", file("icon-maskable.svg"))
+        .nest_service("/pkg", pkg_service(options))
 }
 
 /// The wasm, JS and CSS bundles: the `.br`/`.gz` files `cargo leptos build --precompress` wrote
@@ -167,7 +184,11 @@ impl Application {
         let state = AppState {
             db: db.clone(),
             sessions: sessions.clone(),
-            login_limiter: Arc::new(LoginLimiter::new(settings.login_attempts_per_minute)),
+            login_limiter: Arc::new(
+                LoginLimiter::new(settings.login_attempts_per_minute)
+                    .with_secure_cookies(settings.secure_cookies),
+            ),
+            trusted_proxies: TrustedProxies(settings.trusted_proxies.clone()),
             climates: ClimateCache::default(),
             leptos_options: settings.leptos_options(),
         };
@@ -210,6 +231,19 @@ impl Application {
                 .clone()
                 .continuously_delete_expired(Duration::from_secs(3600)),
         );
+        // Sign-in throttle rows and devices nobody needs any more go every minute.
+        let purge = tokio::spawn({
+            let db = self.db.clone();
+            async move {
+                let mut every = tokio::time::interval(Duration::from_secs(60));
+                loop {
+                    every.tick().await;
+                    if let Err(e) = app::auth::purge_throttle(&db).await {
+                        tracing::warn!(error = ?e, "could not purge the sign-in throttle");
+                    }
+                }
+            }
+        });
         let served = axum::serve(
             listener,
             self.router
@@ -218,6 +252,7 @@ impl Application {
         .with_graceful_shutdown(shutdown)
         .await;
         cleanup.abort();
+        purge.abort();
         // Closing waits for every checked-out connection; a task that still holds one must not
         // keep the process from stopping.
         if tokio::time::timeout(Duration::from_secs(10), self.db.close())

@@ -21,6 +21,9 @@ impl fmt::Debug for PasswordHash {
 pub struct AccountRow {
     pub caller: Caller,
     pub password_hash: PasswordHash,
+    /// Raised by every password change and reset; a session signed in under another epoch
+    /// has ended.
+    pub session_epoch: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -33,11 +36,12 @@ struct Row {
     cooperative_id: Option<i64>,
     household_id: Option<i64>,
     must_change_password: i64,
+    session_epoch: i64,
     coop_township_id: Option<i64>,
 }
 
 const SELECT: &str = "SELECT a.id, a.phone, a.password_hash, a.role, a.township_id, a.cooperative_id, a.household_id,
-        a.must_change_password, c.township_id AS coop_township_id
+        a.must_change_password, a.session_epoch, c.township_id AS coop_township_id
     FROM accounts a LEFT JOIN cooperatives c ON c.id = a.cooperative_id";
 
 impl TryFrom<Row> for AccountRow {
@@ -65,6 +69,7 @@ impl TryFrom<Row> for AccountRow {
                 must_change_password: r.must_change_password != 0,
             },
             password_hash: PasswordHash(r.password_hash),
+            session_epoch: r.session_epoch,
         })
     }
 }
@@ -157,7 +162,9 @@ pub async fn create(
     id.ok_or(CreateAccountError::PhoneTaken)
 }
 
-/// Replaces an account's password hash and sets whether it must be changed at next sign-in.
+/// Replaces an account's password hash, sets whether it must be changed at next sign-in, and
+/// raises its session epoch (which ends the sessions signed in before). Returns the new epoch,
+/// or `None` when there is no such account.
 ///
 /// # Errors
 /// The database refused the update.
@@ -166,15 +173,15 @@ pub async fn set_password(
     id: i64,
     hash: &PasswordHash,
     must_change: bool,
-) -> Result<bool, StorageError> {
-    let n = sqlx::query(
-        "UPDATE accounts SET password_hash = $1, must_change_password = $2 WHERE id = $3",
+) -> Result<Option<i64>, StorageError> {
+    Ok(sqlx::query_scalar(
+        "UPDATE accounts SET password_hash = $1, must_change_password = $2,
+                session_epoch = session_epoch + 1
+         WHERE id = $3 RETURNING session_epoch",
     )
     .bind(&hash.0)
     .bind(i64::from(must_change))
     .bind(id)
-    .execute(db.pool())
-    .await?
-    .rows_affected();
-    Ok(n == 1)
+    .fetch_optional(db.pool())
+    .await?)
 }

@@ -210,6 +210,32 @@ impl TryFrom<LRow> for LeaseRow {
     }
 }
 
+/// The leases of one plot with their terms: what the planting rule
+/// (`tianlian_domain::access::can_work_planting`) needs to know about the land.
+///
+/// # Errors
+/// The database failed or holds a bad date.
+pub async fn lease_terms_of_plot(
+    db: &Db,
+    plot_id: i64,
+) -> Result<Vec<tianlian_domain::access::LeaseTerm>, StorageError> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT cooperative_id, starts_on, ends_on FROM leases WHERE plot_id = $1 ORDER BY id",
+    )
+    .bind(plot_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|(cooperative_id, starts, ends)| {
+            Ok(tianlian_domain::access::LeaseTerm {
+                cooperative_id,
+                starts_on: parse_iso(&starts)?,
+                ends_on: parse_iso(&ends)?,
+            })
+        })
+        .collect()
+}
+
 /// A household's leases (by end) with their payments (by due date), in one read: what its
 /// farmer's pages show on every view.
 ///

@@ -64,6 +64,30 @@ pub async fn id_by_code(db: &Db, code: &str) -> Result<Option<i64>, StorageError
     )
 }
 
+/// The id of the household with this code if it lies in the township (`None`: anywhere). A
+/// household outside it is answered as if there were none, so a code's existence elsewhere
+/// does not show.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn id_by_code_in_township(
+    db: &Db,
+    code: &str,
+    township_id: Option<i64>,
+) -> Result<Option<i64>, StorageError> {
+    let Some(township_id) = township_id else {
+        return id_by_code(db, code).await;
+    };
+    Ok(sqlx::query_scalar(
+        "SELECT h.id FROM households h JOIN villages v ON v.id = h.village_id
+         WHERE h.code = $1 AND v.township_id = $2",
+    )
+    .bind(code)
+    .bind(township_id)
+    .fetch_optional(db.pool())
+    .await?)
+}
+
 /// The household with this code in this village (plots are owned by a household of their
 /// own village).
 ///

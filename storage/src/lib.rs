@@ -25,6 +25,7 @@ pub mod sites;
 pub mod targets;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod throttle;
 pub mod tokens;
 pub mod work;
 

@@ -20,36 +20,55 @@ pub async fn login(
     password: Option<String>,
     next: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::auth::{ClientAddr, LoginLimiter, SignInError, sign_in};
+    use crate::auth::{
+        AttemptFrom, ClientAddr, LoginLimiter, SignInError, device_cookie, device_token, sign_in,
+    };
     use std::sync::Arc;
 
     let db = crate::services::db()?;
     let limiter =
         use_context::<Arc<LoginLimiter>>().ok_or_else(|| ServerFnError::new("no limiter"))?;
     let session: tower_sessions::Session = leptos_axum::extract().await?;
-    let addr = use_context::<http::request::Parts>()
+    let parts = use_context::<http::request::Parts>();
+    let addr = parts
+        .as_ref()
         .and_then(|p| p.extensions.get::<ClientAddr>().map(|a| a.0));
+    let device = parts.as_ref().and_then(|p| device_token(&p.headers));
+    let from = AttemptFrom {
+        addr,
+        device: device.as_deref(),
+    };
     let phone = phone.unwrap_or_default();
     let next = next.filter(|n| tianlian_domain::access::is_local_path(n));
     match sign_in(
         &db,
         &limiter,
         &session,
-        addr,
+        from,
         &phone,
         &password.unwrap_or_default(),
     )
     .await
     {
         // Without a page to return to, each role starts on its own home.
-        Ok(caller) => leptos_axum::redirect(
-            next.as_deref()
-                .unwrap_or(crate::lang::home_of(caller.scope.role())),
-        ),
+        Ok(signed_in) => {
+            if let Some(token) = signed_in.new_device
+                && let (Some(res), Ok(cookie)) = (
+                    use_context::<leptos_axum::ResponseOptions>(),
+                    http::HeaderValue::from_str(&device_cookie(&token, &limiter)),
+                )
+            {
+                res.append_header(http::header::SET_COOKIE, cookie);
+            }
+            leptos_axum::redirect(
+                next.as_deref()
+                    .unwrap_or(crate::lang::home_of(signed_in.caller.scope.role())),
+            );
+        }
         Err(e) => {
             let code = match e {
                 SignInError::BadCredentials => "bad_credentials",
-                SignInError::RateLimited => "rate_limited",
+                SignInError::RateLimited(_) => "rate_limited",
                 other => {
                     tracing::error!(error = ?other, "sign-in failed");
                     "unavailable"
@@ -94,34 +113,31 @@ pub async fn change_password(
     new: Option<String>,
     confirm: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::auth::{hash_password, verify_password};
-    use tianlian_domain::access::is_acceptable_password;
-    use tianlian_storage::accounts;
+    use crate::auth::{PasswordError, change_own_password};
 
     let db = crate::services::db()?;
     let caller = crate::services::caller()?;
-    let (current, new) = (current.unwrap_or_default(), new.unwrap_or_default());
-    let account = accounts::by_id(&db, caller.account_id)
-        .await
-        .map_err(crate::services::internal)?;
-    let error = match account {
-        None => Some("unknown_account"),
-        Some(a) if !verify_password(&current, &a.password_hash) => Some("wrong_password"),
-        Some(_) if !is_acceptable_password(&new) => Some("weak_password"),
-        Some(_) if confirm.as_deref() != Some(new.as_str()) => Some("mismatch"),
-        Some(_) => None,
-    };
-    if let Some(code) = error {
-        leptos_axum::redirect(&format!("/account/password?e={code}"));
+    let session: tower_sessions::Session = leptos_axum::extract().await?;
+    let new = new.unwrap_or_default();
+    if confirm.as_deref() != Some(new.as_str()) {
+        leptos_axum::redirect("/account/password?e=mismatch");
         return Ok(());
     }
-    let hash = hash_password(&new).map_err(|e| {
-        tracing::error!(error = ?e, "hashing failed");
-        ServerFnError::new("服务器暂时无法处理，请稍后再试")
-    })?;
-    accounts::set_password(&db, caller.account_id, &hash, false)
-        .await
-        .map_err(crate::services::internal)?;
-    leptos_axum::redirect("/plots?password_changed=1");
+    let refused =
+        match change_own_password(&db, &caller, &session, &current.unwrap_or_default(), &new).await
+        {
+            Ok(()) => None,
+            Err(PasswordError::NoAccount) => Some("unknown_account"),
+            Err(PasswordError::WrongPassword) => Some("wrong_password"),
+            Err(PasswordError::WeakPassword) => Some("weak_password"),
+            Err(other) => {
+                tracing::error!(error = ?other, "password change failed");
+                return Err(ServerFnError::new("服务器暂时无法处理，请稍后再试"));
+            }
+        };
+    match refused {
+        Some(code) => leptos_axum::redirect(&format!("/account/password?e={code}")),
+        None => leptos_axum::redirect("/plots?password_changed=1"),
+    }
     Ok(())
 }

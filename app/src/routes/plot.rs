@@ -133,6 +133,8 @@ fn PlotDetail(
     let plot = data.plot;
     let today = data.today.clone();
     let can_plan = data.can_plan;
+    // The status column shows when the caller may move any planting on.
+    let status_column = plot.plantings.iter().any(|p| p.can_change);
     let free = plot.area.saturating_sub(plot.held_today);
     let planted_on = if form.planted_on.is_empty() {
         data.today.clone()
@@ -174,7 +176,7 @@ fn PlotDetail(
             } else {
                 view! {
                     <table class="plantings-table">
-                        <thead><tr><th>"作物"</th><th>"面积"</th><th>"种植日期"</th><th>"占地至"</th><th>"状态"</th><th>"预计采收"</th>{can_plan.then(|| view! { <th>"更新状态"</th> })}</tr></thead>
+                        <thead><tr><th>"作物"</th><th>"面积"</th><th>"种植日期"</th><th>"占地至"</th><th>"状态"</th><th>"预计采收"</th>{status_column.then(|| view! { <th>"更新状态"</th> })}</tr></thead>
                         <tbody>
                             {plot.plantings.into_iter().map(|pl| view! {
                                 <tr>
@@ -190,9 +192,11 @@ fn PlotDetail(
                                         f.harvest_start_p90.format("%m-%d"),
                                         f.yield_kg,
                                     )).unwrap_or_else(|| "—".into())}</td>
-                                    {(can_plan && !pl.status.next().is_empty()).then(|| view! {
+                                    {status_column.then(|| view! {
                                         <td class="status-form">
-                                            <StatusForm planting_id=pl.id next=pl.status.next() today=today.clone() change />
+                                            {(pl.can_change && !pl.status.next().is_empty()).then(|| view! {
+                                                <StatusForm planting_id=pl.id next=pl.status.next() today=today.clone() change />
+                                            })}
                                         </td>
                                     })}
                                 </tr>

@@ -150,6 +150,20 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
             .find(|h| h.is_poor == 0 && memberships.iter().all(|m| m.household_id != h.id))
             .expect("a household outside the alliance")
             .code;
+        let feihong_coop = tianlian_storage::cooperatives::list(&app.db)
+            .await
+            .expect("cooperatives")
+            .into_iter()
+            .find(|c| c.name == "飞虹乡蔬菜专业合作社")
+            .expect("飞虹乡's cooperative")
+            .id;
+        let morel_planting = tianlian_storage::plantings::list_for_plot(&app.db, morel)
+            .await
+            .expect("plantings")
+            .into_iter()
+            .find(|p| p.cooperative_id == Some(xinyuan))
+            .expect("欣源's morel planting")
+            .id;
         let rows = vec![
             Row {
                 method: "POST",
@@ -164,22 +178,23 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                 template: "/api/v1/alliances/{id}/members",
                 path: format!("/api/v1/alliances/{alliance_id}/members"),
                 body: Some(json!({ "household": outsider, "role": "member" })),
-                expect: [401, 201, 403, 422, 403, 403],
+                expect: [401, 201, 404, 422, 404, 404],
             },
             Row {
                 method: "POST",
                 template: "/api/v1/alliance-members/{id}/leave",
                 path: format!("/api/v1/alliance-members/{leaving}/leave"),
                 body: None,
-                expect: [401, 201, 403, 422, 403, 403],
+                expect: [401, 201, 404, 422, 404, 404],
             },
-            // A farmer adds to their own household; the 回澜镇 cooperative not to a 飞虹乡 one.
+            // A farmer adds to their own household; the 回澜镇 cooperative not to a 飞虹乡 one, nor
+            // a farmer to another household: both are answered as for a code that does not exist.
             Row {
                 method: "POST",
                 template: "/api/v1/persons",
                 path: "/api/v1/persons".into(),
                 body: Some(json!({ "household": "demo-0-0-009", "name": "吴小芳" })),
-                expect: [401, 201, 403, 403, 201, 403],
+                expect: [401, 201, 403, 422, 201, 422],
             },
             Row {
                 method: "GET",
@@ -267,6 +282,85 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                     json!({ "cooperative_id": xinyuan, "household": "demo-1-0-001", "amount_yuan": 10 }),
                 ),
                 expect: [401, 201, 403, 201, 403, 403],
+            },
+            // Another township: 欣源 (回澜镇) names 飞虹乡's household, plot or cooperative. A
+            // household or plot elsewhere is answered as one that does not exist (422); another
+            // cooperative's id is 403 whether it exists or not.
+            Row {
+                method: "POST",
+                template: "/api/v1/dividends",
+                path: "/api/v1/dividends".into(),
+                body: Some(
+                    json!({ "cooperative_id": xinyuan, "household": "demo-0-0-009", "amount_yuan": 99_999 }),
+                ),
+                expect: [401, 422, 403, 422, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/alliances/{id}/members",
+                path: format!("/api/v1/alliances/{alliance_id}/members"),
+                body: Some(json!({ "household": "demo-0-0-009", "role": "member" })),
+                expect: [401, 422, 404, 422, 404, 404],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/shifts/{id}/assignments",
+                path: format!("/api/v1/shifts/{shift_id}/assignments"),
+                body: Some(json!({ "household": "demo-0-0-009" })),
+                expect: [401, 422, 404, 422, 404, 404],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/shifts",
+                path: "/api/v1/shifts".into(),
+                body: Some(
+                    json!({ "cooperative_id": xinyuan, "plot_id": mine, "date": "2026-12-01", "task": "harvest", "headcount": 2, "hours": 8 }),
+                ),
+                expect: [401, 422, 403, 422, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/shifts",
+                path: "/api/v1/shifts".into(),
+                body: Some(
+                    json!({ "cooperative_id": 999_999, "date": "2026-12-01", "task": "harvest", "headcount": 2, "hours": 8 }),
+                ),
+                expect: [401, 404, 403, 403, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/leases",
+                path: "/api/v1/leases".into(),
+                body: Some(
+                    json!({ "cooperative_id": xinyuan, "plot_id": mine, "area_mu": 1, "fee_yuan_per_mu_year": 800,
+                                   "starts_on": "2026-12-01", "ends_on": "2027-11-30", "schedule": "annual" }),
+                ),
+                expect: [401, 422, 403, 422, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/alliances",
+                path: "/api/v1/alliances".into(),
+                body: Some(json!({ "cooperative_id": feihong_coop, "name": "团结村联合体" })),
+                expect: [401, 201, 403, 403, 403, 403],
+            },
+            // Land leased to a cooperative: 欣源's own morel planting on 石羊村 1-001 is 欣源's to
+            // change (it meets the domain rule, 422), not a 飞虹乡 caller's (they cannot see it).
+            // The owner household's side is `leased_land_is_worked_by_the_cooperative_that_leases_it`.
+            Row {
+                method: "POST",
+                template: "/api/v1/plantings/{id}/status",
+                path: format!("/api/v1/plantings/{morel_planting}/status"),
+                body: Some(json!({ "status": "bogus", "on": "2026-12-01" })),
+                expect: [401, 422, 404, 422, 404, 404],
+            },
+            // Another household: a farmer adds a person to the other farmer's household.
+            Row {
+                method: "POST",
+                template: "/api/v1/persons",
+                path: "/api/v1/persons".into(),
+                body: Some(json!({ "household": "demo-0-0-010", "name": "吴小明" })),
+                expect: [401, 201, 403, 422, 422, 201],
             },
             Row {
                 method: "GET",
@@ -670,6 +764,97 @@ async fn a_farmer_sees_only_their_own_household_on_pages_and_in_the_api() {
             app.get_text_as(&farmer, &format!("/plots/{other}")).await.0,
             404
         );
+        app.finish().await;
+    }
+}
+
+/// Land leased to a cooperative (欣源 leases 石羊村 1-001 in full): what it planted there is its
+/// own to change, not the owner household's, and the plot page offers each only that.
+#[tokio::test]
+async fn leased_land_is_worked_by_the_cooperative_that_leases_it() {
+    for engine in engines() {
+        let app = spawn_app_with(engine, |s| s.login_attempts_per_minute = 1000).await;
+        let morel = app.plot_id("石羊村", "1-001").await;
+        let xinyuan = app.xinyuan().await;
+        let owner = households::id_by_code(&app.db, "demo-1-0-000")
+            .await
+            .expect("db")
+            .expect("the plot's household");
+        server::accounts::create_account(
+            &app.db,
+            "13900000007",
+            "landlord-2026",
+            "farmer",
+            Some(owner),
+        )
+        .await
+        .expect("owner's account");
+        let landlord = app.signed_in(("13900000007", "landlord-2026")).await;
+        let coop = app.signed_in(COOPERATIVE).await;
+        let planting = tianlian_storage::plantings::list_for_plot(&app.db, morel)
+            .await
+            .expect("plantings")
+            .into_iter()
+            .find(|p| p.cooperative_id == Some(xinyuan))
+            .expect("欣源's morels");
+        let status_of = || async {
+            tianlian_storage::plantings::get(&app.db, planting.id)
+                .await
+                .expect("db")
+                .expect("planting")
+                .status
+        };
+        let before = status_of().await;
+
+        // The page: the owner sees the plot and the cooperative's planting, with nothing to press.
+        let (code, html) = app.get_text_as(&landlord, &format!("/plots/{morel}")).await;
+        assert_eq!(code, 200);
+        assert!(
+            !html.contains("class=\"status-form\""),
+            "the owner is offered a change"
+        );
+        let (code, html) = app.get_text_as(&coop, &format!("/plots/{morel}")).await;
+        assert_eq!(code, 200);
+        assert!(
+            html.contains("class=\"status-form\""),
+            "the cooperative is offered none"
+        );
+
+        // The server function and the API refuse the owner and store nothing.
+        let id = planting.id.to_string();
+        let fields = [
+            ("planting_id", id.as_str()),
+            ("status", "failed"),
+            ("on", "2027-03-01"),
+            ("reason", "冻害"),
+        ];
+        app.post_form_as(&landlord, "/fn/change_status", &fields)
+            .await;
+        assert_eq!(
+            status_of().await,
+            before,
+            "the form changed the cooperative's planting"
+        );
+        let body = json!({ "status": "failed", "on": "2027-03-01", "reason": "冻害" });
+        let path = format!("/api/v1/plantings/{}/status", planting.id);
+        let refused = landlord
+            .post(app.url(&path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(refused.status().as_u16(), 403);
+        assert_eq!(status_of().await, before);
+
+        // The cooperative changes its own planting.
+        let done = coop
+            .post(app.url(&path))
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(done.status().as_u16(), 200);
+        assert_eq!(status_of().await.code(), "failed");
         app.finish().await;
     }
 }

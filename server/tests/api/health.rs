@@ -46,6 +46,7 @@ async fn healthz_is_503_when_the_database_is_gone() {
             db,
             sessions,
             login_limiter: Arc::new(LoginLimiter::new(10)),
+            trusted_proxies: Default::default(),
             climates: Default::default(),
             leptos_options: settings.leptos_options(),
         };
@@ -91,5 +92,77 @@ async fn the_server_stops_gracefully_and_closes_the_pool() {
         let url = app.url("/healthz");
         app.finish().await; // panics if the server task failed
         assert!(reqwest::get(url).await.is_err(), "nothing listens any more");
+    }
+}
+
+#[tokio::test]
+async fn static_files_are_served_without_reading_the_session_or_the_database() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        // A real session cookie, taken from a sign-in.
+        let res = reqwest::Client::new()
+            .post(app.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "phone": crate::helpers::FARMER.0, "password": crate::helpers::FARMER.1 }))
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(res.status().as_u16(), 200);
+        let cookie = crate::helpers::session_pair(&res);
+        assert!(cookie.starts_with("tianlian_session="), "{cookie}");
+        // The same site over a database pool that is closed: anything that reads it fails.
+        let db = Db::connect(&app.database_url, &DbOptions::default())
+            .await
+            .expect("db");
+        let sessions = Sessions::open(&db, &app.database_url)
+            .await
+            .expect("sessions");
+        db.close().await;
+        let settings = server::config::Settings::for_tests(&app.database_url);
+        let state = AppState {
+            db,
+            sessions,
+            login_limiter: Arc::new(LoginLimiter::new(10)),
+            trusted_proxies: Default::default(),
+            climates: Default::default(),
+            leptos_options: settings.leptos_options(),
+        };
+        let router = router(state, &RouterOptions::from_settings(&settings));
+        let status = |path: &'static str| {
+            let router = router.clone();
+            let cookie = cookie.clone();
+            async move {
+                router
+                    .oneshot(
+                        Request::get(path)
+                            .header("cookie", cookie)
+                            .body(Body::empty())
+                            .expect("request"),
+                    )
+                    .await
+                    .expect("response")
+                    .status()
+                    .as_u16()
+            }
+        };
+        assert_eq!(
+            status("/plots").await,
+            500,
+            "a page reads the caller's account"
+        );
+        for path in [
+            "/pkg/tianlian.css",
+            "/pkg/tianlian.js",
+            "/icon.svg",
+            "/icon-maskable.svg",
+            "/manifest.webmanifest",
+        ] {
+            let s = status(path).await;
+            assert!(
+                s == 200 || s == 404,
+                "{path}: {s} (the site may not be built)"
+            );
+        }
+        assert_eq!(status("/sw.js").await, 200);
+        app.finish().await;
     }
 }

@@ -40,6 +40,26 @@ pub fn browser(address: &str) -> reqwest::Client {
         .expect("client")
 }
 
+/// The `Set-Cookie` header that carries the session (sign-in also sets the device cookie).
+pub fn session_set_cookie(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("tianlian_session="))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The session cookie's `name=value`, to send back by hand.
+pub fn session_pair(res: &reqwest::Response) -> String {
+    session_set_cookie(res)
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 /// Starts the application on `engine` with the demo data loaded.
 pub async fn spawn_app(engine: Engine) -> TestApp {
     spawn_app_with(engine, |_| {}).await

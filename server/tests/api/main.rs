@@ -16,5 +16,6 @@ mod plantings;
 mod plots;
 mod register;
 mod scale;
+mod security;
 mod targets;
 mod work;

@@ -4,12 +4,15 @@ use super::error::{ApiError, body};
 use super::openapi::ErrorBody;
 use crate::startup::AppState;
 use app::auth::{
-    ClientAddr, SignInError, hash_password, new_api_token, sign_in, sign_out, verify_password,
+    AttemptFrom, ClientAddr, PasswordError, SignInError, change_own_password as change_own,
+    device_cookie, device_token, hash_password_off_thread, new_api_token, reset_password as reset,
+    sign_in, sign_out,
 };
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
 use axum::{Extension, response::IntoResponse};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -55,33 +58,55 @@ pub async fn login(
     State(state): State<AppState>,
     session: Session,
     addr: Option<Extension<ClientAddr>>,
+    headers: HeaderMap,
     json: Result<Json<LoginBody>, JsonRejection>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let b = body(json)?;
-    let addr = addr.map(|Extension(ClientAddr(a))| a);
+    let device = device_token(&headers);
+    let from = AttemptFrom {
+        addr: addr.map(|Extension(ClientAddr(a))| a),
+        device: device.as_deref(),
+    };
     match sign_in(
         &state.db,
         &state.login_limiter,
         &session,
-        addr,
+        from,
         &b.phone,
         &b.password,
     )
     .await
     {
-        Ok(caller) => Ok(Json(json!({ "role": caller.scope.role().code() }))),
+        Ok(signed_in) => {
+            let mut response =
+                Json(json!({ "role": signed_in.caller.scope.role().code() })).into_response();
+            if let Some(token) = signed_in.new_device
+                && let Ok(cookie) =
+                    HeaderValue::from_str(&device_cookie(&token, &state.login_limiter))
+            {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
+            Ok(response)
+        }
         Err(SignInError::BadCredentials) => Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
             "bad_credentials",
             "手机号或密码错误",
             "Wrong phone number or password",
         )),
-        Err(SignInError::RateLimited) => Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "登录尝试过多，请一分钟后再试",
-            "Too many sign-in attempts; try again in a minute",
-        )),
+        Err(SignInError::RateLimited(after)) => {
+            let mut refused = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "登录尝试过多，请稍后再试",
+                "Too many sign-in attempts; try again later",
+            )
+            .into_response();
+            refused
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(after));
+            Ok(refused)
+        }
         Err(e) => Err(ApiError::internal(&e)),
     }
 }
@@ -119,25 +144,28 @@ pub struct ChangePasswordBody {
 pub async fn change_own_password(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    session: Session,
     json: Result<Json<ChangePasswordBody>, JsonRejection>,
 ) -> ApiResult<StatusCode> {
     let b = body(json)?;
-    let account = accounts::by_id(&state.db, caller.account_id)
-        .await?
-        .ok_or_else(ApiError::not_found)?;
-    if !verify_password(&b.current, &account.password_hash) {
-        return Err(ApiError::invalid(
+    change_own(&state.db, &caller, &session, &b.current, &b.new)
+        .await
+        .map_err(password_error)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// A refused password change or reset as the API answers it.
+fn password_error(e: PasswordError) -> ApiError {
+    match e {
+        PasswordError::WrongPassword => ApiError::invalid(
             "wrong_password",
             "当前密码不正确",
             "The current password is wrong",
-        ));
+        ),
+        PasswordError::WeakPassword => weak_password(),
+        PasswordError::NoAccount => ApiError::not_found(),
+        other => ApiError::internal(&other),
     }
-    if !is_acceptable_password(&b.new) {
-        return Err(weak_password());
-    }
-    let hash = hash_password(&b.new).map_err(|e| ApiError::internal(&e))?;
-    accounts::set_password(&state.db, caller.account_id, &hash, false).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -188,7 +216,9 @@ pub async fn create_account(
                 ));
             }
         };
-    let hash = hash_password(&b.password).map_err(|e| ApiError::internal(&e))?;
+    let hash = hash_password_off_thread(&b.password)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let id = match accounts::create(&state.db, &b.phone, &hash, scope, false).await {
         Ok(id) => id,
         Err(CreateAccountError::PhoneTaken) => {
@@ -240,23 +270,9 @@ pub async fn reset_password(
 ) -> ApiResult<StatusCode> {
     admin(&caller)?;
     let b = body(json)?;
-    if !is_acceptable_password(&b.password) {
-        return Err(weak_password());
-    }
-    let hash = hash_password(&b.password).map_err(|e| ApiError::internal(&e))?;
-    if !accounts::set_password(&state.db, id, &hash, true).await? {
-        return Err(ApiError::not_found());
-    }
-    audit_change(
-        &state,
-        &caller,
-        "reset_password",
-        "account",
-        Some(id),
-        None,
-        None,
-    )
-    .await?;
+    reset(&state.db, &caller, id, &b.password)
+        .await
+        .map_err(password_error)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
