@@ -35,9 +35,9 @@ def request(port, method, path, body=None, cookie=None, timeout=60):
         conn.close()
 
 
-def sign_in(port, phone):
-    """The session cookie (`name=value`) of a generated account."""
-    status, cookie, body = request(port, "POST", "/api/v1/auth/login", {"phone": phone, "password": PASSWORD})
+def sign_in(port, phone, password=PASSWORD):
+    """The session cookie (`name=value`) of an account (by default a generated one)."""
+    status, cookie, body = request(port, "POST", "/api/v1/auth/login", {"phone": phone, "password": password})
     if status != 200 or not cookie:
         raise SystemExit(f"sign-in of {phone} failed: {status} {body[:200]!r}")
     return cookie.split(";", 1)[0]

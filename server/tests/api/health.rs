@@ -29,28 +29,34 @@ async fn healthz_reports_ok_and_which_database() {
     }
 }
 
+/// The app's router over a database pool that has been closed (every query fails); the
+/// session store stays open.
+async fn router_over_a_closed_pool(app: &crate::helpers::TestApp) -> axum::Router {
+    let db = Db::connect(&app.database_url, &DbOptions::default())
+        .await
+        .expect("db");
+    let sessions = Sessions::open(&db, &app.database_url)
+        .await
+        .expect("sessions");
+    db.close().await;
+    let settings = server::config::Settings::for_tests(&app.database_url);
+    let state = AppState {
+        db,
+        sessions,
+        login_limiter: Arc::new(LoginLimiter::new(10)),
+        trusted_proxies: Default::default(),
+        climates: Default::default(),
+        leptos_options: settings.leptos_options(),
+    };
+    router(state, &RouterOptions::from_settings(&settings))
+}
+
 #[tokio::test]
 async fn healthz_is_503_when_the_database_is_gone() {
     for engine in engines() {
         let app = spawn_app(engine).await;
         // A router over a pool that has been closed: every query fails.
-        let db = Db::connect(&app.database_url, &DbOptions::default())
-            .await
-            .expect("db");
-        let sessions = Sessions::open(&db, &app.database_url)
-            .await
-            .expect("sessions");
-        db.close().await;
-        let settings = server::config::Settings::for_tests(&app.database_url);
-        let state = AppState {
-            db,
-            sessions,
-            login_limiter: Arc::new(LoginLimiter::new(10)),
-            trusted_proxies: Default::default(),
-            climates: Default::default(),
-            leptos_options: settings.leptos_options(),
-        };
-        let router = router(state, &RouterOptions::from_settings(&settings));
+        let router = router_over_a_closed_pool(&app).await;
         let res = router
             .oneshot(
                 Request::get("/healthz")
@@ -109,24 +115,8 @@ async fn static_files_are_served_without_reading_the_session_or_the_database() {
         assert_eq!(res.status().as_u16(), 200);
         let cookie = crate::helpers::session_pair(&res);
         assert!(cookie.starts_with("tianlian_session="), "{cookie}");
-        // The same site over a database pool that is closed: anything that reads it fails.
-        let db = Db::connect(&app.database_url, &DbOptions::default())
-            .await
-            .expect("db");
-        let sessions = Sessions::open(&db, &app.database_url)
-            .await
-            .expect("sessions");
-        db.close().await;
-        let settings = server::config::Settings::for_tests(&app.database_url);
-        let state = AppState {
-            db,
-            sessions,
-            login_limiter: Arc::new(LoginLimiter::new(10)),
-            trusted_proxies: Default::default(),
-            climates: Default::default(),
-            leptos_options: settings.leptos_options(),
-        };
-        let router = router(state, &RouterOptions::from_settings(&settings));
+        // The same site over a closed pool: anything that reads the database fails.
+        let router = router_over_a_closed_pool(&app).await;
         let status = |path: &'static str| {
             let router = router.clone();
             let cookie = cookie.clone();
