@@ -266,12 +266,14 @@ pub(crate) fn prepare_sqlite_url(url: &str) -> Result<String, StorageError> {
     Ok(format!("sqlite://{path}?{query}"))
 }
 
-/// Today's date in ISO text as stored.
 /// `AND column = $n` for each filter that is set, numbered from `$first`, with the values to
 /// bind in order. Optional filters written as `($n IS NULL OR column = $n)` keep both engines
 /// from using an index (they plan for any value), so lists that may be narrowed build their
 /// `WHERE` with this instead.
-pub(crate) fn and_equal(filters: &[(&str, Option<i64>)], first: usize) -> (String, Vec<i64>) {
+pub(crate) fn and_equal(
+    filters: &[(&'static str, Option<i64>)],
+    first: usize,
+) -> (String, Vec<i64>) {
     let mut terms = String::new();
     let mut binds = Vec::new();
     for (column, value) in filters {
