@@ -176,6 +176,21 @@ pub fn parse_day(text: &str) -> Result<NaiveDate, ForecastError> {
     }
 }
 
+/// Reads an area already planted toward a plan, in mu: like [`parse_area`], but nothing
+/// planted yet (0) is an answer too.
+///
+/// # Errors
+/// [`ForecastError::InvalidArea`] for text that is not a number of mu with up to two decimals,
+/// a negative area, or more than [`MAX_AREA_MU`].
+pub fn parse_planted_area(text: &str) -> Result<Mu, ForecastError> {
+    let area: Mu = text.parse().map_err(|_| ForecastError::InvalidArea)?;
+    if area >= Mu::ZERO && area <= Mu::from_whole(MAX_AREA_MU) {
+        Ok(area)
+    } else {
+        Err(ForecastError::InvalidArea)
+    }
+}
+
 /// Reads an area in mu (up to two decimals), above zero and at most [`MAX_AREA_MU`].
 ///
 /// # Errors

@@ -254,6 +254,14 @@ fn request_fields_are_checked_with_clear_codes() {
     assert_eq!(parse_area("-3"), Err(ForecastError::InvalidArea));
     assert_eq!(parse_area("100001"), Err(ForecastError::InvalidArea));
     assert_eq!(parse_area("12.5"), Ok(Mu::from_centi(1_250)));
+    // Planted toward a plan: nothing yet is an answer, the cap is the same.
+    assert_eq!(parse_planted_area("0"), Ok(Mu::ZERO));
+    assert_eq!(parse_planted_area("-0.01"), Err(ForecastError::InvalidArea));
+    assert_eq!(parse_planted_area("100000"), Ok(Mu::from_whole(100_000)));
+    assert_eq!(
+        parse_planted_area("100000.01"),
+        Err(ForecastError::InvalidArea)
+    );
     assert!(
         ForecastError::UnknownCrop
             .message(Lang::Zh)

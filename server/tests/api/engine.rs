@@ -281,6 +281,17 @@ async fn a_plan_target_gives_the_daily_rate_needed_from_today() {
         )
         .await;
         assert_eq!(status, 422);
+        // The domain's cap on an area (100,000 mu), not a hundred times it.
+        for (target, planted) in [(100_001, 0), (800, 100_001)] {
+            let (status, _) = post(
+                &app,
+                "/api/v1/schedule/rate",
+                json!({ "target_mu": target, "planted_mu": planted, "deadline": "2026-12-10" }),
+                None,
+            )
+            .await;
+            assert_eq!(status, 422, "{target} / {planted}");
+        }
         app.finish().await;
     }
 }

@@ -332,17 +332,10 @@ pub async fn rate(
     json: Result<Json<RateRequest>, JsonRejection>,
 ) -> Result<Json<RateResponse>, ApiError> {
     let b = body(json)?;
-    let area = |a: &Option<Amount>| -> Result<Mu, ApiError> {
-        let text = a.as_ref().map(Amount::text).unwrap_or_default();
-        match text.parse::<Mu>() {
-            Ok(mu) if mu >= Mu::ZERO && mu <= Mu::from_whole(forecast::MAX_AREA_MU * 100) => Ok(mu),
-            _ => Err(ForecastError::InvalidArea.into()),
-        }
-    };
-    let (target, planted) = (area(&b.target_mu)?, area(&b.planted_mu)?);
-    if !target.is_positive() {
-        return Err(ForecastError::InvalidArea.into());
-    }
+    let text = |a: &Option<Amount>| a.as_ref().map(Amount::text).unwrap_or_default();
+    // The domain's own rules: a target above zero, nothing or more planted, both within its cap.
+    let target = forecast::parse_area(&text(&b.target_mu))?;
+    let planted = forecast::parse_planted_area(&text(&b.planted_mu))?;
     let deadline = forecast::parse_day(&b.deadline)?;
     let today = match b.today.as_deref() {
         Some(t) => forecast::parse_day(t)?,
