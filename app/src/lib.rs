@@ -50,6 +50,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#2f6b3a" />
                 <link rel="manifest" href="/manifest.webmanifest" />
                 <link rel="icon" href="/icon.svg" type="image/svg+xml" />
+                // Live reload under `cargo leptos watch` (renders nothing unless LEPTOS_WATCH is set).
+                <AutoReload options=options.clone() />
                 {hydrate.then(|| view! { <HydrationScripts options /> })}
                 <script>{SW_REGISTER}</script>
                 <MetaTags />
