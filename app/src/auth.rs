@@ -401,6 +401,97 @@ async fn record_password_change(
     Ok(())
 }
 
+/// A new account as the API and the command line describe it: a role code and the id of the
+/// place it is bound to (`tianlian_domain::access::scope_for_new_account`).
+#[derive(Debug, Clone, Copy)]
+pub struct NewAccount<'a> {
+    pub phone: &'a str,
+    pub password: &'a str,
+    pub role: &'a str,
+    pub township_id: Option<i64>,
+    pub cooperative_id: Option<i64>,
+    pub household_id: Option<i64>,
+}
+
+/// Why an account was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum NewAccountError {
+    #[error("the phone number must be an 11-digit mobile number")]
+    InvalidPhone,
+    #[error("the password needs at least 8 characters")]
+    WeakPassword,
+    #[error("unknown role")]
+    UnknownRole,
+    #[error("this role needs its township, cooperative or household")]
+    MissingPlace,
+    #[error("an account with this phone exists")]
+    PhoneTaken,
+    #[error("no such township, cooperative or household")]
+    UnknownPlace,
+    #[error(transparent)]
+    Hashing(#[from] HashingError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Creates an account: the one rule for the API (`by` the admin, audited under their id) and
+/// the command line (`by` nobody, audited without an account).
+///
+/// # Errors
+/// A bad phone, password, role or place, a taken phone, or a storage failure.
+pub async fn create_account(
+    db: &Db,
+    by: Option<&Caller>,
+    new: &NewAccount<'_>,
+) -> Result<i64, NewAccountError> {
+    use tianlian_domain::access::{ScopeError, scope_for_new_account};
+    use tianlian_storage::accounts::CreateAccountError;
+    if !is_valid_phone(new.phone) {
+        return Err(NewAccountError::InvalidPhone);
+    }
+    if !is_acceptable_password(new.password) {
+        return Err(NewAccountError::WeakPassword);
+    }
+    let scope = scope_for_new_account(
+        new.role,
+        new.township_id,
+        new.cooperative_id,
+        new.household_id,
+    )
+    .map_err(|e| match e {
+        ScopeError::UnknownRole => NewAccountError::UnknownRole,
+        ScopeError::MissingPlace => NewAccountError::MissingPlace,
+    })?;
+    let hash = hash_password_off_thread(new.password).await?;
+    let id = accounts::create(db, new.phone, &hash, scope, false)
+        .await
+        .map_err(|e| match e {
+            CreateAccountError::PhoneTaken => NewAccountError::PhoneTaken,
+            CreateAccountError::UnknownPlace => NewAccountError::UnknownPlace,
+            CreateAccountError::Storage(e) => NewAccountError::Storage(e),
+        })?;
+    let after = serde_json::json!({
+        "phone": new.phone,
+        "role": scope.role().code(),
+        "township_id": new.township_id,
+        "cooperative_id": new.cooperative_id,
+        "household_id": new.household_id,
+    });
+    tianlian_storage::audit::record(
+        db,
+        &tianlian_storage::audit::AuditEntry {
+            account_id: by.map(|c| c.account_id),
+            action: "create",
+            entity: "account",
+            entity_id: Some(id),
+            before: None,
+            after: Some(after.to_string()),
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
 /// Ends the session on the server (the stored record is deleted, the cookie cleared).
 ///
 /// # Errors

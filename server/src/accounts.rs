@@ -2,11 +2,9 @@
 //! accounts (one per role, demo-only passwords printed by `tianlian demo`).
 
 use anyhow::{Context, bail};
-use app::auth::hash_password;
-use tianlian_domain::access::{
-    Role, ScopeError, is_acceptable_password, is_valid_phone, scope_for_new_account,
-};
-use tianlian_storage::accounts::{self, CreateAccountError};
+use app::auth::{NewAccount, NewAccountError};
+use tianlian_domain::access::Role;
+use tianlian_storage::accounts;
 use tianlian_storage::{Db, cooperatives, households, places};
 
 /// Creates an account; for scripts (`tianlian admin create --phone … --password … --role admin`).
@@ -20,30 +18,34 @@ pub async fn create_account(
     role: &str,
     place_id: Option<i64>,
 ) -> anyhow::Result<i64> {
-    if !is_valid_phone(phone) {
-        bail!("手机号须为 11 位数字 / the phone number must have 11 digits");
-    }
-    if !is_acceptable_password(password) {
-        bail!("密码至少 8 个字符 / the password needs at least 8 characters");
-    }
     // The command line has one --place-id: it fills whichever place the role needs.
-    let scope = match scope_for_new_account(role, place_id, place_id, place_id) {
-        Ok(scope) => scope,
-        Err(ScopeError::MissingPlace) => {
+    let new = NewAccount {
+        phone,
+        password,
+        role,
+        township_id: place_id,
+        cooperative_id: place_id,
+        household_id: place_id,
+    };
+    match app::auth::create_account(db, None, &new).await {
+        Ok(id) => Ok(id),
+        Err(NewAccountError::InvalidPhone) => {
+            bail!("手机号须为 11 位数字 / the phone number must have 11 digits")
+        }
+        Err(NewAccountError::WeakPassword) => {
+            bail!("密码至少 8 个字符 / the password needs at least 8 characters")
+        }
+        Err(NewAccountError::MissingPlace) => {
             bail!("role {role} needs --place-id (township, cooperative or household id)")
         }
-        Err(ScopeError::UnknownRole) => {
+        Err(NewAccountError::UnknownRole) => {
             bail!("unknown role {role} (admin, agronomist, cooperative, farmer)")
         }
-    };
-    let hash = hash_password(password).map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
-    match accounts::create(db, phone, &hash, scope, false).await {
-        Ok(id) => Ok(id),
-        Err(CreateAccountError::PhoneTaken) => bail!("an account with phone {phone} exists"),
-        Err(CreateAccountError::UnknownPlace) => {
+        Err(NewAccountError::PhoneTaken) => bail!("an account with phone {phone} exists"),
+        Err(NewAccountError::UnknownPlace) => {
             bail!("no such township, cooperative or household: {place_id:?}")
         }
-        Err(CreateAccountError::Storage(e)) => Err(e).context("could not store the account"),
+        Err(e) => Err(e).context("could not store the account"),
     }
 }
 

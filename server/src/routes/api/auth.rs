@@ -4,9 +4,9 @@ use super::error::{ApiError, body};
 use super::openapi::ErrorBody;
 use crate::startup::AppState;
 use app::auth::{
-    AttemptFrom, ClientAddr, PasswordError, SignInError, change_own_password as change_own,
-    device_cookie, device_token, hash_password_off_thread, new_api_token, reset_password as reset,
-    sign_in, sign_out,
+    AttemptFrom, ClientAddr, NewAccount, NewAccountError, PasswordError, SignInError,
+    change_own_password as change_own, create_account as create_account_as, device_cookie,
+    device_token, new_api_token, reset_password as reset, sign_in, sign_out,
 };
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -16,11 +16,8 @@ use axum::response::Response;
 use axum::{Extension, response::IntoResponse};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tianlian_domain::access::{
-    Caller, ScopeError, can_manage_accounts, is_acceptable_password, is_valid_phone,
-    scope_for_new_account,
-};
-use tianlian_storage::accounts::{self, CreateAccountError};
+use tianlian_domain::access::{Caller, can_manage_accounts};
+use tianlian_storage::accounts;
 use tianlian_storage::audit::{self, AuditEntry};
 use tianlian_storage::tokens;
 use tower_sessions::Session;
@@ -188,69 +185,45 @@ pub async fn create_account(
 ) -> ApiResult<impl IntoResponse> {
     admin(&caller)?;
     let b = body(json)?;
-    if !is_valid_phone(&b.phone) {
-        return Err(ApiError::invalid(
+    let new = NewAccount {
+        phone: &b.phone,
+        password: &b.password,
+        role: &b.role,
+        township_id: b.township_id,
+        cooperative_id: b.cooperative_id,
+        household_id: b.household_id,
+    };
+    match create_account_as(&state.db, Some(&caller), &new).await {
+        Ok(id) => Ok((StatusCode::CREATED, Json(json!({ "id": id })))),
+        Err(NewAccountError::InvalidPhone) => Err(ApiError::invalid(
             "invalid_phone",
             "手机号须为 11 位数字",
             "The phone number must have 11 digits",
-        ));
+        )),
+        Err(NewAccountError::WeakPassword) => Err(weak_password()),
+        Err(NewAccountError::MissingPlace) => Err(ApiError::invalid(
+            "missing_scope",
+            "该角色须指定所属乡镇、合作社或农户",
+            "This role needs its township, cooperative or household",
+        )),
+        Err(NewAccountError::UnknownRole) => Err(ApiError::invalid(
+            "unknown_role",
+            "角色无效",
+            "Unknown role",
+        )),
+        Err(NewAccountError::PhoneTaken) => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "phone_taken",
+            "该手机号已有账户",
+            "An account with this phone exists",
+        )),
+        Err(NewAccountError::UnknownPlace) => Err(ApiError::invalid(
+            "unknown_place",
+            "所属乡镇、合作社或农户不存在",
+            "No such township, cooperative or household",
+        )),
+        Err(e) => Err(ApiError::internal(&e)),
     }
-    if !is_acceptable_password(&b.password) {
-        return Err(weak_password());
-    }
-    let scope =
-        match scope_for_new_account(&b.role, b.township_id, b.cooperative_id, b.household_id) {
-            Ok(scope) => scope,
-            Err(ScopeError::MissingPlace) => {
-                return Err(ApiError::invalid(
-                    "missing_scope",
-                    "该角色须指定所属乡镇、合作社或农户",
-                    "This role needs its township, cooperative or household",
-                ));
-            }
-            Err(ScopeError::UnknownRole) => {
-                return Err(ApiError::invalid(
-                    "unknown_role",
-                    "角色无效",
-                    "Unknown role",
-                ));
-            }
-        };
-    let hash = hash_password_off_thread(&b.password)
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
-    let id = match accounts::create(&state.db, &b.phone, &hash, scope, false).await {
-        Ok(id) => id,
-        Err(CreateAccountError::PhoneTaken) => {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
-                "phone_taken",
-                "该手机号已有账户",
-                "An account with this phone exists",
-            ));
-        }
-        Err(CreateAccountError::UnknownPlace) => {
-            return Err(ApiError::invalid(
-                "unknown_place",
-                "所属乡镇、合作社或农户不存在",
-                "No such township, cooperative or household",
-            ));
-        }
-        Err(CreateAccountError::Storage(e)) => return Err(e.into()),
-    };
-    let after = json!({ "phone": b.phone, "role": b.role, "township_id": b.township_id,
-        "cooperative_id": b.cooperative_id, "household_id": b.household_id });
-    audit_change(
-        &state,
-        &caller,
-        "create",
-        "account",
-        Some(id),
-        None,
-        Some(after),
-    )
-    .await?;
-    Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
 }
 
 #[derive(Deserialize, ToSchema)]
