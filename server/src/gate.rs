@@ -76,6 +76,19 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
+/// The request's own span (`startup::request_span`), kept in the request: layers in between
+/// (the session layer) open spans of their own, so the gate cannot reach it as the current span.
+#[derive(Clone)]
+pub struct RequestSpan(pub tracing::Span);
+
+/// Keeps the current span (the request's, this layer sits right inside the trace layer) in the
+/// request for [`gate`] to record the caller in.
+pub async fn keep_request_span(mut req: Request, next: Next) -> Response {
+    req.extensions_mut()
+        .insert(RequestSpan(tracing::Span::current()));
+    next.run(req).await
+}
+
 /// Resolves the caller into the request's extensions, then applies the gate.
 pub async fn gate(
     State(state): State<AppState>,
@@ -143,6 +156,10 @@ pub async fn gate(
         _ => {}
     }
     if let Some(c) = caller {
+        // Every log line of the request names who asked.
+        if let Some(RequestSpan(span)) = req.extensions().get::<RequestSpan>() {
+            span.record("account_id", c.account_id);
+        }
         req.extensions_mut().insert(c);
     }
     next.run(req).await

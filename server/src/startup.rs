@@ -26,9 +26,10 @@ use std::time::Duration;
 use tianlian_storage::sessions::Sessions;
 use tianlian_storage::{Db, DbOptions};
 use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeader;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::{SameSite, time};
 use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -119,16 +120,38 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
             ),
         )
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(crate::gate::keep_request_span))
         .layer(
             TraceLayer::new_for_http()
-                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .make_span_with(request_span)
                 .on_response(
                     DefaultOnResponse::new()
                         .level(Level::INFO)
                         .latency_unit(tower_http::LatencyUnit::Millis),
                 ),
         )
+        // Every request gets an id (kept when a proxy sent one), answered in `x-request-id`
+        // and written in each of its log lines through the span above.
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The span every log line of a request is written in: method, path, its request id, and the
+/// caller's account id once the gate knows it.
+fn request_span(req: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        request_id = %id,
+        account_id = tracing::field::Empty,
+    )
 }
 
 /// What is the same for everyone and needs no caller: the bundles, the icons, the manifest, the

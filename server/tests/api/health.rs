@@ -156,3 +156,68 @@ async fn static_files_are_served_without_reading_the_session_or_the_database() {
         app.finish().await;
     }
 }
+
+/// Log lines written to memory, for the test that reads them back.
+#[derive(Clone, Default)]
+struct Captured(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut out) = self.0.lock() {
+            out.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn each_request_has_an_id_in_its_answer_and_its_log_lines_with_the_callers_account() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("info")
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .try_init();
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let farmer = app.signed_in(crate::helpers::FARMER).await;
+        let id_of = |res: &reqwest::Response| {
+            res.headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+                .expect("x-request-id")
+        };
+        let first = farmer.get(app.url("/api/v1/me")).send().await.expect("me");
+        let second = farmer.get(app.url("/api/v1/me")).send().await.expect("me");
+        let (a, b) = (id_of(&first), id_of(&second));
+        assert_ne!(a, b, "each request its own id");
+        let kept = farmer
+            .get(app.url("/healthz"))
+            .header("x-request-id", "from-the-proxy-1")
+            .send()
+            .await
+            .expect("healthz");
+        assert_eq!(id_of(&kept), "from-the-proxy-1");
+        let account = tianlian_storage::accounts::by_phone(&app.db, crate::helpers::FARMER.0)
+            .await
+            .expect("db")
+            .expect("farmer")
+            .caller
+            .account_id;
+        let logs = String::from_utf8_lossy(&captured.0.lock().expect("logs")).into_owned();
+        let line = logs
+            .lines()
+            .find(|l| l.contains(&format!("request_id={a}")))
+            .unwrap_or_else(|| panic!("no log line names request {a}:\n{logs}"));
+        assert!(
+            line.contains(&format!("account_id={account}")),
+            "the line does not name the caller: {line}"
+        );
+        app.finish().await;
+    }
+}
