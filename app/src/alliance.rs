@@ -15,6 +15,7 @@ use tianlian_domain::access::{
 use tianlian_domain::benefit::{HouseholdInfo, IncomeItem, IncomeKind, benefit_report};
 use tianlian_domain::labour::{self, PlantingLabourInput};
 use tianlian_domain::lease::{self, LeaseError, NewLeaseInput};
+use tianlian_domain::season::season_of;
 use tianlian_domain::shifts::{self, AssignError, Candidate, NewShiftInput, ShiftError};
 use tianlian_domain::wages::{self, Hours, HoursError, WageRules};
 use tianlian_domain::{Fen, Lang};
@@ -23,21 +24,9 @@ use tianlian_storage::cooperatives::{self, CooperativeRow};
 use tianlian_storage::work::{self, RecordRefusal, WorkError};
 use tianlian_storage::{Db, StorageError, plots};
 
-/// The name of a task code, from the crops' templates (`harvest` → 采收).
+/// A task's name in Chinese (`tianlian_domain::labour::task_name`).
 pub fn task_name(code: &str) -> String {
-    task_name_in(code, tianlian_domain::Lang::Zh)
-}
-
-/// A task's name in `lang` (its code when no template has it).
-pub fn task_name_in(code: &str, lang: tianlian_domain::Lang) -> String {
-    labour::TEMPLATES
-        .iter()
-        .flat_map(|(_, ts)| ts.iter())
-        .find(|t| t.code == code)
-        .map_or_else(
-            || code.to_owned(),
-            |t| lang.pick(t.name_zh, t.name_en).to_owned(),
-        )
+    labour::task_name(code, Lang::Zh)
 }
 
 fn task_options() -> Vec<(String, String)> {
@@ -48,14 +37,6 @@ fn task_options() -> Vec<(String, String)> {
         .filter(|t| seen.insert(t.code))
         .map(|t| (t.code.to_owned(), t.name_zh.to_owned()))
         .collect()
-}
-
-/// The season a day belongs to: 1 July to 30 June (winter crops straddle the new year).
-pub fn season_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
-    let y = tianlian_domain::forecast::engine::season_year(day);
-    let from = NaiveDate::from_ymd_opt(y, 7, 1).unwrap_or(day);
-    let until = NaiveDate::from_ymd_opt(y + 1, 6, 30).unwrap_or(day);
-    (from, until)
 }
 
 fn shift_view(s: &work::ShiftRow) -> ShiftView {
@@ -92,7 +73,10 @@ fn lease_view(l: &store::LeaseRow, payments: &[store::PaymentRow], today: NaiveD
             .filter(|p| p.lease_id == l.id)
             .map(|p| LeasePaymentView {
                 id: p.id,
-                overdue: p.paid_on.is_none() && p.due_on < today.to_string(),
+                overdue: p
+                    .due_on
+                    .parse::<NaiveDate>()
+                    .is_ok_and(|due| lease::is_overdue(due, p.paid_on.is_some(), today)),
                 due_on: p.due_on.clone(),
                 amount: Fen::new(p.amount_fen),
                 paid_on: p.paid_on.clone(),
@@ -771,6 +755,30 @@ pub async fn add_dividend(
     Ok(WorkOutcome::Done(id))
 }
 
+/// Sets the income line for a season year (admins only).
+///
+/// # Errors
+/// Storage failures.
+pub async fn set_income_line(
+    db: &Db,
+    caller: &Caller,
+    year: i32,
+    yuan: &str,
+) -> Result<WorkOutcome, StorageError> {
+    if !tianlian_domain::access::can_set_income_line(caller.scope) {
+        return Ok(WorkOutcome::Forbidden);
+    }
+    let Some(amount) = tianlian_domain::benefit::parse_income_line(yuan, year) else {
+        return Ok(WorkOutcome::Refused(
+            "bad_income_line",
+            "收入线须为正数（元/人/年），年份在 2000–2100 之间".into(),
+            "The line must be positive yuan per person per year, for a year in 2000–2100".into(),
+        ));
+    };
+    store::set_income_line(db, year, amount).await?;
+    Ok(WorkOutcome::Done(i64::from(year)))
+}
+
 /// A farmer's own pay: wages by shift-day, upcoming shifts, leases and dividends.
 ///
 /// # Errors
@@ -786,7 +794,7 @@ pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, Stora
         day: r.day.clone(),
         person: r.person_name.clone(),
         task_zh: task_name(&r.task_code),
-        task_en: task_name_in(&r.task_code, tianlian_domain::Lang::En),
+        task_en: labour::task_name(&r.task_code, tianlian_domain::Lang::En),
         cooperative: r.cooperative_name.clone(),
         plot: r.plot_code.clone(),
         planned_hours: Hours::from_centi(r.planned_hours_centi).to_string(),

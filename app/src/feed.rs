@@ -75,7 +75,7 @@ pub async fn events(
         });
     }
     let today = crate::forecasting::china_today();
-    let (season_from, _) = crate::alliance::season_of(today);
+    let (season_from, _) = tianlian_domain::season::season_of(today);
     for s in work::household_pay(db, household_id, season_from).await? {
         let Ok(day) = NaiveDate::parse_from_str(&s.day, "%Y-%m-%d") else {
             continue;

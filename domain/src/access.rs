@@ -290,6 +290,12 @@ pub fn can_manage_cooperative(scope: Scope, cooperative_id: i64) -> bool {
     }
 }
 
+/// Who may set the income line poor households are measured against: admins (it is the
+/// county's, not a township's).
+pub fn can_set_income_line(scope: Scope) -> bool {
+    matches!(scope, Scope::Admin)
+}
+
 /// Who may import a site's observed weather: admins and agronomists (county-wide data, no
 /// household's records).
 pub fn can_import_weather(scope: Scope) -> bool {

@@ -83,6 +83,18 @@ pub struct BenefitReport {
 /// Builds the report from the season's `items`. Every household of `households` gets a line,
 /// and so does any household found only in `items` (with no members and not poor), so no
 /// amount is ever left out.
+/// Season years an income line may be set for.
+pub const INCOME_LINE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
+
+/// Reads an income line (收入线: yuan per person per year that poor households are measured
+/// against) for a season year: a positive amount under a million yuan, for a year in
+/// [`INCOME_LINE_YEARS`]; `None` otherwise.
+pub fn parse_income_line(yuan: &str, year: i32) -> Option<Fen> {
+    crate::wages::parse_yuan(yuan)
+        .ok()
+        .filter(|a| a.get() > 0 && a.get() < 100_000_000 && INCOME_LINE_YEARS.contains(&year))
+}
+
 pub fn benefit_report(
     households: &[HouseholdInfo],
     items: &[IncomeItem],
@@ -175,6 +187,23 @@ fn count<T>(it: impl Iterator<Item = T>) -> u32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_income_line_is_positive_yuan_for_a_year_in_range() {
+        assert_eq!(
+            super::parse_income_line("4000", 2026),
+            Some(Fen::new(400_000))
+        );
+        assert_eq!(
+            super::parse_income_line("4000.50", 2100),
+            Some(Fen::new(400_050))
+        );
+        assert_eq!(super::parse_income_line("0", 2026), None);
+        assert_eq!(super::parse_income_line("-1", 2026), None);
+        assert_eq!(super::parse_income_line("1000000", 2026), None);
+        assert_eq!(super::parse_income_line("4000", 1999), None);
+        assert_eq!(super::parse_income_line("四千", 2026), None);
+    }
+
     use super::*;
     use proptest::prelude::*;
 

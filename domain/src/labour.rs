@@ -202,6 +202,19 @@ pub fn templates(crop_code: &str) -> &'static [TaskTemplate] {
 }
 
 /// Whether `code` is the code of a task of any crop.
+/// A task's name in `lang`, from the crops' templates (`harvest` → 采收); its code when no
+/// template has it.
+pub fn task_name(code: &str, lang: crate::Lang) -> String {
+    TEMPLATES
+        .iter()
+        .flat_map(|(_, ts)| ts.iter())
+        .find(|t| t.code == code)
+        .map_or_else(
+            || code.to_owned(),
+            |t| lang.pick(t.name_zh, t.name_en).to_owned(),
+        )
+}
+
 pub fn is_task_code(code: &str) -> bool {
     TEMPLATES
         .iter()
@@ -328,6 +341,17 @@ pub fn shortfalls(demand: &[DayDemand], able_workers: u32) -> Vec<(NaiveDate, u3
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_task_is_named_in_either_language_and_an_unknown_code_by_itself() {
+        use crate::Lang;
+        assert_eq!(super::task_name("harvest", Lang::Zh), "采收");
+        assert_eq!(
+            super::task_name("harvest", Lang::En).to_lowercase(),
+            "harvest"
+        );
+        assert_eq!(super::task_name("no-such-task", Lang::Zh), "no-such-task");
+    }
+
     use super::*;
     use crate::forecast::crops::CROP_MODELS;
     use proptest::prelude::*;

@@ -374,6 +374,12 @@ pub fn planting_room(
     }
 }
 
+/// Whether a lease payment due on `due_on` is overdue `today`: unpaid, and its day has passed
+/// (due today is not yet overdue).
+pub fn is_overdue(due_on: NaiveDate, paid: bool, today: NaiveDate) -> bool {
+    !paid && due_on < today
+}
+
 /// Whether a lease ending on `lease_end` ends within `within_days` of `today` (today counts; a
 /// lease that has already ended is not "ending soon").
 pub fn ending_soon(lease_end: NaiveDate, today: NaiveDate, within_days: i64) -> bool {
@@ -459,6 +465,16 @@ mod room_tests {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_unpaid_payment_is_overdue_the_day_after_it_is_due() {
+        let d = |s: &str| s.parse::<NaiveDate>().expect("date");
+        assert!(!super::is_overdue(d("2026-12-02"), false, d("2026-12-02")));
+        assert!(super::is_overdue(d("2026-12-01"), false, d("2026-12-02")));
+        assert!(!super::is_overdue(d("2026-12-01"), true, d("2026-12-02")));
+        // Dates, not text: a year of five digits or a month without its zero would sort wrong.
+        assert!(super::is_overdue(d("2026-09-30"), false, d("2026-10-01")));
+    }
+
     use super::*;
     use proptest::prelude::*;
 

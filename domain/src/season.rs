@@ -37,6 +37,15 @@ pub struct Occupancy {
 ///
 /// Two plantings that overlap `window` but not each other (a November crop and a March crop
 /// against a November–March window) never count together: the sum is taken day by day.
+/// The farming season a day belongs to: 1 July to 30 June (winter crops straddle the new
+/// year), as (first day, last day).
+pub fn season_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let y = crate::forecast::engine::season_year(day);
+    let from = NaiveDate::from_ymd_opt(y, 7, 1).unwrap_or(day);
+    let until = NaiveDate::from_ymd_opt(y + 1, 6, 30).unwrap_or(day);
+    (from, until)
+}
+
 pub fn peak_area(held: &[Occupancy], window: Season) -> Mu {
     // Sweep over the days on which the occupied area changes.
     let mut events: Vec<(NaiveDate, i64)> = Vec::with_capacity(held.len() * 2);
@@ -61,6 +70,23 @@ pub fn peak_area(held: &[Occupancy], window: Season) -> Mu {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_season_runs_from_july_to_june() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().expect("date");
+        assert_eq!(
+            super::season_of(d("2026-12-02")),
+            (d("2026-07-01"), d("2027-06-30"))
+        );
+        assert_eq!(
+            super::season_of(d("2027-06-30")),
+            (d("2026-07-01"), d("2027-06-30"))
+        );
+        assert_eq!(
+            super::season_of(d("2027-07-01")),
+            (d("2027-07-01"), d("2028-06-30"))
+        );
+    }
+
     use super::*;
     use proptest::prelude::*;
 

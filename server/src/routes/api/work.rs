@@ -12,7 +12,7 @@ use axum::response::IntoResponse;
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use tianlian_domain::access::{Caller, Scope};
+use tianlian_domain::access::Caller;
 use utoipa::{IntoParams, ToSchema};
 
 /// Done → 201 `{"id"}`; a conflict with what others did (full, booked, recorded, changed) →
@@ -352,21 +352,11 @@ pub async fn income_line(
     Path(year): Path<i32>,
     json: Result<Json<IncomeLineBody>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    if !matches!(caller.scope, Scope::Admin) {
-        return Err(ApiError::forbidden());
-    }
     let b = body(json)?;
-    let amount = tianlian_domain::wages::parse_yuan(&super::number_or_text(b.yuan_per_person));
-    match amount {
-        Ok(a) if a.get() > 0 && a.get() < 100_000_000 && (2000..=2100).contains(&year) => {
-            tianlian_storage::alliance::set_income_line(&state.db, year, a).await?;
-            Ok(StatusCode::NO_CONTENT)
-        }
-        _ => Err(ApiError::invalid(
-            "bad_income_line",
-            "收入线须为正数（元/人/年），年份在 2000–2100 之间",
-            "The line must be positive yuan per person per year, for a year in 2000–2100",
-        )),
+    let yuan = super::number_or_text(b.yuan_per_person);
+    match alliance::set_income_line(&state.db, &caller, year, &yuan).await? {
+        WorkOutcome::Done(_) => Ok(StatusCode::NO_CONTENT),
+        refused => reply(refused, "year").map(|_| StatusCode::NO_CONTENT),
     }
 }
 
