@@ -187,13 +187,11 @@ pub async fn coop_page(
         })
         .map(|p| p.id)
         .collect();
-    let township_caller = Caller {
-        scope: Scope::Agronomist {
-            township_id: coop.township_id,
-        },
-        ..caller.clone()
-    };
-    let list = crate::services::plantings_with_forecasts(db, cache, &township_caller).await?;
+    // The labour a cooperative's land will need: its township's plantings (read, not shown).
+    let list = crate::services::ScopedPlantings::load_in(db, township)
+        .await?
+        .with_forecasts(db, cache, today)
+        .await?;
     let inputs: Vec<PlantingLabourInput> = list
         .iter()
         .filter(|i| ours.contains(&i.plot_id))

@@ -181,7 +181,19 @@ impl ScopedPlantings {
     /// # Errors
     /// Storage failures.
     pub async fn load(db: &Db, caller: &Caller) -> Result<ScopedPlantings, StorageError> {
-        let (plots, rows) = plantings::with_plots(db, plot_filter(caller.scope)).await?;
+        Self::load_in(db, plot_filter(caller.scope)).await
+    }
+
+    /// The plots and plantings a filter names, for a use case that has already decided what
+    /// its caller may see (a cooperative's labour demand reads its whole township's).
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub async fn load_in(
+        db: &Db,
+        filter: tianlian_domain::access::PlotFilter,
+    ) -> Result<ScopedPlantings, StorageError> {
+        let (plots, rows) = plantings::with_plots(db, filter).await?;
         Ok(ScopedPlantings { plots, rows })
     }
 
