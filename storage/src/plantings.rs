@@ -118,16 +118,17 @@ pub async fn in_season(
         village: String,
         plot_code: String,
     }
-    let rows: Vec<Labelled> = sqlx::query_as(
+    let rows: Vec<Labelled> = sqlx::query_as(&format!(
         "SELECT pl.id, pl.plot_id, pl.crop_code, c.name_zh, c.name_en, pl.area_centi_mu,
             pl.planned_on, pl.planted_on, pl.season_from, pl.season_until, pl.status, pl.protection,
             pl.cooperative_id, v.name AS village, p.code AS plot_code
          FROM plantings pl JOIN crops c ON c.code = pl.crop_code
          JOIN plots p ON p.id = pl.plot_id JOIN villages v ON v.id = p.village_id
          WHERE p.retired_on IS NULL AND v.township_id = $1 AND pl.season_until >= $2
-           AND pl.status <> 'failed'
+           AND {holds}
          ORDER BY pl.plot_id, pl.season_from, pl.id",
-    )
+        holds = holds_land("pl")
+    ))
     .bind(township_id)
     .bind(iso(from))
     .fetch_all(db.pool())
@@ -331,14 +332,26 @@ pub(crate) fn occupancy(area: i64, from: &str, until: &str) -> Result<Occupancy,
 }
 
 /// The land a plot's plantings hold with who planted them, read under the plot's lock.
+/// `alias.status IN (…)`: the statuses that hold land, as the domain says
+/// (`PlantingStatus::holds_land`), so the SQL and the Rust side cannot drift apart.
+fn holds_land(alias: &str) -> String {
+    let codes: Vec<String> = PlantingStatus::ALL
+        .into_iter()
+        .filter(|s| s.holds_land())
+        .map(|s| format!("'{}'", s.code()))
+        .collect();
+    format!("{alias}.status IN ({})", codes.join(", "))
+}
+
 async fn land_uses(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     plot_id: i64,
 ) -> Result<Vec<tianlian_domain::lease::LandUse>, StorageError> {
-    let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(&format!(
         "SELECT area_centi_mu, season_from, season_until, cooperative_id FROM plantings
-         WHERE plot_id = $1 AND status <> 'failed'",
-    )
+             WHERE plot_id = $1 AND {}",
+        holds_land("plantings")
+    ))
     .bind(plot_id)
     .fetch_all(&mut **tx)
     .await?;
@@ -379,9 +392,11 @@ pub(crate) async fn held(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     plot_id: i64,
 ) -> Result<Vec<Occupancy>, StorageError> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT area_centi_mu, season_from, season_until FROM plantings WHERE plot_id = $1 AND status <> 'failed'",
-    )
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(&format!(
+        "SELECT area_centi_mu, season_from, season_until FROM plantings
+             WHERE plot_id = $1 AND {}",
+        holds_land("plantings")
+    ))
     .bind(plot_id)
     .fetch_all(&mut **tx)
     .await?;
