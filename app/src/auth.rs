@@ -71,8 +71,9 @@ fn hex(bytes: &[u8]) -> String {
 /// - Each client address may try `per_minute` times a minute (behind a proxy the address comes
 ///   from the trusted `X-Forwarded-For`, see the server's gate).
 /// - Each account slows down after five failures in a row: 15, 30, 60 … seconds between attempts,
-///   at most five minutes (`tianlian_domain::access::sign_in_delay_secs`); a phone that is not
-///   a well-formed mobile number, or not an account, is never counted.
+///   at most five minutes (`tianlian_domain::access::sign_in_delay_secs`). A well-formed phone
+///   without an account slows down the same way (the waits do not tell which numbers have
+///   one); a phone that is not a well-formed mobile number is never counted.
 /// - A device that signed in to the account before (cookie [`DEVICE_COOKIE`]) has a count of
 ///   its own, so a stranger's guessing cannot keep the owner out.
 #[derive(Debug, Clone, Copy)]
@@ -173,23 +174,34 @@ fn decoy_hash() -> &'static PasswordHash {
 /// Password hashing takes tens of milliseconds of CPU: it runs on tokio's blocking pool, at
 /// most one per core at a time, so a burst of sign-ins neither stalls the async workers that
 /// serve every other page nor queues unbounded threads.
-fn hashing_permits() -> &'static tokio::sync::Semaphore {
-    static PERMITS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
-    PERMITS.get_or_init(|| {
-        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
-    })
+fn hashing_permits() -> std::sync::Arc<tokio::sync::Semaphore> {
+    static PERMITS: std::sync::OnceLock<std::sync::Arc<tokio::sync::Semaphore>> =
+        std::sync::OnceLock::new();
+    PERMITS
+        .get_or_init(|| {
+            std::sync::Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ))
+        })
+        .clone()
 }
 
 async fn on_hashing_pool<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, HashingError> {
-    let _permit = hashing_permits()
-        .acquire()
+    let permit = hashing_permits()
+        .acquire_owned()
         .await
         .map_err(|_| HashingError)?;
-    tokio::task::spawn_blocking(work)
-        .await
-        .map_err(|_| HashingError)
+    // The permit goes with the work: a request dropped while it hashes (a client that hung up)
+    // still holds its turn until the hash is done, so no more than one hash a core ever runs.
+    tokio::task::spawn_blocking(move || {
+        let done = work();
+        drop(permit);
+        done
+    })
+    .await
+    .map_err(|_| HashingError)
 }
 
 /// The hashing pool failed (a panic or a closed pool; a bug, answered as internal).
@@ -255,13 +267,20 @@ pub async fn sign_in(
             return Err(SignInError::RateLimited(ADDRESS_WINDOW_SECS));
         }
     }
-    // Only a real account is ever a key: a flood of made-up phones adds nothing anywhere.
-    let account = if is_valid_phone(phone) {
-        accounts::by_phone(db, phone).await?
-    } else {
-        None
-    };
-    let Some(account) = account else {
+    // A malformed phone is never a key: a flood of made-up text adds nothing anywhere.
+    if !is_valid_phone(phone) {
+        verify_password_off_thread(password, decoy_hash()).await;
+        return Err(SignInError::BadCredentials);
+    }
+    let Some(account) = accounts::by_phone(db, phone).await? else {
+        // A well-formed phone without an account slows down exactly as an account would, so
+        // the waits do not tell which numbers have one (rows bounded by the address limit).
+        let key = format!("phone:{phone}");
+        if let throttle::Claim::WaitUntil(at) =
+            throttle::claim(db, &key, now, sign_in_delay_secs).await?
+        {
+            return Err(SignInError::RateLimited((at - now).max(1)));
+        }
         verify_password_off_thread(password, decoy_hash()).await;
         return Err(SignInError::BadCredentials);
     };

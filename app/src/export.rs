@@ -273,8 +273,8 @@ pub async fn table(
 
 /// A text cell as a spreadsheet will read it safely: one that starts with `=`, `+`, `-`, `@`, a
 /// tab or a carriage return would be taken for a formula (CSV injection, OWASP), so it gets a
-/// leading `'`, which Excel and WPS show as text and do not display. Numbers are not text cells
-/// and stay as they are.
+/// leading `'`: the spreadsheet then reads the cell as text (the apostrophe may show). Numbers
+/// are not text cells and stay as they are.
 pub fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         std::borrow::Cow::Owned(format!("'{text}"))

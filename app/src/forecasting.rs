@@ -185,6 +185,16 @@ pub struct ForecastQuery<'a> {
     pub area_mu: &'a str,
 }
 
+/// Forecasts asked one at a time (`POST /api/v1/forecast`, backward schedules, the forecast
+/// page): as many at once as the machine has cores.
+static FORECASTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+async fn forecast_turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
+    FORECASTS.acquire().await.ok()
+}
+
 /// Forecasts one planting, with observed weather up to today where the site has it.
 ///
 /// # Errors
@@ -203,9 +213,9 @@ pub async fn forecast(
         climate,
         tables,
     } = cache.site(db, q.site).await?;
-    // The engine's work takes turns with the reports: whatever anyone asks (the API is open to
-    // all), no more forecasts run at once than the machine has cores.
-    let _turn = crate::services::report_turn().await;
+    // Whatever anyone asks (the API is open to all), no more forecasts run at once than the
+    // machine has cores; they queue apart from the township reports, which they cannot starve.
+    let _turn = forecast_turn().await;
     let result = Forecaster::new(model, protection, &climate, Some(china_today()))
         .with_store(&tables)
         .forecast(planted_on, area)?;
@@ -230,7 +240,7 @@ pub async fn backward(
     let SiteClimate {
         climate, tables, ..
     } = cache.site(db, site).await?;
-    let _turn = crate::services::report_turn().await;
+    let _turn = forecast_turn().await;
     let mut forecaster =
         Forecaster::new(model, protection, &climate, Some(china_today())).with_store(&tables);
     Ok(forecast::backward(&mut forecaster, market)?)

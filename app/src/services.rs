@@ -426,9 +426,10 @@ pub async fn change_status(
     else {
         return Ok(StatusOutcome::NotFound);
     };
+    // Who may change it is asked for the day the change is made (as the plot page asks), not
+    // the day the request names: a lease that has ended cannot be reached by backdating.
     let leases = tianlian_storage::alliance::lease_terms_of_plot(db, plot_id).await?;
-    let day = tianlian_domain::planting::parse_date(on)
-        .unwrap_or_else(|_| crate::forecasting::china_today());
+    let day = crate::forecasting::china_today();
     if !can_work_planting(
         caller.scope,
         place(&plot),

@@ -80,9 +80,6 @@ pub struct BenefitReport {
     pub poor_households_meeting_line: u32,
 }
 
-/// Builds the report from the season's `items`. Every household of `households` gets a line,
-/// and so does any household found only in `items` (with no members and not poor), so no
-/// amount is ever left out.
 /// Season years an income line may be set for.
 pub const INCOME_LINE_YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
@@ -95,6 +92,9 @@ pub fn parse_income_line(yuan: &str, year: i32) -> Option<Fen> {
         .filter(|a| a.get() > 0 && a.get() < 100_000_000 && INCOME_LINE_YEARS.contains(&year))
 }
 
+/// Builds the report from the season's `items`. Every household of `households` gets a line,
+/// and so does any household found only in `items` (with no members and not poor), so no
+/// amount is ever left out.
 pub fn benefit_report(
     households: &[HouseholdInfo],
     items: &[IncomeItem],

@@ -201,7 +201,6 @@ pub fn templates(crop_code: &str) -> &'static [TaskTemplate] {
         .map_or(&[], |(_, t)| t)
 }
 
-/// Whether `code` is the code of a task of any crop.
 /// A task's name in `lang`, from the crops' templates (`harvest` → 采收); its code when no
 /// template has it.
 pub fn task_name(code: &str, lang: crate::Lang) -> String {
@@ -215,6 +214,7 @@ pub fn task_name(code: &str, lang: crate::Lang) -> String {
         )
 }
 
+/// Whether `code` is the code of a task of any crop.
 pub fn is_task_code(code: &str) -> bool {
     TEMPLATES
         .iter()

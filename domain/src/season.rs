@@ -33,10 +33,6 @@ pub struct Occupancy {
     pub area: Mu,
 }
 
-/// The largest total area that `held` occupies on any single day of `window`.
-///
-/// Two plantings that overlap `window` but not each other (a November crop and a March crop
-/// against a November–March window) never count together: the sum is taken day by day.
 /// The farming season a day belongs to: 1 July to 30 June (winter crops straddle the new
 /// year), as (first day, last day).
 pub fn season_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
@@ -46,6 +42,10 @@ pub fn season_of(day: NaiveDate) -> (NaiveDate, NaiveDate) {
     (from, until)
 }
 
+/// The largest total area that `held` occupies on any single day of `window`.
+///
+/// Two plantings that overlap `window` but not each other (a November crop and a March crop
+/// against a November–March window) never count together: the sum is taken day by day.
 pub fn peak_area(held: &[Occupancy], window: Season) -> Mu {
     // Sweep over the days on which the occupied area changes.
     let mut events: Vec<(NaiveDate, i64)> = Vec::with_capacity(held.len() * 2);

@@ -6,14 +6,29 @@ use axum::http::HeaderMap;
 use ipnet::IpNet;
 use std::net::{IpAddr, SocketAddr};
 
-/// The proxies whose forwarding headers are believed (none by default).
+/// Which header the trusted proxies write the client's address into. Only that one is read: a
+/// proxy passes the other through from the client untouched, so believing both would let a
+/// client name its own address.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For` (nginx's `$proxy_add_x_forwarded_for`).
+    #[default]
+    XForwardedFor,
+    /// `Forwarded: for=…` (RFC 7239).
+    Forwarded,
+}
+
+/// The proxies whose forwarding header is believed (none by default), and which header.
 #[derive(Debug, Clone, Default)]
-pub struct TrustedProxies(pub Vec<IpNet>);
+pub struct TrustedProxies {
+    pub nets: Vec<IpNet>,
+    pub header: ForwardedHeader,
+}
 
 impl TrustedProxies {
     fn trusts(&self, addr: IpAddr) -> bool {
         let addr = canonical(addr);
-        self.0.iter().any(|net| net.contains(&addr))
+        self.nets.iter().any(|net| net.contains(&addr))
     }
 }
 
@@ -38,19 +53,16 @@ fn canonical(addr: IpAddr) -> IpAddr {
 }
 
 /// The client's address: the peer's own, unless the peer is a trusted proxy; then the nearest
-/// address in its forwarding chain that is not itself a trusted proxy (`Forwarded` first, else
-/// `X-Forwarded-For`, read from the right, since only the entries our proxies appended can be
-/// believed).
+/// address in the chain of the configured header that is not itself a trusted proxy (read from
+/// the right, since only the entries our proxies appended can be believed).
 pub fn client_addr(peer: IpAddr, headers: &HeaderMap, trusted: &TrustedProxies) -> IpAddr {
     let peer = canonical(peer);
     if !trusted.trusts(peer) {
         return peer;
     }
-    let chain = forwarded_for(headers);
-    let chain = if chain.is_empty() {
-        x_forwarded_for(headers)
-    } else {
-        chain
+    let chain = match trusted.header {
+        ForwardedHeader::XForwardedFor => x_forwarded_for(headers),
+        ForwardedHeader::Forwarded => forwarded_for(headers),
     };
     let mut client = peer;
     for hop in chain.into_iter().rev() {
@@ -121,8 +133,18 @@ mod tests {
         h
     }
 
+    fn trusting(nets: &[&str], header: ForwardedHeader) -> TrustedProxies {
+        TrustedProxies {
+            nets: nets
+                .iter()
+                .map(|n| parse_proxy(n).expect("proxy"))
+                .collect(),
+            header,
+        }
+    }
+
     fn local_proxy() -> TrustedProxies {
-        TrustedProxies(vec![parse_proxy("127.0.0.1").expect("proxy")])
+        trusting(&["127.0.0.1"], ForwardedHeader::XForwardedFor)
     }
 
     #[test]
@@ -157,23 +179,18 @@ mod tests {
 
     #[test]
     fn chains_of_trusted_proxies_and_the_forwarded_header_are_followed() {
-        let trusted = TrustedProxies(vec![
-            parse_proxy("127.0.0.1").expect("proxy"),
-            parse_proxy("10.0.0.0/8").expect("network"),
-        ]);
+        let trusted = trusting(&["127.0.0.1", "10.0.0.0/8"], ForwardedHeader::XForwardedFor);
         let h = with("x-forwarded-for", "203.0.113.7, 10.1.2.3");
         assert_eq!(
             client_addr(ip("127.0.0.1"), &h, &trusted),
             ip("203.0.113.7")
         );
+        let rfc = trusting(&["127.0.0.1", "10.0.0.0/8"], ForwardedHeader::Forwarded);
         let h = with(
             "forwarded",
             "for=\"[2001:db8::1]:4711\";proto=https, for=10.0.0.5",
         );
-        assert_eq!(
-            client_addr(ip("127.0.0.1"), &h, &trusted),
-            ip("2001:db8::1")
-        );
+        assert_eq!(client_addr(ip("127.0.0.1"), &h, &rfc), ip("2001:db8::1"));
         let h = with("x-forwarded-for", "unknown");
         assert_eq!(client_addr(ip("127.0.0.1"), &h, &trusted), ip("127.0.0.1"));
         assert_eq!(
@@ -184,6 +201,20 @@ mod tests {
             ),
             ip("203.0.113.7")
         );
+    }
+
+    #[test]
+    fn only_the_header_the_proxy_writes_is_believed() {
+        // nginx appends to X-Forwarded-For and passes a client's own `Forwarded` through.
+        let mut h = with("x-forwarded-for", "203.0.113.7");
+        h.insert("forwarded", HeaderValue::from_static("for=198.51.100.99"));
+        assert_eq!(
+            client_addr(ip("127.0.0.1"), &h, &local_proxy()),
+            ip("203.0.113.7")
+        );
+        let rfc = trusting(&["127.0.0.1"], ForwardedHeader::Forwarded);
+        let h = with("x-forwarded-for", "198.51.100.99");
+        assert_eq!(client_addr(ip("127.0.0.1"), &h, &rfc), ip("127.0.0.1"));
     }
 
     #[test]

@@ -59,6 +59,11 @@ pub struct Settings {
           value_parser = crate::client_addr::parse_proxy)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
 
+    /// The header the trusted proxies write the client's address into; only that one is read.
+    #[arg(long, env = "TIANLIAN_FORWARDED_HEADER", value_enum,
+          default_value_t = crate::client_addr::ForwardedHeader::XForwardedFor)]
+    pub forwarded_header: crate::client_addr::ForwardedHeader,
+
     /// Log format.
     #[arg(long, env = "TIANLIAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
@@ -87,6 +92,7 @@ impl Settings {
             secure_cookies: false,
             login_attempts_per_minute: 10,
             trusted_proxies: Vec::new(),
+            forwarded_header: crate::client_addr::ForwardedHeader::XForwardedFor,
             log_format: LogFormat::Pretty,
         }
     }

@@ -211,7 +211,10 @@ impl Application {
                 LoginLimiter::new(settings.login_attempts_per_minute)
                     .with_secure_cookies(settings.secure_cookies),
             ),
-            trusted_proxies: TrustedProxies(settings.trusted_proxies.clone()),
+            trusted_proxies: TrustedProxies {
+                nets: settings.trusted_proxies.clone(),
+                header: settings.forwarded_header,
+            },
             climates: ClimateCache::default(),
             leptos_options: settings.leptos_options(),
         };

@@ -162,9 +162,9 @@ pub async fn create(
     id.ok_or(CreateAccountError::PhoneTaken)
 }
 
-/// Replaces an account's password hash, sets whether it must be changed at next sign-in, and
-/// raises its session epoch (which ends the sessions signed in before). Returns the new epoch,
-/// or `None` when there is no such account.
+/// Replaces an account's password hash, sets whether it must be changed at next sign-in,
+/// raises its session epoch (which ends the sessions signed in before) and forgets its known
+/// devices. Returns the new epoch, or `None` when there is no such account.
 ///
 /// # Errors
 /// The database refused the update.
@@ -174,7 +174,8 @@ pub async fn set_password(
     hash: &PasswordHash,
     must_change: bool,
 ) -> Result<Option<i64>, StorageError> {
-    Ok(sqlx::query_scalar(
+    let mut tx = db.pool().begin().await?;
+    let epoch: Option<i64> = sqlx::query_scalar(
         "UPDATE accounts SET password_hash = $1, must_change_password = $2,
                 session_epoch = session_epoch + 1
          WHERE id = $3 RETURNING session_epoch",
@@ -182,6 +183,13 @@ pub async fn set_password(
     .bind(&hash.0)
     .bind(i64::from(must_change))
     .bind(id)
-    .fetch_optional(db.pool())
-    .await?)
+    .fetch_optional(&mut *tx)
+    .await?;
+    // Devices that knew the old password are strangers to the new one.
+    sqlx::query("DELETE FROM known_devices WHERE account_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(epoch)
 }

@@ -331,7 +331,6 @@ pub(crate) fn occupancy(area: i64, from: &str, until: &str) -> Result<Occupancy,
     })
 }
 
-/// The land a plot's plantings hold with who planted them, read under the plot's lock.
 /// `alias.status IN (…)`: the statuses that hold land, as the domain says
 /// (`PlantingStatus::holds_land`), so the SQL and the Rust side cannot drift apart.
 fn holds_land(alias: &str) -> String {
@@ -343,6 +342,7 @@ fn holds_land(alias: &str) -> String {
     format!("{alias}.status IN ({})", codes.join(", "))
 }
 
+/// The land a plot's plantings hold with who planted them, read under the plot's lock.
 async fn land_uses(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     plot_id: i64,

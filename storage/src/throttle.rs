@@ -158,7 +158,11 @@ pub async fn device_account(
     .await?)
 }
 
-/// Remembers a device (its token's SHA-256) that signed in to an account.
+/// Devices remembered per account; signing in from more forgets the longest unused.
+pub const DEVICES_PER_ACCOUNT: i64 = 10;
+
+/// Remembers a device (its token's SHA-256) that signed in to an account, keeping at most
+/// [`DEVICES_PER_ACCOUNT`] of them.
 ///
 /// # Errors
 /// The database refused the insert.
@@ -177,5 +181,27 @@ pub async fn remember_device(
     .bind(now)
     .execute(db.pool())
     .await?;
+    sqlx::query(
+        "DELETE FROM known_devices WHERE account_id = $1 AND token_hash NOT IN
+            (SELECT token_hash FROM known_devices WHERE account_id = $1
+             ORDER BY last_used DESC, token_hash LIMIT $2)",
+    )
+    .bind(account_id)
+    .bind(DEVICES_PER_ACCOUNT)
+    .execute(db.pool())
+    .await?;
     Ok(())
+}
+
+/// How many devices an account has remembered.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn device_count(db: &Db, account_id: i64) -> Result<i64, StorageError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM known_devices WHERE account_id = $1")
+            .bind(account_id)
+            .fetch_one(db.pool())
+            .await?,
+    )
 }

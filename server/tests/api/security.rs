@@ -53,9 +53,11 @@ async fn a_flood_of_made_up_phones_leaves_nothing_behind() {
             let answers = join_all(chunk.iter().map(|p| login(&app.client, &app, p, "x"))).await;
             assert!(answers.iter().all(|&s| s == 401), "{answers:?}");
         }
+        // Malformed phones add nothing; the 150 well-formed ones are counted like accounts
+        // (so the waits do not tell which numbers have one), plus the one address.
         let rows = throttle::rows(&app.db).await.expect("rows");
         assert!(
-            rows <= 1,
+            rows <= 151,
             "{rows} throttle rows after 300 made-up phones (one address)"
         );
         app.finish().await;
@@ -74,6 +76,16 @@ async fn a_flood_of_made_up_phones_leaves_nothing_behind() {
         assert!(refused >= 2_990, "{refused} of 3,000 refused");
         let rows = throttle::rows(&app.db).await.expect("rows");
         assert!(rows <= 1, "{rows} throttle rows after 3,000 distinct keys");
+        // Well-formed phones too: past the address limit none is counted.
+        let phones: Vec<String> = (0..1_000).map(|i| format!("1360000{i:04}")).collect();
+        for chunk in phones.chunks(100) {
+            join_all(chunk.iter().map(|p| login(&app.client, &app, p, "x"))).await;
+        }
+        let rows = throttle::rows(&app.db).await.expect("rows");
+        assert!(
+            rows <= 11,
+            "{rows} throttle rows after 1,000 well-formed phones"
+        );
         app.finish().await;
     }
 }
@@ -163,6 +175,60 @@ async fn a_stranger_guessing_slows_the_account_but_not_its_owners_own_phone() {
 
         // The owner's own phone signs in at once.
         assert_eq!(login(&owner, &app, FARMER.0, FARMER.1).await, 200);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_waits_do_not_tell_which_phones_have_an_account() {
+    for engine in engines() {
+        let app = spawn_app_with(engine, |s| s.login_attempts_per_minute = 1000).await;
+        let mut answers = Vec::new();
+        for phone in [FARMER.0, "13900000099"] {
+            let client = browser(&app.address);
+            let mut these = Vec::new();
+            for _ in 0..7 {
+                these.push(login(&client, &app, phone, "guess-guess").await);
+            }
+            answers.push(these);
+        }
+        assert_eq!(answers[0], [401, 401, 401, 401, 401, 429, 429]);
+        assert_eq!(
+            answers[0], answers[1],
+            "an account and a number without one differ"
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_account_keeps_ten_devices_and_forgets_them_all_when_its_password_changes() {
+    for engine in engines() {
+        let app = spawn_app_with(engine, |s| s.login_attempts_per_minute = 1000).await;
+        let id = accounts::by_phone(&app.db, FARMER.0)
+            .await
+            .expect("db")
+            .expect("farmer")
+            .caller
+            .account_id;
+        let mut last = None;
+        for _ in 0..12 {
+            last = Some(app.signed_in(FARMER).await);
+        }
+        let devices = throttle::device_count(&app.db, id).await.expect("devices");
+        assert_eq!(devices, throttle::DEVICES_PER_ACCOUNT);
+        let changed = last
+            .expect("a client")
+            .post(app.url("/api/v1/me/password"))
+            .json(&json!({ "current": FARMER.1, "new": "a-new-password" }))
+            .send()
+            .await
+            .expect("change");
+        assert_eq!(changed.status().as_u16(), 204);
+        assert_eq!(
+            throttle::device_count(&app.db, id).await.expect("devices"),
+            0
+        );
         app.finish().await;
     }
 }
