@@ -75,6 +75,19 @@ enum Cleanup {
 }
 
 impl ScratchDb {
+    /// A new database on `engine`, migrated, with a pool open on it.
+    ///
+    /// # Panics
+    /// The database cannot be created, reached or migrated (test use only).
+    pub async fn migrated(engine: &Engine) -> (ScratchDb, Db) {
+        let scratch = ScratchDb::create(engine).await.expect("scratch database");
+        let db = Db::connect(&scratch.url, &DbOptions::default())
+            .await
+            .expect("connect");
+        db.migrate().await.expect("migrate");
+        (scratch, db)
+    }
+
     /// Creates an empty database on `engine` (not yet migrated).
     ///
     /// # Errors

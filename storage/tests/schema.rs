@@ -4,16 +4,6 @@
 
 use std::collections::BTreeMap;
 use tianlian_storage::testing::{Engine, ScratchDb, TableSchema, engines, schema};
-use tianlian_storage::{Db, DbOptions};
-
-async fn migrated(engine: &Engine) -> (ScratchDb, Db) {
-    let scratch = ScratchDb::create(engine).await.expect("scratch database");
-    let db = Db::connect(&scratch.url, &DbOptions::default())
-        .await
-        .expect("connect");
-    db.migrate().await.expect("migrate");
-    (scratch, db)
-}
 
 #[tokio::test]
 async fn the_sqlite_and_postgres_migrations_define_the_same_schema() {
@@ -24,8 +14,8 @@ async fn the_sqlite_and_postgres_migrations_define_the_same_schema() {
         eprintln!("note: TEST_DATABASE_URL is unset: the schema comparison is SKIPPED");
         return;
     };
-    let (lite_scratch, lite) = migrated(&Engine::Sqlite).await;
-    let (pg_scratch, postgres) = migrated(&pg).await;
+    let (lite_scratch, lite) = ScratchDb::migrated(&Engine::Sqlite).await;
+    let (pg_scratch, postgres) = ScratchDb::migrated(&pg).await;
     let a = schema(&lite).await;
     let b = schema(&postgres).await;
     assert!(a.len() > 10, "read {} SQLite tables", a.len());

@@ -5,16 +5,7 @@ use tianlian_domain::planting::validate_new_planting;
 use tianlian_domain::{Mu, NewPlantingInput, PlantingError};
 use tianlian_storage::plantings::{self, InsertError};
 use tianlian_storage::testing::{Engine, ScratchDb, engines};
-use tianlian_storage::{Db, DbOptions, cooperatives, crops, demo, households, plots};
-
-async fn fresh(engine: &Engine) -> (ScratchDb, Db) {
-    let scratch = ScratchDb::create(engine).await.expect("scratch database");
-    let db = Db::connect(&scratch.url, &DbOptions::default())
-        .await
-        .expect("connect");
-    db.migrate().await.expect("migrate");
-    (scratch, db)
-}
+use tianlian_storage::{cooperatives, crops, demo, households, plots};
 
 #[tokio::test]
 async fn a_postgres_connection_ended_while_idle_is_replaced_before_the_next_query() {
@@ -26,7 +17,7 @@ async fn a_postgres_connection_ended_while_idle_is_replaced_before_the_next_quer
     else {
         return;
     };
-    let (scratch, db) = fresh(&engine).await;
+    let (scratch, db) = ScratchDb::migrated(&engine).await;
     db.ping().await.expect("first query");
     let ended = scratch.end_connections().await.expect("end connections");
     assert!(ended >= 1, "the pool held no connection to end");
@@ -42,7 +33,7 @@ async fn a_postgres_connection_ended_while_idle_is_replaced_before_the_next_quer
 #[tokio::test]
 async fn migrations_run_twice_and_demo_data_loads_once() {
     for engine in engines() {
-        let (scratch, db) = fresh(&engine).await;
+        let (scratch, db) = ScratchDb::migrated(&engine).await;
         db.migrate().await.expect("second migrate is a no-op");
         let first = demo::load(&db).await.expect("demo");
         let second = demo::load(&db).await.expect("demo again");
@@ -66,7 +57,7 @@ async fn migrations_run_twice_and_demo_data_loads_once() {
 #[tokio::test]
 async fn demo_data_holds_the_seed_cases_acreage() {
     for engine in engines() {
-        let (scratch, db) = fresh(&engine).await;
+        let (scratch, db) = ScratchDb::migrated(&engine).await;
         demo::load(&db).await.expect("demo");
         let plots = plots::list_active(&db, PlotFilter::All, None)
             .await
@@ -97,7 +88,7 @@ async fn demo_data_holds_the_seed_cases_acreage() {
 #[tokio::test]
 async fn two_concurrent_plantings_that_would_overfill_a_plot_cannot_both_be_stored() {
     for engine in engines() {
-        let (scratch, db) = fresh(&engine).await;
+        let (scratch, db) = ScratchDb::migrated(&engine).await;
         demo::load(&db).await.expect("demo");
         // A fresh empty plot of 10 mu in the first village.
         let village_id = plots::list_active(&db, PlotFilter::All, None)
@@ -161,7 +152,7 @@ async fn two_concurrent_plantings_that_would_overfill_a_plot_cannot_both_be_stor
 #[tokio::test]
 async fn planting_on_a_missing_plot_is_reported_as_such() {
     for engine in engines() {
-        let (scratch, db) = fresh(&engine).await;
+        let (scratch, db) = ScratchDb::migrated(&engine).await;
         let r = plantings::insert_checked(&db, 4242, None, |_| {
             Err::<tianlian_domain::ValidPlanting, ()>(())
         })
@@ -178,7 +169,7 @@ async fn sites_are_seeded_and_weather_imports_replace_days_and_bump_the_version(
     use tianlian_domain::forecast::DailyTemp;
     use tianlian_storage::sites;
     for engine in engines() {
-        let (scratch, db) = fresh(&engine).await;
+        let (scratch, db) = ScratchDb::migrated(&engine).await;
         let codes: Vec<String> = sites::list(&db)
             .await
             .expect("sites")
@@ -260,7 +251,7 @@ async fn targets_are_stored_listed_by_township_and_deleted_with_their_plantings_
     use tianlian_domain::targets::{CropScope, Target};
     use tianlian_storage::{places, targets};
     for engine in engines() {
-        let (scratch, db) = fresh(&engine).await;
+        let (scratch, db) = ScratchDb::migrated(&engine).await;
         demo::load(&db).await.expect("demo");
         let villages = places::list_villages(&db, PlotFilter::All)
             .await
