@@ -183,16 +183,7 @@ async fn an_api_token_works_until_it_is_revoked() {
             .expect("farmer")
             .caller
             .account_id;
-        let issued: Value = admin
-            .post(app.url("/api/v1/tokens"))
-            .json(&json!({ "account_id": farmer_id, "label": "test" }))
-            .send()
-            .await
-            .expect("issue")
-            .json()
-            .await
-            .expect("json");
-        let token = issued["token"].as_str().expect("token").to_owned();
+        let (token_id, token) = app.issue_token(&admin, farmer_id, "test").await;
         let anonymous = reqwest::Client::new();
         let me = anonymous
             .get(app.url("/api/v1/me"))
@@ -212,7 +203,7 @@ async fn an_api_token_works_until_it_is_revoked() {
             .expect("post");
         assert_eq!(changed.status().as_u16(), 422);
         let revoked = admin
-            .delete(app.url(&format!("/api/v1/tokens/{}", issued["id"])))
+            .delete(app.url(&format!("/api/v1/tokens/{token_id}")))
             .send()
             .await
             .expect("revoke");

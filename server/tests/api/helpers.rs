@@ -177,6 +177,28 @@ impl TestApp {
         client
     }
 
+    /// An API token issued by `admin` to account `account_id`: its id and the token.
+    pub async fn issue_token(
+        &self,
+        admin: &reqwest::Client,
+        account_id: i64,
+        label: &str,
+    ) -> (i64, String) {
+        let issued: serde_json::Value = admin
+            .post(self.url("/api/v1/tokens"))
+            .json(&serde_json::json!({ "account_id": account_id, "label": label }))
+            .send()
+            .await
+            .expect("issue")
+            .json()
+            .await
+            .expect("json");
+        (
+            issued["id"].as_i64().expect("token id"),
+            issued["token"].as_str().expect("token").to_owned(),
+        )
+    }
+
     /// Posts a form the way a browser without JavaScript does, with `client`.
     pub async fn post_form_as(
         &self,

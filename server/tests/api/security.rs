@@ -7,7 +7,7 @@ use crate::helpers::{
     ADMIN, AGRONOMIST, FARMER, TestApp, browser, session_pair, spawn_app, spawn_app_with, start_on,
 };
 use futures::future::join_all;
-use serde_json::{Value, json};
+use serde_json::json;
 use tianlian_storage::testing::engines;
 use tianlian_storage::{accounts, throttle};
 
@@ -270,16 +270,7 @@ async fn a_password_change_ends_the_accounts_other_sessions_and_keeps_this_one()
             .caller
             .account_id;
         let admin = app.signed_in(ADMIN).await;
-        let issued: Value = admin
-            .post(app.url("/api/v1/tokens"))
-            .json(&json!({ "account_id": farmer_id, "label": "sync" }))
-            .send()
-            .await
-            .expect("token")
-            .json()
-            .await
-            .expect("json");
-        let token = issued["token"].as_str().expect("token").to_owned();
+        let (_, token) = app.issue_token(&admin, farmer_id, "sync").await;
         let me = |client: reqwest::Client| {
             let url = app.url("/api/v1/me");
             async move { client.get(url).send().await.expect("me").status().as_u16() }
