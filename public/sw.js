@@ -1,10 +1,10 @@
 // Tianlian's service worker: keeps the last loaded "我的日历" (/my) and "我的收入" (/my/pay) and the
-// stylesheet, so a farmer can still read them with no signal. Network first: online, pages are
+// stylesheet they name (`/pkg/tianlian.<hash>.css`, the newest one only), so a farmer can still read them with no signal. Network first: online, pages are
 // always fresh; offline, the last copy is shown. Nothing else is cached. Signing out sends
 // Clear-Site-Data, which drops this cache on a shared phone.
-const CACHE = "tianlian-v1";
+const CACHE = "tianlian-v2";
 const PAGES = ["/my", "/my/pay"];
-const STYLE = "/pkg/tianlian.css";
+const isStyle = (path) => path.startsWith("/pkg/") && path.endsWith(".css");
 
 self.addEventListener("install", () => self.skipWaiting());
 
@@ -23,15 +23,32 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   const page = request.mode === "navigate" && PAGES.includes(url.pathname);
-  if (!page && url.pathname !== STYLE) return;
-  // One copy per page, whatever month it showed: the last one loaded.
-  const key = page ? url.pathname : STYLE;
+  const style = isStyle(url.pathname);
+  if (!page && !style) return;
+  // One copy per page, whatever month it showed: the last one loaded; and the stylesheet under
+  // its own (hashed) name, which the cached pages name.
+  const key = url.pathname;
   event.respondWith(
     fetch(request)
       .then((response) => {
         if (response.ok && !response.redirected) {
           const copy = response.clone();
-          event.waitUntil(caches.open(CACHE).then((cache) => cache.put(key, copy)));
+          event.waitUntil(
+            caches.open(CACHE).then((cache) =>
+              cache.put(key, copy).then(() =>
+                style
+                  ? cache.keys().then((old) =>
+                      Promise.all(
+                        old
+                          .map((r) => new URL(r.url).pathname)
+                          .filter((p) => isStyle(p) && p !== key)
+                          .map((p) => cache.delete(p)),
+                      ),
+                    )
+                  : undefined,
+              ),
+            ),
+          );
         }
         return response;
       })

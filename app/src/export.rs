@@ -77,7 +77,7 @@ pub async fn table(
 ) -> Result<Table, StorageError> {
     Ok(match what {
         Export::Plots => {
-            let page = crate::services::plots_page(db, caller, None).await?;
+            let plots = crate::services::all_plots(db, caller).await?;
             Table {
                 name: "地块",
                 headers: vec![
@@ -89,8 +89,7 @@ pub async fn table(
                     "户主",
                     "今日空闲（亩）",
                 ],
-                rows: page
-                    .plots
+                rows: plots
                     .into_iter()
                     .map(|p| {
                         vec![

@@ -1,5 +1,10 @@
 //! Tianlian's Leptos app: the shell, the router, pages, components and server functions.
 //! Built with `ssr` into the server and with `hydrate` into the wasm bundle.
+//!
+//! Every page is sent as server-rendered HTML and CSS only: each control on it is a link or a
+//! plain form that posts and redirects, so no page loads the wasm bundle (a phone on slow 4G
+//! would wait seconds for half a megabyte that adds nothing). The `hydrate` entry stays for
+//! `cargo leptos watch` and for an interactive part that may one day need it.
 
 #[cfg(feature = "ssr")]
 pub mod alliance;
@@ -27,7 +32,7 @@ pub mod services;
 
 use components::layout::{Header, NotFound};
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use routes::{
@@ -40,7 +45,6 @@ use routes::{
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = lang::detect();
-    let hydrate = !serves_without_wasm(&request_path());
     view! {
         <!DOCTYPE html>
         <html lang=lang::html_lang(lang)>
@@ -52,7 +56,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icon.svg" type="image/svg+xml" />
                 // Live reload under `cargo leptos watch` (renders nothing unless LEPTOS_WATCH is set).
                 <AutoReload options=options.clone() />
-                {hydrate.then(|| view! { <HydrationScripts options /> })}
+                // `/pkg/tianlian.<hash>.css` when the build hashed its files (`hash-files`), so
+                // the file can be cached for a year and a new build is fetched at once.
+                <HashedStylesheet options id="leptos" />
                 <script>{SW_REGISTER}</script>
                 <MetaTags />
             </head>
@@ -67,27 +73,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// (`public/sw.js`).
 const SW_REGISTER: &str = "if('serviceWorker'in navigator)addEventListener('load',function(){navigator.serviceWorker.register('/sw.js')})";
 
-/// The pages a farmer opens on a cheap phone over a weak signal, sent as server-rendered HTML
-/// and CSS only: every form on them is a plain form, so the 2 MB wasm bundle would add
-/// nothing but wait. Reached by a link from a hydrated page they render in the browser as any
-/// other page.
-pub fn serves_without_wasm(path: &str) -> bool {
-    matches!(path.trim_end_matches('/'), "/my" | "/my/pay" | "/login")
-}
-
-fn request_path() -> String {
-    #[cfg(feature = "ssr")]
-    {
-        use_context::<http::request::Parts>()
-            .map(|p| p.uri.path().to_owned())
-            .unwrap_or_default()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        String::new()
-    }
-}
-
 /// The app: header and routes. Pages render fully on the server before the response is sent
 /// (`SsrMode::Async`), so they work without JavaScript and can set their status code.
 #[component]
@@ -95,7 +80,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     lang::provide();
     view! {
-        <Stylesheet id="leptos" href="/pkg/tianlian.css" />
         <Title text="田联 Tianlian" />
         <Router>
             <Header />

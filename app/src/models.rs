@@ -71,13 +71,94 @@ pub struct VillageOption {
     pub township: String,
 }
 
-/// The plots page: villages to choose from and the plots shown.
+/// What the plots list is narrowed to, as the page's query string (a plain GET form) carries
+/// it. Unknown or malformed values narrow nothing.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlotListQuery {
+    pub township: Option<i64>,
+    pub village: Option<i64>,
+    /// A crop code.
+    pub crop: Option<String>,
+    /// A planting status code.
+    pub status: Option<String>,
+    /// A plot code, household code or owner's name.
+    pub q: Option<String>,
+    /// 1-based.
+    pub page: Option<i64>,
+}
+
+impl PlotListQuery {
+    /// Read from the page's query string.
+    pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<&'a str>) -> Self {
+        let text = |k: &str| {
+            get(k)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        let int = |k: &str| text(k).and_then(|v| v.parse::<i64>().ok());
+        PlotListQuery {
+            township: int("township"),
+            village: int("village"),
+            crop: text("crop"),
+            status: text("status"),
+            q: text("q"),
+            page: int("page").filter(|p| *p >= 1),
+        }
+    }
+
+    /// `/plots?…` for this query on `page`.
+    pub fn href(&self, page: i64) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let ints = [("township", self.township), ("village", self.village)];
+        pairs.extend(
+            ints.iter()
+                .filter_map(|(k, v)| v.map(|v| (*k, v.to_string()))),
+        );
+        for (k, v) in [
+            ("crop", &self.crop),
+            ("status", &self.status),
+            ("q", &self.q),
+        ] {
+            pairs.extend(v.clone().map(|v| (k, v)));
+        }
+        if page > 1 {
+            pairs.push(("page", page.to_string()));
+        }
+        match serde_urlencoded::to_string(&pairs) {
+            Ok(q) if !q.is_empty() => format!("/plots?{q}"),
+            _ => "/plots".into(),
+        }
+    }
+}
+
+/// A township to filter by.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TownshipOption {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The plots page: one page of the plots the query admits, the totals over all of them, and
+/// what the filter form offers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PlotsPageData {
+    pub query: PlotListQuery,
+    /// Townships to choose from (more than one only for a county admin).
+    pub townships: Vec<TownshipOption>,
+    /// Villages to choose from: the chosen (or the caller's) township's.
     pub villages: Vec<VillageOption>,
+    pub crops: Vec<CropOption>,
     /// Villages the caller may add plots to (empty: no "new plot" form).
     pub manage_villages: Vec<VillageOption>,
     pub plots: Vec<PlotSummary>,
+    /// Plots the query admits, over every page.
+    pub total: i64,
+    /// Their area, over every page.
+    pub total_area: Mu,
+    /// This page (1-based) and how many there are.
+    pub page: i64,
+    pub pages: i64,
 }
 
 /// One plot's page: the plot, its plantings and the crops a new planting may use.

@@ -112,22 +112,37 @@ fn plot_summary(plot: PlotRow, plantings: &[PlantingRow], today: chrono::NaiveDa
     }
 }
 
-/// The plots page: every active plot the caller may see (of one village, if given) with its
-/// plantings.
+/// Plots a page of the plots list shows (an API page may ask for up to
+/// [`MAX_API_PAGE`]).
+pub const PLOTS_PER_PAGE: i64 = 50;
+/// The most rows an API list returns at once.
+pub const MAX_API_PAGE: i64 = 100;
+
+/// The storage query for a list query, inside the caller's scope (a status code that is not
+/// one narrows nothing).
+pub fn plot_query(q: &crate::models::PlotListQuery) -> plots::PlotQuery {
+    plots::PlotQuery {
+        township_id: q.township,
+        village_id: q.village,
+        crop: q.crop.clone(),
+        status: q
+            .status
+            .as_deref()
+            .and_then(tianlian_domain::PlantingStatus::from_code),
+        text: q.q.clone(),
+    }
+}
+
+/// Summaries of `plot_rows` with their plantings (one page's worth: the plantings are read
+/// for these plots only).
 ///
 /// # Errors
 /// Storage failures.
-pub async fn plots_page(
-    db: &Db,
-    caller: &Caller,
-    village: Option<i64>,
-) -> Result<PlotsPageData, StorageError> {
+pub async fn summaries(db: &Db, plot_rows: Vec<PlotRow>) -> Result<Vec<PlotSummary>, StorageError> {
     let today = crate::forecasting::china_today();
-    let filter = plot_filter(caller.scope);
-    let villages = places::list_villages(db, filter).await?;
-    let plot_rows = plots::list_active(db, filter, village).await?;
-    let planting_rows = plantings::list_on_active_plots(db, filter, village).await?;
-    let plots = plot_rows
+    let ids: Vec<i64> = plot_rows.iter().map(|p| p.id).collect();
+    let planting_rows = plantings::on_plots(db, &ids).await?;
+    Ok(plot_rows
         .into_iter()
         .map(|plot| {
             // Plantings come ordered by plot: take this plot's run.
@@ -135,24 +150,142 @@ pub async fn plots_page(
             let end = planting_rows.partition_point(|p| p.plot_id <= plot.id);
             plot_summary(plot, &planting_rows[start..end], today)
         })
-        .collect();
-    let villages: Vec<VillageOption> = villages
+        .collect())
+}
+
+/// The plots page: one page of the active plots the caller may see that the query admits,
+/// with their plantings, the count and area over every page, and the filter's choices. An
+/// admin picks a township before villages are offered (a county has hundreds).
+///
+/// # Errors
+/// Storage failures.
+pub async fn plots_page(
+    db: &Db,
+    caller: &Caller,
+    query: &crate::models::PlotListQuery,
+) -> Result<PlotsPageData, StorageError> {
+    use crate::models::TownshipOption;
+    let filter = plot_filter(caller.scope);
+    let q = plot_query(query);
+    let (total, total_area) = plots::tally(db, filter, &q).await?;
+    let pages = ((total + PLOTS_PER_PAGE - 1) / PLOTS_PER_PAGE).max(1);
+    let page = query.page.unwrap_or(1).clamp(1, pages);
+    let rows = plots::page(db, filter, &q, (page - 1) * PLOTS_PER_PAGE, PLOTS_PER_PAGE).await?;
+    let plots = summaries(db, rows).await?;
+    let townships: Vec<TownshipOption> = match filter {
+        tianlian_domain::access::PlotFilter::All => places::list_townships(db, None)
+            .await?
+            .into_iter()
+            .map(|(id, name)| TownshipOption { id, name })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let villages: Vec<VillageOption> = if townships.is_empty() || query.township.is_some() {
+        places::list_villages(db, filter)
+            .await?
+            .into_iter()
+            .filter(|v| query.township.is_none_or(|t| t == v.township_id))
+            .map(|v| VillageOption {
+                id: v.id,
+                name: v.name,
+                township: v.township_name,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let crops = crops::list(db)
+        .await?
         .into_iter()
-        .map(|v| VillageOption {
-            id: v.id,
-            name: v.name,
-            township: v.township_name,
+        .map(|c| CropOption {
+            code: c.code,
+            name_zh: c.name_zh,
         })
         .collect();
     Ok(PlotsPageData {
+        query: query.clone(),
         manage_villages: villages
             .iter()
             .filter(|_| crate::land::may_import(caller))
             .cloned()
             .collect(),
+        townships,
         villages,
+        crops,
         plots,
+        total,
+        total_area,
+        page,
+        pages,
     })
+}
+
+/// Up to `limit` active plots the caller may see that `q` admits, in id order after
+/// `cursor`, with their plantings, and the next page's cursor (`None` on the last page).
+///
+/// # Errors
+/// Storage failures.
+pub async fn plots_after(
+    db: &Db,
+    caller: &Caller,
+    q: &plots::PlotQuery,
+    cursor: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<PlotSummary>, Option<i64>), StorageError> {
+    let filter = plot_filter(caller.scope);
+    let mut rows = plots::after(db, filter, q, cursor, limit + 1).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = more.then(|| rows.last().map(|p| p.id)).flatten();
+    Ok((summaries(db, rows).await?, next))
+}
+
+/// Up to `limit` plantings the caller may see that `q` admits, in id order after `cursor`,
+/// each with its plot and forecast, and the next page's cursor.
+///
+/// # Errors
+/// Storage failures.
+pub async fn plantings_after(
+    db: &Db,
+    cache: &crate::forecasting::ClimateCache,
+    caller: &Caller,
+    q: &plots::PlotQuery,
+    cursor: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<crate::models::PlantingListItem>, Option<i64>), StorageError> {
+    let filter = plot_filter(caller.scope);
+    let mut rows = plantings::after(db, filter, q, cursor, limit + 1).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next = more.then(|| rows.last().map(|p| p.id)).flatten();
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.plot_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let plots = plots::by_ids(db, &ids).await?;
+    let mut list = ScopedPlantings { plots, rows }
+        .with_forecasts(db, cache, crate::forecasting::china_today())
+        .await?;
+    list.sort_by_key(|i| i.planting.id);
+    Ok((list, next))
+}
+
+/// Every active plot the caller may see, with its plantings, for the whole-list exports.
+///
+/// # Errors
+/// Storage failures.
+pub async fn all_plots(db: &Db, caller: &Caller) -> Result<Vec<PlotSummary>, StorageError> {
+    let today = crate::forecasting::china_today();
+    let filter = plot_filter(caller.scope);
+    let plot_rows = plots::list_active(db, filter, None).await?;
+    let planting_rows = plantings::list_on_active_plots(db, filter, None).await?;
+    Ok(plot_rows
+        .into_iter()
+        .map(|plot| {
+            let start = planting_rows.partition_point(|p| p.plot_id < plot.id);
+            let end = planting_rows.partition_point(|p| p.plot_id <= plot.id);
+            plot_summary(plot, &planting_rows[start..end], today)
+        })
+        .collect())
 }
 
 /// Every planting on the plots the caller may see, each with its forecast from its

@@ -33,9 +33,8 @@ test("anonymous visitors are sent to sign in and come back after", async ({ page
   await expect(page).toHaveURL(/\/plots$/);
 });
 
-test("signing out ends the session", async ({ page, javaScriptEnabled }) => {
+test("signing out ends the session", async ({ page }) => {
   await signIn(page, FARMER);
-  if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
   await page.getByRole("button", { name: "退出" }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/plots");

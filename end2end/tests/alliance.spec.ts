@@ -4,11 +4,10 @@
 import { expect, test } from "@playwright/test";
 import { COOPERATIVE, WORKER, signIn } from "./helpers";
 
-test("a shift is posted, a poor household's member works 9 hours, is paid 95 yuan and sees it", async ({ browser, page, javaScriptEnabled }, info) => {
+test("a shift is posted, a poor household's member works 9 hours, is paid 95 yuan and sees it", async ({ browser, page }, info) => {
   // One day per project so the runs never book the same person twice on a day.
   const day = `2026-12-${String(10 + ["phone", "desktop", "phone-no-js"].indexOf(info.project.name) + 3 * info.retry).padStart(2, "0")}`;
   await signIn(page, COOPERATIVE, "/coop");
-  if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
   await expect(page.getByRole("heading", { name: "欣源羊肚菌专业合作社" })).toBeVisible();
   await page.getByText("发布班次").click();
   await page.getByLabel("日期").fill(day);

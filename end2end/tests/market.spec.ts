@@ -3,9 +3,8 @@
 import { expect, test } from "@playwright/test";
 import { AGRONOMIST, signIn } from "./helpers";
 
-test("a market capacity flags the peak weeks and suggests moves", async ({ page, javaScriptEnabled }, info) => {
+test("a market capacity flags the peak weeks and suggests moves", async ({ page }, info) => {
   await signIn(page, AGRONOMIST, "/market");
-  if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
   const celtuce = page.getByRole("region", { name: "莴笋" });
   await expect(celtuce).toContainText("春节");
   await celtuce.getByLabel("每周市场容量（公斤）").fill("100000");

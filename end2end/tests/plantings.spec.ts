@@ -3,21 +3,18 @@
 import { expect, test, type Page } from "@playwright/test";
 import { AGRONOMIST, signIn } from "./helpers";
 
-
 /** Opens plot 1-010 of 团结村 (a demo plot with about 3 mu free) through the UI. */
-async function openPlot(page: Page, hydrated: boolean) {
+async function openPlot(page: Page) {
   await signIn(page, AGRONOMIST);
   await page.getByRole("link", { name: /飞虹乡 · 团结村/ }).click();
   await page.getByRole("link", { name: "地块 1-010" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("地块 1-010");
-  if (hydrated) await page.locator("body[data-hydrated]").waitFor();
 }
 
-test("a planting added through the form shows on the plot", async ({ page, javaScriptEnabled }, info) => {
-  await openPlot(page, javaScriptEnabled);
+test("a planting added through the form shows on the plot", async ({ page }, info) => {
+  await openPlot(page);
   const rows = page.locator(".plantings-table tbody tr");
   const before = await rows.count();
-  if (javaScriptEnabled) await page.evaluate(() => ((window as any).__noReload = true));
 
   await page.getByLabel("作物").selectOption({ label: "花菜" });
   await page.getByLabel("面积（亩）", { exact: true }).fill("0.5");
@@ -27,15 +24,11 @@ test("a planting added through the form shows on the plot", async ({ page, javaS
   await expect(page.getByRole("status")).toHaveText("已添加种植。");
   await expect(rows).toHaveCount(before + 1);
   await expect(page.locator(".plantings-table")).toContainText("0.5 亩");
-  if (javaScriptEnabled) {
-    // Hydrated, the form is sent without a full page load: the marker survives.
-    expect(await page.evaluate(() => (window as any).__noReload)).toBe(true);
-  }
   await page.screenshot({ path: info.outputPath("plot-after-add.png"), fullPage: true });
 });
 
-test("an area of zero is refused next to the field and nothing is stored", async ({ page, javaScriptEnabled }) => {
-  await openPlot(page, javaScriptEnabled);
+test("an area of zero is refused next to the field and nothing is stored", async ({ page }) => {
+  await openPlot(page);
   const rows = page.locator(".plantings-table tbody tr");
   const before = await rows.count();
 
@@ -48,8 +41,8 @@ test("an area of zero is refused next to the field and nothing is stored", async
   await expect(rows).toHaveCount(before);
 });
 
-test("more than what is left of the plot is refused with the area left", async ({ page, javaScriptEnabled }) => {
-  await openPlot(page, javaScriptEnabled);
+test("more than what is left of the plot is refused with the area left", async ({ page }) => {
+  await openPlot(page);
   await page.getByLabel("作物").selectOption({ label: "莴笋" });
   await page.getByLabel("面积（亩）", { exact: true }).fill("50");
   await page.getByLabel("种植日期").fill("2026-12-05");

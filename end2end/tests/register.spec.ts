@@ -3,10 +3,9 @@
 import { expect, test } from "@playwright/test";
 import { AGRONOMIST, signIn } from "./helpers";
 
-test("an agronomist adds and edits a plot, then imports plots after a dry run", async ({ page, javaScriptEnabled }, info) => {
+test("an agronomist adds and edits a plot, then imports plots after a dry run", async ({ page }, info) => {
   const tag = `${info.project.name}-${info.workerIndex}-${info.retry}`.toUpperCase();
   await signIn(page, AGRONOMIST, "/plots");
-  if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
   await page.getByText("新建地块").click();
   await page.getByLabel("村", { exact: true }).selectOption({ label: "飞虹乡 · 新民村" });
   await page.getByLabel("地块编号").fill(`E2E-${tag}`);
@@ -27,7 +26,6 @@ test("an agronomist adds and edits a plot, then imports plots after a dry run", 
   await expect(page.getByText("4 亩 (0.27 公顷)")).toBeVisible();
 
   await page.goto("/import");
-  if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
   await page.getByLabel("导入内容").selectOption("plots");
   await page.getByLabel(/CSV 内容/).fill(`村\t地块\t面积\n新民村\tIMP-${tag}\t2\n新民村\tIMP-${tag}\t3\n`);
   await page.getByRole("button", { name: "检查（不保存）" }).click();

@@ -11,9 +11,8 @@ async function plantedOf(page: Page, card: ReturnType<Page["locator"]>): Promise
   return Number(match![1]);
 }
 
-test("a target added on the progress page moves when a planting goes in", async ({ page, javaScriptEnabled }, info) => {
+test("a target added on the progress page moves when a planting goes in", async ({ page }, info) => {
   await signIn(page, AGRONOMIST, "/targets");
-  if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
   // A target only this test uses: cauliflower in 和平村, so runs on other projects don't collide.
   const area = String(100 + info.workerIndex + ["phone", "desktop", "phone-no-js"].indexOf(info.project.name));
   await page.getByLabel("范围").selectOption({ label: "飞虹乡 · 和平村" });
@@ -33,7 +32,6 @@ test("a target added on the progress page moves when a planting goes in", async 
   await page.goto("/plots");
   await page.getByRole("link", { name: /飞虹乡 · 和平村/ }).click();
   await page.getByRole("link", { name: "地块 2-020" }).click();
-  if (javaScriptEnabled) await page.locator("body[data-hydrated]").waitFor();
   await page.getByLabel("作物").selectOption({ label: "花菜" });
   await page.getByLabel("面积（亩）", { exact: true }).fill("0.25");
   await page.getByLabel("种植日期").fill("2026-11-20");

@@ -35,6 +35,12 @@ pub struct Settings {
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
     pub site_root: String,
 
+    /// Whether the built site's JS, wasm and CSS carry a content hash in their names
+    /// (`hash-files` in Cargo.toml; cargo-leptos writes the hashes to `hash.txt` beside the
+    /// binary). Default: yes when that file is there. Hashed files are served as immutable.
+    #[arg(long, env = "LEPTOS_HASH_FILES")]
+    pub hash_files: Option<bool>,
+
     /// Largest accepted request body in bytes.
     #[arg(long, env = "TIANLIAN_BODY_LIMIT", default_value_t = 1024 * 1024)]
     pub body_limit: usize,
@@ -77,6 +83,7 @@ impl Settings {
             .site_root(self.site_root.as_str())
             .site_pkg_dir("pkg")
             .site_addr(self.addr)
+            .hash_files(self.hash_files.unwrap_or_else(hash_file_beside_binary))
             .build()
     }
 
@@ -87,6 +94,7 @@ impl Settings {
             db_max_connections: Some(8),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             site_root: "target/site".into(),
+            hash_files: Some(false),
             body_limit: 1024 * 1024,
             session_idle_secs: 12 * 3600,
             secure_cookies: false,
@@ -96,4 +104,13 @@ impl Settings {
             log_format: LogFormat::Pretty,
         }
     }
+}
+
+/// Whether cargo-leptos left `hash.txt` (the names of the hashed bundles) beside this binary,
+/// where Leptos reads it.
+fn hash_file_beside_binary() -> bool {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("hash.txt").is_file()))
+        .unwrap_or(false)
 }

@@ -170,15 +170,26 @@ fn static_files(options: &LeptosOptions) -> Router<AppState> {
 }
 
 /// The wasm, JS and CSS bundles: the `.br`/`.gz` files `cargo leptos build --precompress` wrote
-/// are sent as they are (the compression layer leaves encoded responses alone). File names carry
-/// no hash yet, so browsers revalidate (`no-cache`) and get 304 when nothing changed.
+/// are sent as they are (the compression layer leaves encoded responses alone). When the build
+/// put a content hash in their names (`hash-files`), a name never changes meaning, so phones keep
+/// them for a year without asking again; a new build's pages name the new hashes. Without hashes
+/// browsers revalidate (`no-cache`) and get 304 when nothing changed.
 fn pkg_service(options: &LeptosOptions) -> SetResponseHeader<ServeDir, HeaderValue> {
     let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
     SetResponseHeader::overriding(
         ServeDir::new(dir).precompressed_br().precompressed_gzip(),
         header::CACHE_CONTROL,
-        HeaderValue::from_static("no-cache"),
+        HeaderValue::from_static(pkg_cache_control(options.hash_files)),
     )
+}
+
+/// `Cache-Control` for the bundles under `/pkg`.
+pub fn pkg_cache_control(hashed: bool) -> &'static str {
+    if hashed {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
 }
 
 /// A bound, ready-to-run server.

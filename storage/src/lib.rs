@@ -285,6 +285,36 @@ pub(crate) fn and_equal(
     (terms, binds)
 }
 
+/// A value to bind to a `$n` placeholder of a statement built at run time.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// `query` with mixed `values` bound in order.
+pub(crate) fn bind_values<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    values: Vec<Bind>,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
+    values.into_iter().fold(query, |query, v| match v {
+        Bind::Int(i) => query.bind(i),
+        Bind::Text(t) => query.bind(t),
+    })
+}
+
+/// `text` for a `LIKE … ESCAPE '\'` pattern: `%`, `_` and `\` match only themselves.
+pub(crate) fn like_escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `query` with `values` bound in order (the values [`and_equal`] returns).
 pub(crate) fn bind_all<'q, O>(
     query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,

@@ -70,6 +70,21 @@ pub async fn list_villages(db: &Db, filter: PlotFilter) -> Result<Vec<VillageRow
     .await?)
 }
 
+/// The townships (id, name) by name: all of them, or only `only`.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn list_townships(
+    db: &Db,
+    only: Option<i64>,
+) -> Result<Vec<(i64, String)>, StorageError> {
+    let (terms, binds) = crate::and_equal(&[("id", only)], 1);
+    let sql = format!("SELECT id, name FROM townships WHERE 1 = 1{terms} ORDER BY name");
+    Ok(crate::bind_all(sqlx::query_as(&sql), binds)
+        .fetch_all(db.pool())
+        .await?)
+}
+
 /// One village with its township.
 ///
 /// # Errors

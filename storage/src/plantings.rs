@@ -99,6 +99,58 @@ pub async fn list_on_active_plots(
     )
 }
 
+/// Up to `limit` plantings on plots in use that the scope and `q` admit (crop and status
+/// narrow the planting itself), in id order after `after`: an API cursor.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn after(
+    db: &Db,
+    filter: PlotFilter,
+    q: &crate::plots::PlotQuery,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PlantingRow>, StorageError> {
+    let (terms, mut binds) = q.terms(filter, 1, Some("pl"));
+    let n = binds.len();
+    binds.extend([
+        crate::Bind::Int(after.unwrap_or(0)),
+        crate::Bind::Int(limit),
+    ]);
+    let sql = format!(
+        "{SELECT} JOIN plots p ON p.id = pl.plot_id JOIN villages v ON v.id = p.village_id
+         LEFT JOIN households h ON h.id = p.owner_household_id
+         WHERE p.retired_on IS NULL{terms} AND pl.id > ${} ORDER BY pl.id LIMIT ${}",
+        n + 1,
+        n + 2
+    );
+    convert(
+        crate::bind_values(sqlx::query_as(&sql), binds)
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
+/// The plantings on the given plots (one page of a list), by plot and date.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn on_plots(db: &Db, plot_ids: &[i64]) -> Result<Vec<PlantingRow>, StorageError> {
+    if plot_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=plot_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "{SELECT} WHERE pl.plot_id IN ({}) ORDER BY pl.plot_id, pl.season_from, pl.id",
+        marks.join(", ")
+    );
+    convert(
+        crate::bind_all(sqlx::query_as(&sql), plot_ids.to_vec())
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
 /// A township's plantings that hold land on or after `from` (this season's, for the market
 /// calendar and the wall chart), with each plot's "村 code" label, by plot and date. Failed
 /// plantings and those of earlier seasons are left out in SQL: a county's history does not

@@ -1,8 +1,8 @@
 //! Plots (地块): land by village, with area in mu and an owner household.
 
-use crate::{Db, StorageError};
-use tianlian_domain::Mu;
+use crate::{Bind, Db, StorageError};
 use tianlian_domain::access::PlotFilter;
+use tianlian_domain::{Mu, PlantingStatus};
 
 /// A plot as lists and forms show it.
 #[derive(Debug, Clone)]
@@ -161,6 +161,162 @@ pub async fn list_active(
     let (terms, binds) = scope_terms(filter, village_id, 1);
     let sql = format!("{SELECT} WHERE p.retired_on IS NULL{terms} ORDER BY t.name, v.name, p.code");
     let rows: Vec<Row> = crate::bind_all(sqlx::query_as(&sql), binds)
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows.into_iter().map(PlotRow::from).collect())
+}
+
+/// What a list of plots is narrowed to, inside the caller's scope. Every field is optional;
+/// all that are set must hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlotQuery {
+    pub township_id: Option<i64>,
+    pub village_id: Option<i64>,
+    /// Plots with a planting of this crop (a crop code) …
+    pub crop: Option<String>,
+    /// … in this status (the same planting, when both are set).
+    pub status: Option<PlantingStatus>,
+    /// The start of a plot code or of the owner household's code, or part of the owner's name.
+    pub text: Option<String>,
+}
+
+impl PlotQuery {
+    /// The `AND …` terms (on `p`, `v`, `h` of [`plot_from`]) for the scope and this query, and
+    /// their values from `$first` on. With `planting`, the alias of a joined plantings table,
+    /// crop and status narrow that planting; else plots with such a planting.
+    pub(crate) fn terms(
+        &self,
+        filter: PlotFilter,
+        first: usize,
+        planting: Option<&str>,
+    ) -> (String, Vec<Bind>) {
+        let (mut sql, ints) = scope_terms(filter, self.village_id, first);
+        let mut binds: Vec<Bind> = ints.into_iter().map(Bind::Int).collect();
+        let mut param = |value: Bind| {
+            binds.push(value);
+            format!("${}", first + binds.len() - 1)
+        };
+        if let Some(t) = self.township_id {
+            sql.push_str(&format!(" AND v.township_id = {}", param(Bind::Int(t))));
+        }
+        if self.crop.is_some() || self.status.is_some() {
+            let x = planting.unwrap_or("x");
+            if planting.is_none() {
+                sql.push_str(" AND EXISTS (SELECT 1 FROM plantings x WHERE x.plot_id = p.id");
+            }
+            if let Some(c) = &self.crop {
+                sql.push_str(&format!(
+                    " AND {x}.crop_code = {}",
+                    param(Bind::Text(c.clone()))
+                ));
+            }
+            if let Some(st) = self.status {
+                let code = st.code().to_owned();
+                sql.push_str(&format!(" AND {x}.status = {}", param(Bind::Text(code))));
+            }
+            if planting.is_none() {
+                sql.push(')');
+            }
+        }
+        if let Some(text) = self
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            let prefix = param(Bind::Text(format!("{}%", crate::like_escaped(text))));
+            let part = param(Bind::Text(format!("%{}%", crate::like_escaped(text))));
+            sql.push_str(&format!(
+                " AND (p.code LIKE {prefix} ESCAPE '\\' OR h.code LIKE {prefix} ESCAPE '\\' \
+                 OR h.head_name LIKE {part} ESCAPE '\\')"
+            ));
+        }
+        (sql, binds)
+    }
+}
+
+/// One page of the plots in use that the scope and `q` admit, by township, village and code.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn page(
+    db: &Db,
+    filter: PlotFilter,
+    q: &PlotQuery,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<PlotRow>, StorageError> {
+    let (terms, mut binds) = q.terms(filter, 1, None);
+    let n = binds.len();
+    binds.extend([Bind::Int(limit), Bind::Int(offset)]);
+    let sql = format!(
+        "{SELECT} WHERE p.retired_on IS NULL{terms} ORDER BY t.name, v.name, p.code, p.id LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let rows: Vec<Row> = crate::bind_values(sqlx::query_as(&sql), binds)
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows.into_iter().map(PlotRow::from).collect())
+}
+
+/// Up to `limit` plots in use that the scope and `q` admit, in id order after `after` (an
+/// API cursor: stable while plots are added, since ids only grow).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn after(
+    db: &Db,
+    filter: PlotFilter,
+    q: &PlotQuery,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PlotRow>, StorageError> {
+    let (terms, mut binds) = q.terms(filter, 1, None);
+    let n = binds.len();
+    binds.extend([Bind::Int(after.unwrap_or(0)), Bind::Int(limit)]);
+    let sql = format!(
+        "{SELECT} WHERE p.retired_on IS NULL{terms} AND p.id > ${} ORDER BY p.id LIMIT ${}",
+        n + 1,
+        n + 2
+    );
+    let rows: Vec<Row> = crate::bind_values(sqlx::query_as(&sql), binds)
+        .fetch_all(db.pool())
+        .await?;
+    Ok(rows.into_iter().map(PlotRow::from).collect())
+}
+
+/// How many plots in use the scope and `q` admit, and their total area: over the whole
+/// filter, not a page.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn tally(db: &Db, filter: PlotFilter, q: &PlotQuery) -> Result<(i64, Mu), StorageError> {
+    let (terms, binds) = q.terms(filter, 1, None);
+    let sql = format!(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(p.area_centi_mu), 0) AS BIGINT) {} WHERE p.retired_on IS NULL{terms}",
+        plot_from!()
+    );
+    let (count, centi): (i64, i64) = crate::bind_values(sqlx::query_as(&sql), binds)
+        .fetch_one(db.pool())
+        .await?;
+    Ok((count, Mu::from_centi(centi)))
+}
+
+/// The plots with these ids (one page's plantings' plots), retired or not, by id.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<PlotRow>, StorageError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "{SELECT} WHERE p.id IN ({}) ORDER BY p.id",
+        marks.join(", ")
+    );
+    let rows: Vec<Row> = crate::bind_all(sqlx::query_as(&sql), ids.to_vec())
         .fetch_all(db.pool())
         .await?;
     Ok(rows.into_iter().map(PlotRow::from).collect())

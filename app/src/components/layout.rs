@@ -51,9 +51,9 @@ pub fn sections(role: Role) -> &'static [Section] {
 /// The site header: name, the main sections, who is signed in and the sign-out button.
 #[component]
 pub fn Header() -> impl IntoView {
-    // Asked again on every navigation, so signing in or out updates the header without a reload.
+    // Who is signed in, asked once as the page renders on the server.
     let location = use_location();
-    let me = Resource::new(move || location.pathname.get(), |_| whoami());
+    let me = super::load::server_data(|| (), |()| whoami());
     let logout = ServerAction::<Logout>::new();
     let lang = crate::lang::use_lang();
     let other = match lang {
@@ -78,7 +78,7 @@ pub fn Header() -> impl IntoView {
             </a>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
-                    me.await.ok().flatten().map(|m| view! {
+                    me().await.ok().flatten().map(|m| view! {
                         <nav aria-label=lang.pick("主导航", "Main")>
                             {sections(m.role).iter().map(|(href, zh, en)| view! { <a href=*href>{lang.pick(zh, en)}</a> }).collect_view()}
                         </nav>

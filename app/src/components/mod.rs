@@ -3,5 +3,6 @@
 pub mod area;
 pub mod chart;
 pub mod layout;
+pub mod load;
 pub mod notice;
 pub mod plot_form;

@@ -1,14 +1,14 @@
 //! Plots and plantings: list, show, and add a planting (the form works with and without wasm).
 
-use crate::models::{PlotPageData, PlotsPageData};
+use crate::models::{PlotListQuery, PlotPageData, PlotsPageData};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
-/// The plots page's data, optionally for one village.
+/// One page of the plots list, as the query narrows it.
 #[server(prefix = "/fn", endpoint = "list_plots")]
-pub async fn list_plots(village: Option<i64>) -> Result<PlotsPageData, ServerFnError> {
+pub async fn list_plots(query: PlotListQuery) -> Result<PlotsPageData, ServerFnError> {
     let (db, caller) = (crate::services::db()?, crate::services::caller()?);
-    crate::services::plots_page(&db, &caller, village)
+    crate::services::plots_page(&db, &caller, &query)
         .await
         .map_err(crate::services::internal)
 }

@@ -1,6 +1,7 @@
 //! `/benefit`: the season's benefit report (联农带农) — per household lease fees, wages and
 //! dividends; poor households against the income line per person; totals per cooperative.
 
+use crate::components::load::server_data;
 use crate::functions::alliance::benefit_page;
 use crate::models::BenefitData;
 use leptos::prelude::*;
@@ -9,7 +10,7 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn BenefitPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(move || query.read().get("day"), benefit_page);
+    let data = server_data(move || query.read().get("day"), benefit_page);
     view! {
         <h1>"联农带农效益"</h1>
         <p class="downloads">"导出："
@@ -18,7 +19,7 @@ pub fn BenefitPage() -> impl IntoView {
         </p>
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data().await {
                     Ok(Some(d)) => view! { <Report d /> }.into_any(),
                     Ok(None) => view! { <p class="empty">"农户请看“我的收入”。"</p> }.into_any(),
                     Err(_) => view! { <p class="notice error" role="alert">"暂时无法加载，请稍后再试。"</p> }.into_any(),

@@ -3,6 +3,7 @@
 //! Agronomists see their township's cooperatives read-only; `?coop=ID` picks one.
 
 use crate::components::area::AreaText;
+use crate::components::load::server_data;
 use crate::components::notice::Notice;
 use crate::functions::alliance::{
     AddDividend, AddMember, AddPerson, CreateLease, LeaveAlliance, PayLease, PostShift, coop_page,
@@ -23,7 +24,7 @@ const OK: &[(&str, &str)] = &[
 #[component]
 pub fn CoopPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
+    let data = server_data(
         move || query.get(),
         |q| coop_page(q.get("coop").and_then(|c| c.parse::<i64>().ok())),
     );
@@ -31,7 +32,7 @@ pub fn CoopPage() -> impl IntoView {
         <h1>"合作社"</h1>
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data().await {
                     Ok(d) if d.cooperative.is_some() => view! {
                         <Notice query=query.get_untracked() ok=OK />
                         <Coop data=d />

@@ -2,6 +2,7 @@
 //! Spring Festival market (倒排工期); with the year's solar terms. Plain GET forms: the whole page
 //! works without JavaScript.
 
+use crate::components::load::server_data;
 use crate::functions::forecast::forecast_page;
 use crate::models::{BackwardView, CropOption, ForecastForm, ForecastView, SiteOption, TermView};
 use leptos::prelude::*;
@@ -25,12 +26,12 @@ pub fn ForecastPage() -> impl IntoView {
             days_before: field("days_before"),
         }
     });
-    let data = Resource::new(move || form.get(), forecast_page);
+    let data = server_data(move || form.get(), forecast_page);
     view! {
         <h1>"采收预测与倒排工期"</h1>
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data().await {
                     Ok(d) => view! {
                         <ForecastFormView form=d.form.clone() crops=d.crops sites=d.sites />
                         <ForecastResult forecast=d.forecast />

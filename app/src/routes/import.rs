@@ -2,6 +2,7 @@
 //! (dry run: every bad line with its number and reason), then import all rows or none.
 //! `?run=ID` shows a run's report; a clean dry run offers "import these rows" without pasting again.
 
+use crate::components::load::server_data;
 use crate::functions::imports::{ConfirmImport, RunImport, import_page};
 use crate::models::ImportReport;
 use leptos::prelude::*;
@@ -13,7 +14,7 @@ pub fn ImportPage() -> impl IntoView {
     let query = use_query_map();
     let run = ServerAction::<RunImport>::new();
     let confirm = ServerAction::<ConfirmImport>::new();
-    let data = Resource::new(
+    let data = server_data(
         move || query.read().get("run").and_then(|r| r.parse::<i64>().ok()),
         import_page,
     );
@@ -21,7 +22,7 @@ pub fn ImportPage() -> impl IntoView {
         <h1>"批量导入"</h1>
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data().await {
                     Ok((true, report)) => view! {
                         {report.map(|r| view! { <Report report=r confirm /> })}
                         <ImportForm run />

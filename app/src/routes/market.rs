@@ -2,6 +2,7 @@
 //! Festival week marked, weeks above the market's capacity flagged, and the planned plantings
 //! to move to flatten the peak.
 
+use crate::components::load::server_data;
 use crate::functions::market::{SetCapacity, market_page};
 use crate::models::{MarketCrop, MarketPageData};
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ use leptos_router::hooks::use_query_map;
 pub fn MarketPage() -> impl IntoView {
     let query = use_query_map();
     let set = ServerAction::<SetCapacity>::new();
-    let data = Resource::new(
+    let data = server_data(
         move || query.get(),
         |q| market_page(q.get("township").and_then(|t| t.parse().ok())),
     );
@@ -24,7 +25,7 @@ pub fn MarketPage() -> impl IntoView {
         </p>
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data().await {
                     Ok(Some(d)) => view! { <Market data=d set /> }.into_any(),
                     Ok(None) => view! { <p class="empty">"没有可查看的乡镇。"</p> }.into_any(),
                     Err(_) => view! {

@@ -1,5 +1,5 @@
 //! `/my` "我的日历": a farmer household's home page on a cheap phone. Server-rendered and
-//! complete without JavaScript (no wasm is sent for it, see `serves_without_wasm`); the
+//! complete without JavaScript (no page loads wasm, see the crate docs); the
 //! service worker keeps the last copy for reading offline.
 
 use crate::components::area::AreaText;
@@ -17,7 +17,7 @@ use tianlian_domain::month::{DayCell, Mark, moved_text};
 pub fn MyCalendarPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
-    // Not a Resource: the page is never hydrated (`serves_without_wasm`), so its data is not
+    // Fetched as it renders, like every page (`components::load`): nothing is
     // serialized into the HTML for a hydration that will not come (7 KB a view).
     view! {
         <h1>{lang.pick("我的日历", "My calendar")}</h1>

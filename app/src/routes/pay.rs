@@ -1,6 +1,6 @@
 //! `/my/pay`: a farmer's own work and pay — wages by day with the daily settlements behind
 //! them, upcoming shifts, lease fees and dividends. Only the signed-in household's. Sent
-//! without wasm (`serves_without_wasm`): every control is a plain form.
+//! without wasm, like every page: every control is a plain form.
 
 use crate::components::notice::Notice;
 use crate::functions::alliance::{RegenerateFeed, RevokeFeed, my_pay};

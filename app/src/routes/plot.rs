@@ -6,6 +6,7 @@
 
 use crate::components::area::AreaText;
 use crate::components::layout::NotFound;
+use crate::components::load::server_data;
 use crate::components::plot_form::{PlotForm, PlotFormState};
 use crate::functions::plots::{AddPlanting, ChangeStatus, RetirePlot, SavePlot, get_plot};
 use crate::models::PlotPageData;
@@ -24,7 +25,7 @@ pub fn PlotPage() -> impl IntoView {
     let retire = ServerAction::<RetirePlot>::new();
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
     // Every navigation back from the form (added=…, or the errors) changes the query: reload.
-    let data = Resource::new(
+    let data = server_data(
         move || (id.get(), query.get()),
         |(id, _)| async move {
             match id {
@@ -36,7 +37,7 @@ pub fn PlotPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data().await {
                     Ok(Some(d)) => {
                         let form = FormState::from_query(&query.read_untracked());
                         let refused = PlotFormState::from_query(&query.read_untracked());

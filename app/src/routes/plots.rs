@@ -1,25 +1,26 @@
-//! `/plots`: every plot by village with its plantings; `?village=ID` narrows to one village.
+//! `/plots`: the plots the caller may see, by village with their plantings, a page of
+//! `PLOTS_PER_PAGE` at a time. Narrowed by township (a county admin's), village, crop and
+//! status, and searched by plot code, household code or owner's name (`?township=&village=
+//! &crop=&status=&q=&page=`), with the count and area over every page.
 
 use crate::components::area::AreaText;
+use crate::components::load::server_data;
 use crate::components::plot_form::{PlotForm, PlotFormState};
 use crate::functions::plots::{SavePlot, list_plots};
-use crate::models::{PlotSummary, VillageOption};
+use crate::models::{PlotListQuery, PlotSummary, PlotsPageData};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
-use tianlian_domain::Lang;
+use tianlian_domain::{Lang, PlantingStatus};
 
 #[component]
 pub fn PlotsPage() -> impl IntoView {
     let query = use_query_map();
-    let village = Memo::new(move |_| {
-        query
-            .read()
-            .get("village")
-            .and_then(|v| v.parse::<i64>().ok())
-    });
+    let list_query = move || {
+        let map = query.read();
+        PlotListQuery::from_pairs(|k| map.get_str(k))
+    };
     let save = ServerAction::<SavePlot>::new();
-    // A refused "new plot" form comes back with its values in the query: reload on any change.
-    let data = Resource::new(move || (village.get(), query.get()), |(v, _)| list_plots(v));
+    let data = server_data(list_query, list_plots);
     view! {
         <h1>"地块与种植"</h1>
         <p class="downloads">
@@ -34,15 +35,15 @@ pub fn PlotsPage() -> impl IntoView {
         </Show>
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data().await {
                     Ok(d) => {
                         let refused = PlotFormState::from_query(&query.read_untracked());
                         let open = refused.is_some();
                         let state = refused.unwrap_or_else(|| PlotFormState {
-                            village: village.get_untracked().map(|v| v.to_string()).unwrap_or_default(),
+                            village: d.query.village.map(|v| v.to_string()).unwrap_or_default(),
                             ..PlotFormState::default()
                         });
-                        let manage = d.manage_villages;
+                        let manage = d.manage_villages.clone();
                         view! {
                             {(!manage.is_empty()).then(move || view! {
                                 <details class="card new-plot" open=open>
@@ -51,8 +52,14 @@ pub fn PlotsPage() -> impl IntoView {
                                     <p class="muted"><a href="/import">"批量导入地块或种植（CSV）"</a></p>
                                 </details>
                             })}
-                            <VillageFilter villages=d.villages current=village.get_untracked() />
-                            <PlotList plots=d.plots />
+                            <PlaceFilter d=d.clone() />
+                            <SearchForm d=d.clone() />
+                            <p class="muted list-total">
+                                {format!("共 {} 块，", d.total)} <AreaText area=d.total_area />
+                                {format!(" · 第 {} / {} 页", d.page, d.pages)}
+                            </p>
+                            <PlotList plots=d.plots.clone() />
+                            <Pager query=d.query.clone() page=d.page pages=d.pages />
                         }
                             .into_any()
                     }
@@ -66,25 +73,96 @@ pub fn PlotsPage() -> impl IntoView {
     }
 }
 
-/// Links to show one village, or all.
+/// Links to narrow by township (a county admin's) and by village.
 #[component]
-fn VillageFilter(villages: Vec<VillageOption>, current: Option<i64>) -> impl IntoView {
-    view! {
-        <nav class="chips" aria-label="按村筛选">
-            <a href="/plots" aria-current=if current.is_none() { Some("page") } else { None }>"全部"</a>
-            {villages
-                .into_iter()
-                .map(|v| {
-                    let here = current == Some(v.id);
-                    view! {
-                        <a href=format!("/plots?village={}", v.id) aria-current=if here { Some("page") } else { None }>
-                            {v.township} " · " {v.name}
-                        </a>
-                    }
-                })
-                .collect_view()}
-        </nav>
+fn PlaceFilter(d: PlotsPageData) -> impl IntoView {
+    let q = d.query.clone();
+    let current = |here: bool| if here { Some("page") } else { None };
+    let all_townships = PlotListQuery::default().href(1);
+    let townships = (!d.townships.is_empty()).then(|| {
+        view! {
+            <nav class="chips" aria-label="按乡镇筛选">
+                <a href=all_townships aria-current=current(q.township.is_none())>"全县"</a>
+                {d.townships
+                    .into_iter()
+                    .map(|t| {
+                        let href = PlotListQuery { township: Some(t.id), ..PlotListQuery::default() }.href(1);
+                        view! { <a href=href aria-current=current(q.township == Some(t.id))>{t.name}</a> }
+                    })
+                    .collect_view()}
+            </nav>
+        }
+    });
+    let all_villages = PlotListQuery {
+        township: q.township,
+        ..PlotListQuery::default()
     }
+    .href(1);
+    let villages = (!d.villages.is_empty()).then(|| {
+        view! {
+            <nav class="chips" aria-label="按村筛选">
+                <a href=all_villages aria-current=current(q.village.is_none())>"全部"</a>
+                {d.villages
+                    .into_iter()
+                    .map(|v| {
+                        let href = PlotListQuery { township: q.township, village: Some(v.id), ..PlotListQuery::default() }.href(1);
+                        view! {
+                            <a href=href aria-current=current(q.village == Some(v.id))>
+                                {v.township} " · " {v.name}
+                            </a>
+                        }
+                    })
+                    .collect_view()}
+            </nav>
+        }
+    });
+    view! { {townships} {villages} }
+}
+
+/// Search by plot code, household code or name, and narrow by crop and status: a plain GET
+/// form that keeps the chosen township and village.
+#[component]
+fn SearchForm(d: PlotsPageData) -> impl IntoView {
+    let q = d.query;
+    let crop = q.crop.clone().unwrap_or_default();
+    let status = q.status.clone().unwrap_or_default();
+    view! {
+        <form class="list-filter" method="get" action="/plots" role="search">
+            {q.township.map(|t| view! { <input type="hidden" name="township" value=t.to_string() /> })}
+            {q.village.map(|v| view! { <input type="hidden" name="village" value=v.to_string() /> })}
+            <label>"搜索" <input type="search" name="q" value=q.q.clone().unwrap_or_default()
+                placeholder="地块号、户号或户主" maxlength="40" /></label>
+            <label>"作物" <select name="crop">
+                <option value="">"全部作物"</option>
+                {d.crops.into_iter().map(|c| {
+                    let selected = c.code == crop;
+                    view! { <option value=c.code.clone() selected=selected>{c.name_zh}</option> }
+                }).collect_view()}
+            </select></label>
+            <label>"状态" <select name="status">
+                <option value="">"全部状态"</option>
+                {PlantingStatus::ALL.into_iter().map(|s| {
+                    let selected = s.code() == status;
+                    view! { <option value=s.code() selected=selected>{s.label(Lang::Zh)}</option> }
+                }).collect_view()}
+            </select></label>
+            <button type="submit">"筛选"</button>
+        </form>
+    }
+}
+
+/// 上一页 / 下一页 links that keep the filter.
+#[component]
+pub fn Pager(query: PlotListQuery, page: i64, pages: i64) -> impl IntoView {
+    (pages > 1).then(|| {
+        view! {
+            <nav class="pager" aria-label="翻页">
+                {(page > 1).then(|| view! { <a rel="prev" href=query.href(page - 1)>"‹ 上一页"</a> })}
+                <span>{format!("{page} / {pages}")}</span>
+                {(page < pages).then(|| view! { <a rel="next" href=query.href(page + 1)>"下一页 ›"</a> })}
+            </nav>
+        }
+    })
 }
 
 /// Plots grouped under their village heading (the list comes sorted by township and village).

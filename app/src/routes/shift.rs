@@ -2,6 +2,7 @@
 //! reversal), settle the day (日结), and book suggested people (poor households first).
 
 use crate::components::layout::NotFound;
+use crate::components::load::server_data;
 use crate::components::notice::Notice;
 use crate::functions::alliance::{
     AssignHousehold, AssignPerson, RecordHours, SettleShift, shift_page,
@@ -22,7 +23,7 @@ pub fn ShiftPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = Memo::new(move |_| params.read().get("id").and_then(|s| s.parse::<i64>().ok()));
-    let data = Resource::new(
+    let data = server_data(
         move || (id.get(), query.get()),
         |(id, _)| async move {
             match id {
@@ -34,7 +35,7 @@ pub fn ShiftPage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data().await {
                     Ok(Some(d)) => view! {
                         <Notice query=query.get_untracked() ok=OK />
                         <ShiftDetail data=d />

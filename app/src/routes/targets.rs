@@ -4,6 +4,7 @@
 
 use crate::components::area::AreaText;
 use crate::components::chart::ProgressChart;
+use crate::components::load::server_data;
 use crate::functions::targets::{AddTarget, DeleteTarget, targets_page};
 use crate::models::{TargetView, TargetsPageData};
 use leptos::prelude::*;
@@ -16,7 +17,7 @@ pub fn TargetsPage() -> impl IntoView {
     let query = use_query_map();
     let add = ServerAction::<AddTarget>::new();
     let delete = ServerAction::<DeleteTarget>::new();
-    let data = Resource::new(move || query.get(), |_| targets_page());
+    let data = server_data(move || query.get(), |_| targets_page());
     view! {
         <h1>"目标与进度"</h1>
         <p class="downloads">
@@ -26,7 +27,7 @@ pub fn TargetsPage() -> impl IntoView {
         </p>
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data().await {
                     Ok(d) => view! { <Targets data=d add delete /> }.into_any(),
                     Err(_) => view! {
                         <p class="notice error" role="alert">"进度暂时无法加载，请稍后再试。"</p>

@@ -2,6 +2,7 @@
 //! harvest, with today, the targets' deadlines and the Spring Festival marked. Scrolls sideways
 //! on a phone; prints on A4 landscape.
 
+use crate::components::load::server_data;
 use crate::functions::market::wall_chart;
 use crate::models::WallChartData;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -15,7 +16,7 @@ const TOP: f64 = 28.0;
 #[component]
 pub fn WallChartPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(
+    let data = server_data(
         move || query.get(),
         |q| wall_chart(q.get("township").and_then(|t| t.parse().ok())),
     );
@@ -23,7 +24,7 @@ pub fn WallChartPage() -> impl IntoView {
         <h1>"挂图作战"</h1>
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
+                match data().await {
                     Ok(Some(d)) => view! { <WallChart data=d /> }.into_any(),
                     Ok(None) => view! { <p class="empty">"没有可查看的乡镇。"</p> }.into_any(),
                     Err(_) => view! {

@@ -1,4 +1,4 @@
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_with};
 use app::auth::LoginLimiter;
 use axum::body::Body;
 use axum::http::Request;
@@ -220,4 +220,53 @@ async fn each_request_has_an_id_in_its_answer_and_its_log_lines_with_the_callers
         );
         app.finish().await;
     }
+}
+
+#[tokio::test]
+async fn hashed_bundles_are_kept_for_a_year_and_unhashed_ones_revalidated() {
+    // A built site of one hashed stylesheet, as `hash-files` names it.
+    let site = std::env::temp_dir().join(format!("tianlian-site-{}", std::process::id()));
+    std::fs::create_dir_all(site.join("pkg")).expect("pkg dir");
+    std::fs::write(site.join("pkg/tianlian.Zm9vYmFy.css"), "body{margin:0}").expect("css");
+    for (hashed, expected) in [
+        (true, "public, max-age=31536000, immutable"),
+        (false, "no-cache"),
+    ] {
+        let root = site.to_string_lossy().into_owned();
+        let app = spawn_app_with(tianlian_storage::testing::Engine::Sqlite, |s| {
+            s.site_root = root;
+            s.hash_files = Some(hashed);
+        })
+        .await;
+        let res = reqwest::get(app.url("/pkg/tianlian.Zm9vYmFy.css"))
+            .await
+            .expect("GET css");
+        assert_eq!(res.status().as_u16(), 200);
+        assert_eq!(
+            res.headers()
+                .get("cache-control")
+                .and_then(|v| v.to_str().ok()),
+            Some(expected),
+            "hash_files = {hashed}"
+        );
+        assert!(
+            res.headers().get("set-cookie").is_none(),
+            "no session for a static file"
+        );
+        // No page loads the wasm bundle or its JS: every control is a plain form.
+        let page = reqwest::get(app.url("/login"))
+            .await
+            .expect("GET /login")
+            .text()
+            .await
+            .expect("body");
+        assert!(
+            !page.contains(".wasm")
+                && !page.contains("tianlian.js")
+                && !page.contains("modulepreload"),
+            "{page}"
+        );
+        app.finish().await;
+    }
+    let _ = std::fs::remove_dir_all(site);
 }

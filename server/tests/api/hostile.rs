@@ -190,16 +190,25 @@ async fn raw_status(app: &TestApp, request: Vec<u8>) -> u16 {
     .expect("raw request task")
 }
 
-/// The code of every plot the caller sees, through the API, sorted.
+/// The code of every plot the caller sees, through the API (page by page), sorted.
 async fn plot_codes(app: &TestApp, client: &reqwest::Client) -> Vec<String> {
-    let (status, body) = send("the plot list", client.get(app.url("/api/v1/plots"))).await;
-    assert_eq!(status, 200, "{body}");
-    let mut codes: Vec<String> = body["plots"]
-        .as_array()
-        .expect("plots")
-        .iter()
-        .filter_map(|p| p["code"].as_str().map(str::to_owned))
-        .collect();
+    let mut codes: Vec<String> = Vec::new();
+    let mut url = app.url("/api/v1/plots");
+    loop {
+        let (status, body) = send("the plot list", client.get(&url)).await;
+        assert_eq!(status, 200, "{body}");
+        codes.extend(
+            body["plots"]
+                .as_array()
+                .expect("plots")
+                .iter()
+                .filter_map(|p| p["code"].as_str().map(str::to_owned)),
+        );
+        match body["next_cursor"].as_i64() {
+            Some(c) => url = app.url(&format!("/api/v1/plots?cursor={c}")),
+            None => break,
+        }
+    }
     codes.sort();
     codes
 }

@@ -46,9 +46,9 @@ async fn a_farmer_sees_their_crops_forecast_next_shift_and_pay_without_any_wasm(
             "no wasm on /my"
         );
         assert!(html.contains("serviceWorker"));
-        // A hydrated page still loads the bundle.
+        // Nor does any other page (every control is a plain form).
         let (_, plots) = app.get_text_as(&farmer, "/plots").await;
-        assert!(plots.contains("tianlian.js"));
+        assert!(!plots.contains("tianlian.js") && !plots.contains(".wasm"));
 
         // The harvest month: the Spring Festival and the solar terms of February 2027.
         let (status, feb) = app.get_text_as(&farmer, "/my?m=2027-02").await;

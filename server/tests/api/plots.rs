@@ -10,15 +10,8 @@ async fn the_plots_page_lists_villages_plots_and_plantings_in_chinese() {
         let admin = app.signed_in(ADMIN).await;
         let (status, html) = app.get_text_as(&admin, "/plots").await;
         assert_eq!(status, 200);
-        for text in [
-            "地块与种植",
-            "飞虹乡",
-            "石羊村",
-            "龙桥村",
-            "莴笋",
-            "羊肚菌",
-            "公顷",
-        ] {
+        // A county admin first picks a township (chips for each), then a village.
+        for text in ["地块与种植", "飞虹乡", "回澜镇", "莴笋", "公顷", "全县"] {
             assert!(html.contains(text), "{:?}: page lacks {text}", app.engine);
         }
         app.finish().await;
@@ -41,9 +34,10 @@ async fn a_village_filter_shows_only_that_villages_plots() {
             .get_text_as(&admin, &format!("/plots?village={}", shiyang.id))
             .await;
         assert_eq!(status, 200);
-        assert!(html.contains("羊肚菌"));
+        assert!(html.contains("<strong>羊肚菌</strong>"));
+        // (the crop filter offers every crop; no planting of 石羊村 is celtuce)
         assert!(
-            !html.contains("莴笋"),
+            !html.contains("<strong>莴笋</strong>"),
             "celtuce belongs to 飞虹乡, not 石羊村"
         );
         app.finish().await;
@@ -90,6 +84,237 @@ async fn each_planting_on_a_plot_carries_its_forecast_from_the_townships_site() 
         assert!(("2027-01-01".."2027-04-30").contains(&start), "{planting}");
         assert!(forecast["harvest_start_p10"].as_str() <= Some(start));
         assert!(forecast["yield_kg"].as_i64().expect("yield") > 0);
+        app.finish().await;
+    }
+}
+
+/// The `plot-card` items on a list page.
+fn cards(html: &str) -> usize {
+    html.matches("class=\"plot-card\"").count()
+}
+
+#[tokio::test]
+async fn the_plot_list_pages_and_counts_over_the_whole_filter() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let admin = app.signed_in(ADMIN).await;
+        let all = tianlian_storage::plots::list_active(&app.db, PlotFilter::All, None)
+            .await
+            .expect("plots");
+        assert!(all.len() > 50, "the demo has more than a page of plots");
+        let area: tianlian_domain::Mu = all.iter().map(|p| p.area).sum();
+        let (status, first) = app.get_text_as(&admin, "/plots").await;
+        assert_eq!(status, 200);
+        assert_eq!(cards(&first), 50, "{:?}: a page holds 50 plots", app.engine);
+        let pages = all.len().div_ceil(50);
+        assert!(
+            first.contains(&format!("共 {} 块，", all.len()))
+                && first.contains(&format!("{area} 亩")),
+            "{:?}: the total is over every page",
+            app.engine
+        );
+        assert!(first.contains(&format!("第 1 / {pages} 页")));
+        assert!(first.contains("rel=\"next\""), "a link to the next page");
+        // The last page holds the rest; a page past the end shows the last.
+        let rest = all.len() - (pages - 1) * 50;
+        let (_, last) = app
+            .get_text_as(&admin, &format!("/plots?page={pages}"))
+            .await;
+        assert_eq!(cards(&last), rest);
+        let (_, beyond) = app.get_text_as(&admin, "/plots?page=9999").await;
+        assert_eq!(cards(&beyond), rest);
+        assert!(!last.contains("rel=\"next\""));
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_plot_list_searches_by_plot_household_and_name_and_filters_by_crop_and_status() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let agro = app.signed_in(AGRONOMIST).await;
+        let feihong = app.township_id("飞虹乡").await;
+        let mine =
+            tianlian_storage::plots::list_active(&app.db, PlotFilter::Township(feihong), None)
+                .await
+                .expect("plots");
+        // A plot code: that plot (and any whose code starts so).
+        let (_, html) = app.get_text_as(&agro, "/plots?q=1-010").await;
+        let expected = mine.iter().filter(|p| p.code.starts_with("1-010")).count();
+        assert!(expected >= 1);
+        assert_eq!(cards(&html), expected, "{:?}", app.engine);
+        assert!(html.contains("地块 1-010"));
+        // An owner's name, in part.
+        let owned = mine
+            .iter()
+            .find(|p| p.owner_name.is_some())
+            .expect("an owned plot");
+        let name = owned.owner_name.clone().expect("name");
+        let part: String = name.chars().skip(1).collect();
+        let (_, html) = app
+            .get_text_as(&agro, &format!("/plots?q={}", urlencode(&part)))
+            .await;
+        let by_name = mine
+            .iter()
+            .filter(|p| p.owner_name.as_deref().is_some_and(|n| n.contains(&part)))
+            .count();
+        assert_eq!(cards(&html), by_name.min(50), "{:?}: {part}", app.engine);
+        assert!(html.contains(&name));
+        // A household code, from its start.
+        let code = owned.owner_code.clone().expect("household code");
+        let (_, html) = app
+            .get_text_as(&agro, &format!("/plots?q={}", urlencode(&code)))
+            .await;
+        let by_code = mine
+            .iter()
+            .filter(|p| {
+                p.owner_code
+                    .as_deref()
+                    .is_some_and(|c| c.starts_with(&code))
+                    || p.code.starts_with(&code)
+            })
+            .count();
+        assert_eq!(cards(&html), by_code.min(50));
+        // `%` is a character, not a wildcard.
+        let (_, html) = app.get_text_as(&agro, "/plots?q=%25").await;
+        assert_eq!(cards(&html), 0);
+        assert!(html.contains("共 0 块"));
+        // Crop and status narrow to plots with such a planting; the count says how many.
+        let (_, html) = app
+            .get_text_as(&agro, "/plots?crop=celtuce&status=planted")
+            .await;
+        let rows = tianlian_storage::plantings::list_on_active_plots(
+            &app.db,
+            PlotFilter::Township(feihong),
+            None,
+        )
+        .await
+        .expect("plantings");
+        let mut with: Vec<i64> = rows
+            .iter()
+            .filter(|r| {
+                r.crop_code == "celtuce" && r.status == tianlian_domain::PlantingStatus::Planted
+            })
+            .map(|r| r.plot_id)
+            .collect();
+        with.sort_unstable();
+        with.dedup();
+        assert!(
+            html.contains(&format!("共 {} 块", with.len())),
+            "{:?}",
+            app.engine
+        );
+        // Another township's id narrows an agronomist's own list to nothing.
+        let huilan = app.township_id("回澜镇").await;
+        let (_, html) = app
+            .get_text_as(&agro, &format!("/plots?township={huilan}"))
+            .await;
+        assert_eq!(cards(&html), 0);
+        app.finish().await;
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'-' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// Walks an API list page by page; returns every row's id and the pages it took.
+async fn walk(client: &reqwest::Client, url: &str, key: &str) -> (Vec<i64>, usize) {
+    let mut ids = Vec::new();
+    let mut cursor: Option<i64> = None;
+    let mut pages = 0;
+    loop {
+        let mut req = client.get(url);
+        if let Some(c) = cursor {
+            req = req.query(&[("cursor", c)]);
+        }
+        let res = req.send().await.expect("page");
+        assert_eq!(res.status().as_u16(), 200, "{url}");
+        let body: Value = res.json().await.expect("json");
+        let rows = body[key].as_array().expect("rows").clone();
+        assert!(rows.len() <= 100, "at most 100 rows a page");
+        pages += 1;
+        ids.extend(rows.iter().map(|r| r["id"].as_i64().expect("id")));
+        match body["next_cursor"].as_i64() {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    (ids, pages)
+}
+
+#[tokio::test]
+async fn the_plot_and_planting_apis_page_with_a_cursor_and_show_areas_in_mu() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let admin = app.signed_in(ADMIN).await;
+        let all = tianlian_storage::plots::list_active(&app.db, PlotFilter::All, None)
+            .await
+            .expect("plots");
+        // Every plot once, in id order, 7 at a time.
+        let (ids, pages) = walk(&admin, &app.url("/api/v1/plots?limit=7"), "plots").await;
+        let mut expected: Vec<i64> = all.iter().map(|p| p.id).collect();
+        expected.sort_unstable();
+        assert_eq!(ids, expected, "{:?}", app.engine);
+        assert_eq!(pages, all.len().div_ceil(7));
+        // Default and largest page: 100.
+        let first: Value = admin
+            .get(app.url("/api/v1/plots"))
+            .send()
+            .await
+            .expect("plots")
+            .json()
+            .await
+            .expect("json");
+        let plots = first["plots"].as_array().expect("plots");
+        assert_eq!(plots.len(), all.len().min(100));
+        // Areas in mu as a decimal number, hectares beside.
+        let plot = &plots[0];
+        let row = all
+            .iter()
+            .find(|p| Some(p.id) == plot["id"].as_i64())
+            .expect("row");
+        assert_eq!(plot["area_mu"].as_f64(), Some(row.area.as_f64()));
+        let ha = plot["area_ha"].as_f64().expect("ha");
+        assert!((ha - row.area.hectares()).abs() < 1e-4, "{ha}");
+        assert!(plot.get("area").is_none(), "no bare hundredths");
+        // Plantings: every one on plots in use, once.
+        let plantings =
+            tianlian_storage::plantings::list_on_active_plots(&app.db, PlotFilter::All, None)
+                .await
+                .expect("plantings");
+        let (ids, _) = walk(&admin, &app.url("/api/v1/plantings?limit=50"), "plantings").await;
+        let mut expected: Vec<i64> = plantings.iter().map(|p| p.id).collect();
+        expected.sort_unstable();
+        assert_eq!(ids, expected, "{:?}", app.engine);
+        let celtuce = plantings
+            .iter()
+            .filter(|p| p.crop_code == "celtuce")
+            .count();
+        let (ids, _) = walk(
+            &admin,
+            &app.url("/api/v1/plantings?crop=celtuce"),
+            "plantings",
+        )
+        .await;
+        assert_eq!(ids.len(), celtuce);
+        // Bad paging is a 400 that says why, in Chinese first.
+        for q in ["limit=0", "limit=101", "limit=x", "status=growing"] {
+            let res = admin
+                .get(app.url(&format!("/api/v1/plantings?{q}")))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(res.status().as_u16(), 400, "{q}");
+        }
         app.finish().await;
     }
 }

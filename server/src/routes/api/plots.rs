@@ -9,33 +9,212 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tianlian_domain::access::Caller;
 use tianlian_domain::{Lang, NewPlantingInput};
 use utoipa::{IntoParams, ToSchema};
 
+/// What a plot or planting list is narrowed to, and where its page starts.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
-    /// Only this village's plots.
+    /// Only this township's (others than a county admin see only their own anyway).
+    township: Option<i64>,
+    /// Only this village's.
     village: Option<i64>,
+    /// Only with a planting of this crop code (plantings: of this crop).
+    #[param(max_length = 40)]
+    crop: Option<String>,
+    /// Only with a planting in this status (plantings: in this status).
+    #[param(inline, value_type = Option<StatusName>)]
+    status: Option<String>,
+    /// The start of a plot code or household code, or part of the owner's name.
+    #[param(max_length = 40)]
+    q: Option<String>,
+    /// Rows per page, 1 to 100 (default 100).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<i64>,
+    /// Where the page starts: the `next_cursor` of the page before (absent: the first page).
+    /// Rows come in id order, so a cursor stays valid while rows are added.
+    #[param(minimum = 0)]
+    cursor: Option<i64>,
+}
+
+/// A planting status code.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StatusName {
+    Planned,
+    Planted,
+    Harvesting,
+    Done,
+    Failed,
+}
+
+impl ListQuery {
+    /// Where the page starts.
+    pub fn cursor(&self) -> Option<i64> {
+        self.cursor
+    }
+
+    /// The storage query and the page size, or a 400 naming the bad value.
+    pub fn parse(&self) -> Result<(tianlian_storage::plots::PlotQuery, i64), ApiError> {
+        let limit = self.limit.unwrap_or(services::MAX_API_PAGE);
+        if !(1..=services::MAX_API_PAGE).contains(&limit) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "bad_limit",
+                "limit 须在 1 到 100 之间",
+                "limit must be between 1 and 100",
+            ));
+        }
+        let status = match self.status.as_deref() {
+            None => None,
+            Some(code) => Some(tianlian_domain::PlantingStatus::from_code(code).ok_or_else(
+                || {
+                    ApiError::new(
+                        StatusCode::BAD_REQUEST,
+                        "bad_status",
+                        "status 须为 planned、planted、harvesting、done 或 failed",
+                        "status must be planned, planted, harvesting, done or failed",
+                    )
+                },
+            )?),
+        };
+        Ok((
+            tianlian_storage::plots::PlotQuery {
+                township_id: self.township,
+                village_id: self.village,
+                crop: self.crop.clone(),
+                status,
+                text: self.q.clone(),
+            },
+            limit,
+        ))
+    }
+}
+
+/// A planting as the API shows it: area in mu, hectares beside.
+#[derive(Serialize, ToSchema)]
+pub struct PlantingJson {
+    id: i64,
+    crop_code: String,
+    crop_name_zh: String,
+    crop_name_en: String,
+    /// Area in mu (亩), to the hundredth: 7.48.
+    area_mu: f64,
+    /// The same area in hectares (1 ha = 15 mu), to four decimals.
+    area_ha: f64,
+    planned_on: String,
+    season_until: String,
+    #[schema(inline, value_type = StatusName)]
+    status: String,
+    /// Harvest window and yield from the forecast engine, when the township has a site.
+    #[schema(value_type = Option<Object>)]
+    forecast: Option<app::models::PlantingForecast>,
+    /// Planted by this cooperative on land it leases; null: by the plot's household.
+    cooperative_id: Option<i64>,
+    /// Whether the caller may move its status on.
+    can_change: bool,
+}
+
+impl From<app::models::PlantingView> for PlantingJson {
+    fn from(p: app::models::PlantingView) -> Self {
+        PlantingJson {
+            id: p.id,
+            crop_code: p.crop_code,
+            crop_name_zh: p.crop_name_zh,
+            crop_name_en: p.crop_name_en,
+            area_mu: p.area.as_f64(),
+            area_ha: hectares(p.area),
+            planned_on: p.planned_on,
+            season_until: p.season_until,
+            status: p.status.code().to_owned(),
+            forecast: p.forecast,
+            cooperative_id: p.cooperative_id,
+            can_change: p.can_change,
+        }
+    }
+}
+
+/// A plot as the API shows it.
+#[derive(Serialize, ToSchema)]
+pub struct PlotJson {
+    id: i64,
+    code: String,
+    village_id: i64,
+    village: String,
+    township: String,
+    owner: Option<String>,
+    owner_code: Option<String>,
+    irrigation: String,
+    notes: String,
+    /// Area in mu (亩), to the hundredth: 7.48.
+    area_mu: f64,
+    /// The same area in hectares (1 ha = 15 mu), to four decimals.
+    area_ha: f64,
+    /// Held today by plantings that hold land, in mu.
+    held_today_mu: f64,
+    retired: bool,
+    plantings: Vec<PlantingJson>,
+}
+
+impl From<app::models::PlotSummary> for PlotJson {
+    fn from(p: app::models::PlotSummary) -> Self {
+        PlotJson {
+            id: p.id,
+            code: p.code,
+            village_id: p.village_id,
+            village: p.village,
+            township: p.township,
+            owner: p.owner,
+            owner_code: p.owner_code,
+            irrigation: p.irrigation,
+            notes: p.notes,
+            area_mu: p.area.as_f64(),
+            area_ha: hectares(p.area),
+            held_today_mu: p.held_today.as_f64(),
+            retired: p.retired,
+            plantings: p.plantings.into_iter().map(PlantingJson::from).collect(),
+        }
+    }
+}
+
+/// Hectares to four decimals (a tenth of a square metre's worth of noise is not an area).
+pub fn hectares(area: tianlian_domain::Mu) -> f64 {
+    (area.hectares() * 10_000.0).round() / 10_000.0
+}
+
+/// A page of plots.
+#[derive(Serialize, ToSchema)]
+pub struct PlotPage {
+    plots: Vec<PlotJson>,
+    /// Pass as `cursor` for the next page; null on the last.
+    next_cursor: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/api/v1/plots", tag = "plots", params(ListQuery),
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
-/// `GET /api/v1/plots[?village=ID]` → the plots the caller may see, with their plantings.
+    responses((status = 200, body = PlotPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+/// `GET /api/v1/plots` → a page of the plots in use that the caller may see, in id order,
+/// with their plantings, and the cursor of the next page.
 pub async fn list(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Query(q): Query<ListQuery>,
-) -> Result<Json<Value>, ApiError> {
-    let page = services::plots_page(&state.db, &caller, q.village).await?;
-    Ok(Json(json!({ "plots": page.plots })))
+) -> Result<Json<PlotPage>, ApiError> {
+    let (query, limit) = q.parse()?;
+    let (plots, next_cursor) =
+        services::plots_after(&state.db, &caller, &query, q.cursor(), limit).await?;
+    Ok(Json(PlotPage {
+        plots: plots.into_iter().map(PlotJson::from).collect(),
+        next_cursor,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/v1/plots/{id}", tag = "plots", params(("id" = i64, Path, description = "Plot id")),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-/// `GET /api/v1/plots/{id}` → one plot; 404 when missing or outside the caller's scope.
+/// `GET /api/v1/plots/{id}` → `{"plot": …}`; 404 when missing or outside the caller's scope.
 pub async fn show(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
@@ -44,7 +223,7 @@ pub async fn show(
     let page = services::plot_page(&state.db, &state.climates, &caller, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    Ok(Json(json!({ "plot": page.plot })))
+    Ok(Json(json!({ "plot": PlotJson::from(page.plot) })))
 }
 
 /// A planting as JSON: the area may be a number (`4.5`) or text (`"4.5"`).

@@ -13,7 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::{Extension, Json};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tianlian_domain::Lang;
 use tianlian_domain::access::Caller;
@@ -143,15 +143,57 @@ pub async fn retire(
     outcome(o, false)
 }
 
-/// Every planting on the plots the caller may see, with its plot and forecast.
-#[utoipa::path(get, path = "/api/v1/plantings", tag = "plots",
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+/// A planting with its plot.
+#[derive(Serialize, ToSchema)]
+pub struct PlantingListJson {
+    plot_id: i64,
+    plot_code: String,
+    village: String,
+    township: String,
+    #[serde(flatten)]
+    planting: super::plots::PlantingJson,
+}
+
+/// A page of plantings.
+#[derive(Serialize, ToSchema)]
+pub struct PlantingPage {
+    plantings: Vec<PlantingListJson>,
+    /// Pass as `cursor` for the next page; null on the last.
+    next_cursor: Option<i64>,
+}
+
+/// A page of the plantings on the plots the caller may see, in id order, each with its plot and
+/// forecast, and the cursor of the next page.
+#[utoipa::path(get, path = "/api/v1/plantings", tag = "plots", params(super::plots::ListQuery),
+    responses((status = 200, body = PlantingPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
 pub async fn plantings(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-) -> Result<Json<Value>, ApiError> {
-    let list = app::services::plantings_with_forecasts(&state.db, &state.climates, &caller).await?;
-    Ok(Json(json!({ "plantings": list })))
+    Query(q): Query<super::plots::ListQuery>,
+) -> Result<Json<PlantingPage>, ApiError> {
+    let (query, limit) = q.parse()?;
+    let (list, next_cursor) = app::services::plantings_after(
+        &state.db,
+        &state.climates,
+        &caller,
+        &query,
+        q.cursor(),
+        limit,
+    )
+    .await?;
+    Ok(Json(PlantingPage {
+        plantings: list
+            .into_iter()
+            .map(|i| PlantingListJson {
+                plot_id: i.plot_id,
+                plot_code: i.plot_code,
+                village: i.village,
+                township: i.township,
+                planting: i.planting.into(),
+            })
+            .collect(),
+        next_cursor,
+    }))
 }
 
 #[derive(Deserialize, IntoParams)]
