@@ -52,7 +52,6 @@ const PAGES = [
   "admin:/targets",
   "admin:/benefit",
   "admin:/wallchart",
-  "admin:/county",
 ];
 
 const base = process.argv[2] ?? "http://127.0.0.1:3100";

@@ -941,6 +941,9 @@ pub async fn benefit(
         } else {
             0
         },
+        matching: lines.len(),
+        page: 1,
+        pages: 1,
         lines,
     }))
 }

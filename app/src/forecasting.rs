@@ -436,41 +436,75 @@ pub async fn planting_forecasts_at(
     rows: &[PlantingRow],
     as_of: NaiveDate,
 ) -> Result<Vec<Option<PlantingForecast>>, StorageError> {
+    let sown: Vec<Sown<'_>> = rows
+        .iter()
+        .map(|row| Sown {
+            crop: &row.crop_code,
+            protection: &row.protection,
+            on: row.planted_on.unwrap_or(row.planned_on),
+            area: row.area,
+        })
+        .collect();
+    forecasts_of(db, cache, site, &sown, as_of).await
+}
+
+/// Land sown with a crop on a day: one planting, or plantings alike summed (the harvest dates do
+/// not depend on the area; the yield grows with it).
+#[derive(Debug, Clone, Copy)]
+pub struct Sown<'a> {
+    pub crop: &'a str,
+    /// A [`Protection`] code (open when unknown).
+    pub protection: &'a str,
+    pub on: NaiveDate,
+    pub area: tianlian_domain::Mu,
+}
+
+/// The forecast of each of `sown` at `site` as it stood on `as_of` (`None` where the site or
+/// the crop has no model). One forecaster per crop and protection, sharing the site's tables.
+///
+/// # Errors
+/// The database failed.
+pub async fn forecasts_of(
+    db: &Db,
+    cache: &ClimateCache,
+    site: Option<&str>,
+    sown: &[Sown<'_>],
+    as_of: NaiveDate,
+) -> Result<Vec<Option<PlantingForecast>>, StorageError> {
     let Some(site) = site else {
-        return Ok(vec![None; rows.len()]);
+        return Ok(vec![None; sown.len()]);
     };
     let (climate, tables) = match cache.site(db, site).await {
         Ok(found) => (found.climate, found.tables),
         Err(EngineError::Storage(e)) => return Err(e),
-        Err(EngineError::Invalid(_)) => return Ok(vec![None; rows.len()]),
+        Err(EngineError::Invalid(_)) => return Ok(vec![None; sown.len()]),
     };
     let mut forecasters: Vec<(&str, Protection, Forecaster<'_>)> = Vec::new();
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let Ok(model) = forecast::parse_crop(&row.crop_code) else {
+    let mut out = Vec::with_capacity(sown.len());
+    for s in sown {
+        let Ok(model) = forecast::parse_crop(s.crop) else {
             out.push(None);
             continue;
         };
-        let protection = Protection::from_code(&row.protection).unwrap_or(Protection::Open);
+        let protection = Protection::from_code(s.protection).unwrap_or(Protection::Open);
         let at = match forecasters
             .iter()
-            .position(|(c, p, _)| *c == row.crop_code && *p == protection)
+            .position(|(c, p, _)| *c == s.crop && *p == protection)
         {
             Some(i) => i,
             None => {
                 forecasters.push((
-                    &row.crop_code,
+                    s.crop,
                     protection,
                     Forecaster::new(model, protection, &climate, Some(as_of)).with_store(&tables),
                 ));
                 forecasters.len() - 1
             }
         };
-        let planted = row.planted_on.unwrap_or(row.planned_on);
         out.push(
             forecasters[at]
                 .2
-                .forecast(planted, row.area)
+                .forecast(s.on, s.area)
                 .ok()
                 .map(|f| PlantingForecast {
                     harvest_start: f.harvest_start,

@@ -25,6 +25,8 @@ pub mod models;
 #[cfg(feature = "ssr")]
 pub mod my;
 #[cfg(feature = "ssr")]
+pub mod overview;
+#[cfg(feature = "ssr")]
 pub mod planning;
 pub mod routes;
 #[cfg(feature = "ssr")]
@@ -36,8 +38,8 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use routes::{
-    benefit::BenefitPage, coop::CoopPage, forecast::ForecastPage, home::HomePage,
-    import::ImportPage, login::LoginPage, market::MarketPage, my::MyCalendarPage,
+    benefit::BenefitPage, coop::CoopPage, county::CountyPage, forecast::ForecastPage,
+    home::HomePage, import::ImportPage, login::LoginPage, market::MarketPage, my::MyCalendarPage,
     password::PasswordPage, pay::PayPage, plot::PlotPage, plots::PlotsPage, shift::ShiftPage,
     targets::TargetsPage, wallchart::WallChartPage,
 };
@@ -98,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/my") view=MyCalendarPage ssr=SsrMode::Async />
                     <Route path=path!("/my/pay") view=PayPage ssr=SsrMode::Async />
                     <Route path=path!("/benefit") view=BenefitPage ssr=SsrMode::Async />
+                    <Route path=path!("/county") view=CountyPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />
                 </Routes>

@@ -116,11 +116,7 @@ async fn view_of(
         starts_on: t.starts_on,
         deadline: t.deadline,
         planted: p.planted,
-        percent: format!(
-            "{}.{:02}%",
-            p.percent_basis_points / 100,
-            p.percent_basis_points % 100
-        ),
+        percent: tianlian_domain::forecast::schedule::percent_text(p.percent_basis_points),
         days_left: p.days_left,
         per_day: p.per_day,
         state_zh: match p.state {
@@ -417,7 +413,7 @@ pub async fn wall_chart(
         };
         match rows.iter_mut().find(|g| g.label == label) {
             Some(g) => {
-                g.area = g.area + r.area;
+                g.area += r.area;
                 g.plant_from = g.plant_from.min(planted);
                 g.plant_to = g.plant_to.max(planted);
                 g.harvest_from = match (g.harvest_from, h_from) {

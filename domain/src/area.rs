@@ -62,6 +62,12 @@ impl Add for Mu {
     }
 }
 
+impl std::ops::AddAssign for Mu {
+    fn add_assign(&mut self, rhs: Mu) {
+        self.0 += rhs.0;
+    }
+}
+
 impl Sub for Mu {
     type Output = Mu;
     fn sub(self, rhs: Mu) -> Mu {

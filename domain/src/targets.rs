@@ -244,7 +244,7 @@ pub fn progress(target: &Target, items: &[PlantedItem], today: NaiveDate) -> Pro
     let mut by_village: Vec<(i64, Mu)> = Vec::new();
     for i in &counted {
         match by_village.iter_mut().find(|(v, _)| *v == i.village_id) {
-            Some((_, area)) => *area = *area + i.area,
+            Some((_, area)) => *area += i.area,
             None => by_village.push((i.village_id, i.area)),
         }
     }

@@ -17,6 +17,7 @@ pub mod feeds;
 pub mod households;
 pub mod imports;
 pub mod market;
+pub mod overview;
 pub mod places;
 pub mod plantings;
 pub mod plots;

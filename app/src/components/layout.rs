@@ -36,7 +36,17 @@ pub fn sections(role: Role) -> &'static [Section] {
             ("/market", "上市", "Market"),
             ("/benefit", "收益", "Benefits"),
         ],
-        Role::Admin | Role::Agronomist => &[
+        Role::Admin => &[
+            ("/county", "全县", "County"),
+            ("/plots", "地块与种植", "Plots"),
+            ("/targets", "进度", "Progress"),
+            ("/wallchart", "挂图", "Wall chart"),
+            ("/market", "上市", "Market"),
+            ("/forecast", "预测", "Forecast"),
+            ("/coop", "合作社", "Cooperatives"),
+            ("/benefit", "收益", "Benefits"),
+        ],
+        Role::Agronomist => &[
             ("/plots", "地块与种植", "Plots"),
             ("/targets", "进度", "Progress"),
             ("/wallchart", "挂图", "Wall chart"),

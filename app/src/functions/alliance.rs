@@ -214,15 +214,23 @@ pub async fn my_pay() -> Result<Option<MyPayData>, ServerFnError> {
         .map_err(crate::services::internal)
 }
 
+/// One page of the benefit report: the households that `q` (household code or name) and
+/// `poor` admit, with the whole report's totals.
 #[server(prefix = "/fn", endpoint = "benefit_page")]
-pub async fn benefit_page(day: Option<String>) -> Result<Option<BenefitData>, ServerFnError> {
+pub async fn benefit_page(
+    day: Option<String>,
+    q: Option<String>,
+    poor: bool,
+    page: usize,
+) -> Result<Option<BenefitData>, ServerFnError> {
     let (db, caller) = (crate::services::db()?, crate::services::caller()?);
     let day = day
         .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
         .unwrap_or_else(crate::forecasting::china_today);
-    crate::alliance::benefit(&db, &caller, day)
+    let report = crate::alliance::benefit(&db, &caller, day)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::services::internal)?;
+    Ok(report.map(|r| r.narrow(q.as_deref(), poor, page)))
 }
 
 #[server(prefix = "/fn", endpoint = "add_member")]

@@ -3,6 +3,7 @@
 
 pub mod alliance;
 pub mod auth;
+pub mod county;
 pub mod forecast;
 pub mod imports;
 pub mod market;

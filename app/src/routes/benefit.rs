@@ -1,5 +1,8 @@
 //! `/benefit`: the season's benefit report (联农带农) — per household lease fees, wages and
 //! dividends; poor households against the income line per person; totals per cooperative.
+//! The households come a page of `BENEFIT_LINES_PER_PAGE` at a time, searched by household
+//! code or name and narrowed to poor households (`?q=&poor=1&page=`); the totals are the whole
+//! report's.
 
 use crate::components::load::server_data;
 use crate::functions::alliance::benefit_page;
@@ -10,7 +13,19 @@ use leptos_router::hooks::use_query_map;
 #[component]
 pub fn BenefitPage() -> impl IntoView {
     let query = use_query_map();
-    let data = server_data(move || query.read().get("day"), benefit_page);
+    let data = server_data(
+        move || {
+            let q = query.read();
+            let page = q.get_str("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            (
+                q.get("day"),
+                q.get("q"),
+                q.get_str("poor") == Some("1"),
+                page,
+            )
+        },
+        |(day, q, poor, page)| benefit_page(day, q, poor, page),
+    );
     view! {
         <h1>"联农带农效益"</h1>
         <p class="downloads">"导出："
@@ -20,7 +35,13 @@ pub fn BenefitPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match data().await {
-                    Ok(Some(d)) => view! { <Report d /> }.into_any(),
+                    Ok(Some(d)) => {
+                        let (q, poor) = {
+                            let map = query.read_untracked();
+                            (map.get("q").unwrap_or_default(), map.get_str("poor") == Some("1"))
+                        };
+                        view! { <Report d q poor /> }.into_any()
+                    }
                     Ok(None) => view! { <p class="empty">"农户请看“我的收入”。"</p> }.into_any(),
                     Err(_) => view! { <p class="notice error" role="alert">"暂时无法加载，请稍后再试。"</p> }.into_any(),
                 }
@@ -29,8 +50,32 @@ pub fn BenefitPage() -> impl IntoView {
     }
 }
 
+/// `/benefit?…` for a search on `page`.
+fn href(q: &str, poor: bool, page: usize) -> String {
+    let mut pairs: Vec<(&str, String)> = Vec::new();
+    if !q.is_empty() {
+        pairs.push(("q", q.to_owned()));
+    }
+    if poor {
+        pairs.push(("poor", "1".into()));
+    }
+    pairs.push(("page", page.to_string()));
+    format!(
+        "/benefit?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
 #[component]
-fn Report(d: BenefitData) -> impl IntoView {
+fn Report(d: BenefitData, q: String, poor: bool) -> impl IntoView {
+    let (page, pages) = (d.page, d.pages);
+    let pager = (pages > 1).then(|| view! {
+        <nav class="pager" aria-label="翻页">
+            {(page > 1).then(|| view! { <a rel="prev" href=href(&q, poor, page - 1)>"‹ 上一页"</a> })}
+            <span>{format!("{page} / {pages}")}</span>
+            {(page < pages).then(|| view! { <a rel="next" href=href(&q, poor, page + 1)>"下一页 ›"</a> })}
+        </nav>
+    });
     let line = d.income_line.map_or_else(
         || "未设置（管理员可在 API 中设置）".to_owned(),
         |l| format!("{l}/人/年"),
@@ -45,6 +90,12 @@ fn Report(d: BenefitData) -> impl IntoView {
                 <li>{p.cooperative} {format!("：合计 {}，贫困户 {}", p.to_all, p.to_poor)}</li>
             }).collect_view()}</ul>
         </section>
+        <form class="list-filter" method="get" action="/benefit" role="search">
+            <label>"搜索" <input type="search" name="q" value=q.clone() placeholder="户号或户主" maxlength="40" /></label>
+            <label class="check"><input type="checkbox" name="poor" value="1" checked=poor />"只看贫困户"</label>
+            <button type="submit">"筛选"</button>
+        </form>
+        <p class="muted list-total">{format!("共 {} 户 · 第 {} / {} 页", d.matching, d.page, d.pages)}</p>
         <div class="table-scroll">
             <table class="benefit-table">
                 <thead><tr><th>"户"</th><th>"人"</th><th>"流转费"</th><th>"工资"</th><th>"分红"</th><th>"合计"</th><th>"人均"</th><th>"达线"</th></tr></thead>
@@ -64,5 +115,6 @@ fn Report(d: BenefitData) -> impl IntoView {
                 </tbody>
             </table>
         </div>
+        {pager}
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod benefit;
 pub mod coop;
+pub mod county;
 pub mod forecast;
 pub mod home;
 pub mod import;

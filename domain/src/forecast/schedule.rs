@@ -177,15 +177,26 @@ pub struct PlanRate {
     pub percent_basis_points: i64,
 }
 
+/// `part` as a share of `whole` in hundredths of a percent, rounded half up (0 when `whole` is
+/// not positive): 394.08 of 800 mu is 4926 (49.26 %).
+pub fn share_basis_points(part: Mu, whole: Mu) -> i64 {
+    if whole.centi() > 0 {
+        (part.centi() * 10_000 + whole.centi() / 2) / whole.centi()
+    } else {
+        0
+    }
+}
+
+/// Hundredths of a percent as township reports write them: `49.26%`.
+pub fn percent_text(basis_points: i64) -> String {
+    format!("{}.{:02}%", basis_points / 100, basis_points % 100)
+}
+
 /// The rate needed to plant `target` by `deadline` with `planted` already in the ground.
 pub fn plan_rate(target: Mu, planted: Mu, today: NaiveDate, deadline: NaiveDate) -> PlanRate {
     let remaining = target.saturating_sub(planted);
     let days_left = ((deadline - today).num_days() + 1).max(0);
-    let percent_basis_points = if target.centi() > 0 {
-        (planted.centi() * 10_000 + target.centi() / 2) / target.centi()
-    } else {
-        0
-    };
+    let percent_basis_points = share_basis_points(planted, target);
     let (state, per_day) = if !remaining.is_positive() {
         (PlanState::Done, Mu::ZERO)
     } else if days_left == 0 {

@@ -4,6 +4,7 @@
 mod auth;
 mod authz;
 mod backup;
+mod county;
 mod engine;
 mod export;
 mod feed;
