@@ -32,6 +32,7 @@ ADMIN = ("13800000000", "bench-admin-2026")
 def pages(county):
     """(role, path) for each main page; ids are looked up from the lists."""
     return [
+        ("admin", "/county"),
         ("admin", "/plots"),
         ("admin", "/plots?page=400"),
         ("admin", "/plots?q=1-01"),
@@ -87,6 +88,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--wrk", action="store_true", help="also 16 connections under wrk per page")
     ap.add_argument("--wrk-seconds", type=int, default=5)
+    ap.add_argument("--only", help="only pages whose path contains this")
     args = ap.parse_args()
     if not os.path.exists(BIN):
         raise SystemExit("no release build: run `cargo leptos build --release --precompress` first")
@@ -127,6 +129,8 @@ def main():
         print(f"{'role':<12}{'page':<22}{'status':>6}{'p50 ms':>9}{'p99 ms':>9}{'KB':>9}{'KB gz':>8}"
               + ("  wrk -c16" if args.wrk else ""))
         for role, path in pages(county):
+            if args.only and args.only not in path:
+                continue
             path = path.replace("{plot}", plot)
             request(PORT, "GET", path, cookie=cookies[role])  # warm
             status, p50, p99, raw, gz = timed(path, cookies[role], args.repeat)
