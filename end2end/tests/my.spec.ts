@@ -71,7 +71,7 @@ test("the last loaded calendar stays readable offline", async ({ page, context, 
   // The worker controls the page from the next load on; that load is kept.
   await page.reload();
   await expect
-    .poll(() => page.evaluate(() => caches.open("tianlian-v1").then((c) => c.match("/my")).then((r) => !!r)))
+    .poll(() => page.evaluate(() => caches.open("tianlian-v2").then((c) => c.match("/my")).then((r) => !!r)))
     .toBe(true);
   await context.setOffline(true);
   await page.reload();
