@@ -954,12 +954,7 @@ pub async fn benefit(
 /// # Errors
 /// Storage failures.
 pub async fn lease_list(db: &Db, caller: &Caller) -> Result<Vec<LeaseView>, StorageError> {
-    let (c, t, h) = match cooperative_view(caller.scope) {
-        CooperativeView::All => (None, None, None),
-        CooperativeView::Own(c) => (Some(c), None, None),
-        CooperativeView::Township(t) => (None, Some(t), None),
-        CooperativeView::Household(h) => (None, None, Some(h)),
-    };
+    let (c, t, h) = lease_scope(caller);
     let today = crate::forecasting::china_today();
     let leases = store::leases(db, c, t, h).await?;
     let payments = store::payments(db, c, t, h).await?;
@@ -967,6 +962,48 @@ pub async fn lease_list(db: &Db, caller: &Caller) -> Result<Vec<LeaseView>, Stor
         .iter()
         .map(|l| lease_view(l, &payments, today))
         .collect())
+}
+
+/// Up to `limit` of the leases [`lease_list`] shows, in id order after `cursor`, with their
+/// payments, and the next page's cursor (`None` on the last page).
+///
+/// # Errors
+/// Storage failures.
+pub async fn lease_page(
+    db: &Db,
+    caller: &Caller,
+    cursor: Option<i64>,
+    limit: i64,
+) -> Result<(Vec<LeaseView>, Option<i64>), StorageError> {
+    let (c, t, h) = lease_scope(caller);
+    let today = crate::forecasting::china_today();
+    let mut leases = store::leases_after(db, c, t, h, cursor, limit + 1).await?;
+    let more = leases.len() as i64 > limit;
+    leases.truncate(usize::try_from(limit).unwrap_or(0));
+    let next = if more {
+        leases.last().map(|l| l.id)
+    } else {
+        None
+    };
+    let ids: Vec<i64> = leases.iter().map(|l| l.id).collect();
+    let payments = store::payments_of(db, &ids).await?;
+    Ok((
+        leases
+            .iter()
+            .map(|l| lease_view(l, &payments, today))
+            .collect(),
+        next,
+    ))
+}
+
+/// Which leases a caller sees: (cooperative, township, household) to narrow to.
+fn lease_scope(caller: &Caller) -> (Option<i64>, Option<i64>, Option<i64>) {
+    match cooperative_view(caller.scope) {
+        CooperativeView::All => (None, None, None),
+        CooperativeView::Own(c) => (Some(c), None, None),
+        CooperativeView::Township(t) => (None, Some(t), None),
+        CooperativeView::Household(h) => (None, None, Some(h)),
+    }
 }
 
 /// Creates an alliance of a cooperative the caller manages.

@@ -1,6 +1,9 @@
 //! Exports of plots, plantings, progress and the market calendar as CSV (UTF-8 with a BOM, so
 //! spreadsheet software shows the Chinese headers) and XLSX (rust_xlsxwriter). Tables are built
 //! from the same use cases as the pages, so an export shows exactly what the caller may see.
+//! Plots and plantings, which grow with the county, are read a page of [`EXPORT_PAGE`] at a time
+//! in id order; their CSV is streamed page by page, so memory does not grow with the county
+//! (their XLSX is still assembled whole: a workbook is one zip).
 //! Only with `ssr`.
 
 use crate::forecasting::ClimateCache;
@@ -65,6 +68,114 @@ fn text(s: impl Into<String>) -> Cell {
     Cell::Text(s.into())
 }
 
+/// Rows a whole-list export reads at a time.
+pub const EXPORT_PAGE: i64 = 1_000;
+
+impl Export {
+    /// Whether the export is read a page at a time, in id order (the lists that grow with the
+    /// county: plots and plantings), so its CSV can be streamed.
+    pub fn is_paged(self) -> bool {
+        matches!(self, Export::Plots | Export::Plantings)
+    }
+}
+
+/// The sheet name and column headers of a paged export.
+pub fn sheet(what: Export) -> (&'static str, Vec<&'static str>) {
+    match what {
+        Export::Plantings => (
+            "种植",
+            vec![
+                "乡镇",
+                "村",
+                "地块",
+                "作物",
+                "面积（亩）",
+                "种植日期",
+                "占地至",
+                "状态",
+                "预计始收（P50）",
+                "最早（P10）",
+                "最晚（P90）",
+                "预计收完",
+                "预计产量（公斤）",
+            ],
+        ),
+        _ => (
+            "地块",
+            vec![
+                "乡镇",
+                "村",
+                "地块",
+                "面积（亩）",
+                "面积（公顷）",
+                "户主",
+                "今日空闲（亩）",
+            ],
+        ),
+    }
+}
+
+/// Up to `size` rows of a paged export (plots or plantings the caller may see) after `cursor`,
+/// and the next page's cursor (`None` after the last).
+///
+/// # Errors
+/// The database failed.
+pub async fn page(
+    db: &Db,
+    cache: &ClimateCache,
+    caller: &Caller,
+    what: Export,
+    cursor: Option<i64>,
+    size: i64,
+) -> Result<(Vec<Vec<Cell>>, Option<i64>), StorageError> {
+    let all = tianlian_storage::plots::PlotQuery::default();
+    if what == Export::Plantings {
+        let (list, next) =
+            crate::services::plantings_after(db, cache, caller, &all, cursor, size).await?;
+        let date =
+            |d: Option<chrono::NaiveDate>| text(d.map(|d| d.to_string()).unwrap_or_default());
+        let rows = list
+            .into_iter()
+            .map(|i| {
+                let pl = i.planting;
+                let f = pl.forecast.as_ref();
+                vec![
+                    text(i.township),
+                    text(i.village),
+                    text(i.plot_code),
+                    text(pl.crop_name_zh),
+                    Cell::Number(pl.area.as_f64()),
+                    text(pl.planned_on),
+                    text(pl.season_until),
+                    text(pl.status.label(Lang::Zh)),
+                    date(f.map(|f| f.harvest_start)),
+                    date(f.map(|f| f.harvest_start_p10)),
+                    date(f.map(|f| f.harvest_start_p90)),
+                    date(f.map(|f| f.harvest_end)),
+                    f.map_or_else(|| text(""), |f| Cell::Number(f.yield_kg as f64)),
+                ]
+            })
+            .collect();
+        return Ok((rows, next));
+    }
+    let (plots, next) = crate::services::plots_after(db, caller, &all, cursor, size).await?;
+    let rows = plots
+        .into_iter()
+        .map(|p| {
+            vec![
+                text(p.township),
+                text(p.village),
+                text(p.code),
+                Cell::Number(p.area.as_f64()),
+                Cell::Number((p.area.hectares() * 10_000.0).round() / 10_000.0),
+                text(p.owner.unwrap_or_default()),
+                Cell::Number(p.area.saturating_sub(p.held_today).as_f64()),
+            ]
+        })
+        .collect();
+    Ok((rows, next))
+}
+
 /// Builds the table the caller may see.
 ///
 /// # Errors
@@ -76,78 +187,22 @@ pub async fn table(
     what: Export,
 ) -> Result<Table, StorageError> {
     Ok(match what {
-        Export::Plots => {
-            let plots = crate::services::all_plots(db, caller).await?;
-            Table {
-                name: "地块",
-                headers: vec![
-                    "乡镇",
-                    "村",
-                    "地块",
-                    "面积（亩）",
-                    "面积（公顷）",
-                    "户主",
-                    "今日空闲（亩）",
-                ],
-                rows: plots
-                    .into_iter()
-                    .map(|p| {
-                        vec![
-                            text(p.township),
-                            text(p.village),
-                            text(p.code),
-                            Cell::Number(p.area.as_f64()),
-                            Cell::Number((p.area.hectares() * 10_000.0).round() / 10_000.0),
-                            text(p.owner.unwrap_or_default()),
-                            Cell::Number(p.area.saturating_sub(p.held_today).as_f64()),
-                        ]
-                    })
-                    .collect(),
+        Export::Plots | Export::Plantings => {
+            let (name, headers) = sheet(what);
+            let mut rows = Vec::new();
+            let mut cursor = None;
+            loop {
+                let (page, next) = page(db, cache, caller, what, cursor, EXPORT_PAGE).await?;
+                rows.extend(page);
+                match next {
+                    Some(n) => cursor = Some(n),
+                    None => break,
+                }
             }
-        }
-        Export::Plantings => {
-            let list = crate::services::plantings_with_forecasts(db, cache, caller).await?;
-            let date =
-                |d: Option<chrono::NaiveDate>| text(d.map(|d| d.to_string()).unwrap_or_default());
             Table {
-                name: "种植",
-                headers: vec![
-                    "乡镇",
-                    "村",
-                    "地块",
-                    "作物",
-                    "面积（亩）",
-                    "种植日期",
-                    "占地至",
-                    "状态",
-                    "预计始收（P50）",
-                    "最早（P10）",
-                    "最晚（P90）",
-                    "预计收完",
-                    "预计产量（公斤）",
-                ],
-                rows: list
-                    .into_iter()
-                    .map(|i| {
-                        let pl = i.planting;
-                        let f = pl.forecast.as_ref();
-                        vec![
-                            text(i.township),
-                            text(i.village),
-                            text(i.plot_code),
-                            text(pl.crop_name_zh),
-                            Cell::Number(pl.area.as_f64()),
-                            text(pl.planned_on),
-                            text(pl.season_until),
-                            text(pl.status.label(Lang::Zh)),
-                            date(f.map(|f| f.harvest_start)),
-                            date(f.map(|f| f.harvest_start_p10)),
-                            date(f.map(|f| f.harvest_start_p90)),
-                            date(f.map(|f| f.harvest_end)),
-                            f.map_or_else(|| text(""), |f| Cell::Number(f.yield_kg as f64)),
-                        ]
-                    })
-                    .collect(),
+                name,
+                headers,
+                rows,
             }
         }
         Export::Progress => Table {
@@ -285,11 +340,28 @@ pub fn neutralise_formula(text: &str) -> std::borrow::Cow<'_, str> {
 /// CSV with a UTF-8 byte-order mark (Excel otherwise reads Chinese as another code page).
 /// Every text cell passes [`neutralise_formula`].
 pub fn to_csv(table: &Table) -> Vec<u8> {
+    let mut out = csv_head(&table.headers);
+    out.extend(csv_rows(&table.rows));
+    out
+}
+
+/// The start of a CSV file: the byte-order mark and the header line.
+pub fn csv_head(headers: &[&str]) -> Vec<u8> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        let _ = w.write_record(&table.headers);
-        for row in &table.rows {
+        let _ = w.write_record(headers);
+        let _ = w.flush();
+    }
+    out
+}
+
+/// CSV lines for `rows` (a streamed export writes one page at a time).
+pub fn csv_rows(rows: &[Vec<Cell>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        for row in rows {
             let _ = w.write_record(row.iter().map(|c| match c {
                 Cell::Text(t) => neutralise_formula(t).into_owned(),
                 Cell::Number(n) => format!("{n}"),

@@ -269,25 +269,6 @@ pub async fn plantings_after(
     Ok((list, next))
 }
 
-/// Every active plot the caller may see, with its plantings, for the whole-list exports.
-///
-/// # Errors
-/// Storage failures.
-pub async fn all_plots(db: &Db, caller: &Caller) -> Result<Vec<PlotSummary>, StorageError> {
-    let today = crate::forecasting::china_today();
-    let filter = plot_filter(caller.scope);
-    let plot_rows = plots::list_active(db, filter, None).await?;
-    let planting_rows = plantings::list_on_active_plots(db, filter, None).await?;
-    Ok(plot_rows
-        .into_iter()
-        .map(|plot| {
-            let start = planting_rows.partition_point(|p| p.plot_id < plot.id);
-            let end = planting_rows.partition_point(|p| p.plot_id <= plot.id);
-            plot_summary(plot, &planting_rows[start..end], today)
-        })
-        .collect())
-}
-
 /// Every planting on the plots the caller may see, each with its forecast from its
 /// township's site (plantings are grouped by site so each site's climate is read once).
 ///

@@ -166,6 +166,38 @@ pub async fn leases(
     township: Option<i64>,
     household: Option<i64>,
 ) -> Result<Vec<LeaseRow>, StorageError> {
+    leases_where(db, cooperative, township, household, None).await
+}
+
+/// Up to `limit` of the leases [`leases`] returns, in id order after `after` (an API cursor).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn leases_after(
+    db: &Db,
+    cooperative: Option<i64>,
+    township: Option<i64>,
+    household: Option<i64>,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<LeaseRow>, StorageError> {
+    leases_where(
+        db,
+        cooperative,
+        township,
+        household,
+        Some((after.unwrap_or(0), limit)),
+    )
+    .await
+}
+
+async fn leases_where(
+    db: &Db,
+    cooperative: Option<i64>,
+    township: Option<i64>,
+    household: Option<i64>,
+    page: Option<(i64, i64)>,
+) -> Result<Vec<LeaseRow>, StorageError> {
     let (terms, binds) = crate::and_equal(
         &[
             ("l.cooperative_id", cooperative),
@@ -174,14 +206,26 @@ pub async fn leases(
         ],
         1,
     );
+    let n = binds.len();
+    let mut binds = binds;
+    let (page_terms, order) = match page {
+        Some((after, limit)) => {
+            binds.extend([after, limit]);
+            (
+                format!(" AND l.id > ${}", n + 1),
+                format!("l.id LIMIT ${}", n + 2),
+            )
+        }
+        None => (String::new(), "l.ends_on, l.id".to_owned()),
+    };
     let sql = format!(
         "SELECT l.id, l.plot_id, p.code AS plot_code, v.name AS village, l.household_id, h.head_name,
             l.cooperative_id, c.name AS cooperative_name, l.area_centi_mu, l.fee_per_mu_year_fen,
             l.starts_on, l.ends_on, l.schedule
          FROM leases l JOIN plots p ON p.id = l.plot_id JOIN villages v ON v.id = p.village_id
          JOIN households h ON h.id = l.household_id JOIN cooperatives c ON c.id = l.cooperative_id
-         WHERE 1 = 1{terms}
-         ORDER BY l.ends_on, l.id"
+         WHERE 1 = 1{terms}{page_terms}
+         ORDER BY {order}"
     );
     let rows: Vec<LRow> = crate::bind_all(sqlx::query_as(&sql), binds)
         .fetch_all(db.pool())
@@ -402,6 +446,27 @@ pub async fn payments(
          ORDER BY lp.due_on, lp.id"
     );
     Ok(crate::bind_all(sqlx::query_as(&sql), binds)
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// The payments of these leases (one page's), by due day.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn payments_of(db: &Db, lease_ids: &[i64]) -> Result<Vec<PaymentRow>, StorageError> {
+    if lease_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks: Vec<String> = (1..=lease_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT lp.id, lp.lease_id, l.household_id, l.cooperative_id, lp.due_on, lp.amount_fen, lp.paid_on
+         FROM lease_payments lp JOIN leases l ON l.id = lp.lease_id
+         WHERE lp.lease_id IN ({})
+         ORDER BY lp.due_on, lp.id",
+        marks.join(", ")
+    );
+    Ok(crate::bind_all(sqlx::query_as(&sql), lease_ids.to_vec())
         .fetch_all(db.pool())
         .await?)
 }

@@ -48,6 +48,25 @@ pub async fn record(db: &Db, e: &AuditEntry<'_>) -> Result<(), StorageError> {
     Ok(())
 }
 
+/// Up to `limit` entries older than `before` (an id; `None`: the newest), newest first.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn before(
+    db: &Db,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuditRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT id, at, account_id, action, entity, entity_id, before_json, after_json
+         FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?)
+}
+
 /// The latest entries, newest first.
 ///
 /// # Errors

@@ -124,3 +124,68 @@ async fn the_plantings_export_carries_forecasts_and_reads_back_into_the_importer
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn whole_list_exports_are_read_a_page_at_a_time_and_keep_every_row_once() {
+    use app::export::{self, Export};
+    use tianlian_domain::access::{Caller, PlotFilter, Scope};
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let admin = Caller {
+            account_id: 1,
+            phone: crate::helpers::ADMIN.0.into(),
+            scope: Scope::Admin,
+            must_change_password: false,
+        };
+        let cache = app::forecasting::ClimateCache::default();
+        let plantings =
+            tianlian_storage::plantings::list_on_active_plots(&app.db, PlotFilter::All, None)
+                .await
+                .expect("plantings");
+        let plots = tianlian_storage::plots::list_active(&app.db, PlotFilter::All, None)
+            .await
+            .expect("plots");
+        for (what, expected) in [
+            (Export::Plantings, plantings.len()),
+            (Export::Plots, plots.len()),
+        ] {
+            // Seven rows a page: every row once, and the walk ends.
+            let (mut rows, mut cursor, mut pages) = (0, None, 0);
+            loop {
+                let (page, next) = export::page(&app.db, &cache, &admin, what, cursor, 7)
+                    .await
+                    .expect("page");
+                assert!(page.len() <= 7);
+                rows += page.len();
+                pages += 1;
+                match next {
+                    Some(n) => cursor = Some(n),
+                    None => break,
+                }
+            }
+            assert_eq!(rows, expected, "{:?}: {what:?}", app.engine);
+            assert_eq!(pages, expected.div_ceil(7));
+        }
+        // The streamed CSV: the BOM and header once, then one line per planting.
+        let client = app.signed_in(crate::helpers::ADMIN).await;
+        let body = client
+            .get(app.url("/api/v1/export/plantings.csv"))
+            .send()
+            .await
+            .expect("csv")
+            .bytes()
+            .await
+            .expect("body");
+        let text = String::from_utf8(body.to_vec()).expect("utf-8");
+        assert_eq!(text.matches('\u{feff}').count(), 1);
+        let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        assert_eq!(reader.headers().expect("header").get(0), Some("乡镇"));
+        assert_eq!(
+            reader.records().count(),
+            plantings.len(),
+            "{:?}",
+            app.engine
+        );
+        app.finish().await;
+    }
+}

@@ -318,3 +318,67 @@ async fn the_plot_and_planting_apis_page_with_a_cursor_and_show_areas_in_mu() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn leases_and_the_audit_log_page_with_a_cursor() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let admin = app.signed_in(ADMIN).await;
+        // Every lease once, one a page, in id order.
+        let all = tianlian_storage::alliance::leases(&app.db, None, None, None)
+            .await
+            .expect("leases");
+        assert!(all.len() >= 2, "the demo has leases");
+        let (ids, pages) = walk(&admin, &app.url("/api/v1/leases?limit=1"), "leases").await;
+        let mut expected: Vec<i64> = all.iter().map(|l| l.id).collect();
+        expected.sort_unstable();
+        assert_eq!(ids, expected, "{:?}", app.engine);
+        assert_eq!(pages, all.len());
+        // Each lease still carries its payments.
+        let first: Value = admin
+            .get(app.url("/api/v1/leases?limit=1"))
+            .send()
+            .await
+            .expect("leases")
+            .json()
+            .await
+            .expect("json");
+        assert!(
+            first["leases"][0]["payments"]
+                .as_array()
+                .is_some_and(|p| !p.is_empty())
+        );
+        // A few audited changes, then the log back in time, two at a time.
+        let me: Value = admin
+            .get(app.url("/api/v1/me"))
+            .send()
+            .await
+            .expect("me")
+            .json()
+            .await
+            .expect("json");
+        let account = me["account_id"].as_i64().expect("account id");
+        for n in 0..3 {
+            app.issue_token(&admin, account, &format!("page-{n}")).await;
+        }
+        let newest = tianlian_storage::audit::before(&app.db, None, 1000)
+            .await
+            .expect("audit");
+        assert!(newest.len() >= 3);
+        let (ids, _) = walk(&admin, &app.url("/api/v1/audit?limit=2"), "entries").await;
+        assert_eq!(
+            ids,
+            newest.iter().map(|e| e.id).collect::<Vec<_>>(),
+            "newest first, each once"
+        );
+        for q in ["limit=0", "limit=101"] {
+            let res = admin
+                .get(app.url(&format!("/api/v1/audit?{q}")))
+                .send()
+                .await
+                .expect("send");
+            assert_eq!(res.status().as_u16(), 400, "{q}");
+        }
+        app.finish().await;
+    }
+}

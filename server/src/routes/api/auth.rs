@@ -10,7 +10,7 @@ use app::auth::{
 };
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::{Extension, response::IntoResponse};
@@ -305,15 +305,26 @@ pub async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-/// `GET /api/v1/audit` (admin) → the latest 200 changes, newest first.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "accounts", params(super::plots::PageQuery),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
+/// `GET /api/v1/audit` (admin) → a page of changes, newest first:
+/// `{"entries": […], "next_cursor": id|null}` (the cursor pages back in time).
 pub async fn audit_log(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Query(q): Query<super::plots::PageQuery>,
 ) -> ApiResult<Json<Value>> {
     admin(&caller)?;
-    let entries = audit::latest(&state.db, 200).await?;
-    Ok(Json(json!({ "entries": entries })))
+    let (cursor, limit) = q.parse()?;
+    let mut entries = audit::before(&state.db, cursor, limit + 1).await?;
+    let more = entries.len() as i64 > limit;
+    entries.truncate(usize::try_from(limit).unwrap_or(0));
+    let next = if more {
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
+    Ok(Json(json!({ "entries": entries, "next_cursor": next })))
 }
 
 /// Writes one audit entry for a change the caller made.

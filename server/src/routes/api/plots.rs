@@ -41,6 +41,40 @@ pub struct ListQuery {
     cursor: Option<i64>,
 }
 
+/// Where a page of a list starts and how long it is.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Rows per page, 1 to 100 (default 100).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<i64>,
+    /// Where the page starts: the `next_cursor` of the page before (absent: the first page).
+    #[param(minimum = 0)]
+    cursor: Option<i64>,
+}
+
+impl PageQuery {
+    /// The cursor and the page size, or a 400 when the size is out of range.
+    pub fn parse(&self) -> Result<(Option<i64>, i64), ApiError> {
+        Ok((self.cursor, page_limit(self.limit)?))
+    }
+}
+
+/// A page size: 1 to [`services::MAX_API_PAGE`], that by default.
+fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(services::MAX_API_PAGE);
+    if (1..=services::MAX_API_PAGE).contains(&limit) {
+        Ok(limit)
+    } else {
+        Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_limit",
+            "limit 须在 1 到 100 之间",
+            "limit must be between 1 and 100",
+        ))
+    }
+}
+
 /// A planting status code.
 #[derive(Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -60,15 +94,7 @@ impl ListQuery {
 
     /// The storage query and the page size, or a 400 naming the bad value.
     pub fn parse(&self) -> Result<(tianlian_storage::plots::PlotQuery, i64), ApiError> {
-        let limit = self.limit.unwrap_or(services::MAX_API_PAGE);
-        if !(1..=services::MAX_API_PAGE).contains(&limit) {
-            return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "bad_limit",
-                "limit 须在 1 到 100 之间",
-                "limit must be between 1 and 100",
-            ));
-        }
+        let limit = page_limit(self.limit)?;
         let status = match self.status.as_deref() {
             None => None,
             Some(code) => Some(tianlian_domain::PlantingStatus::from_code(code).ok_or_else(

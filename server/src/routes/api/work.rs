@@ -237,16 +237,18 @@ pub async fn lease(
     )
 }
 
-#[utoipa::path(get, path = "/api/v1/leases", tag = "alliance",
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
-/// Leases the caller may see (a farmer: their household's) with payments due and paid.
+#[utoipa::path(get, path = "/api/v1/leases", tag = "alliance", params(super::plots::PageQuery),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
+/// A page of the leases the caller may see (a farmer: their household's), in id order, with
+/// payments due and paid: `{"leases": […], "next_cursor": id|null}`.
 pub async fn leases(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
+    Query(q): Query<super::plots::PageQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(
-        json!({ "leases": alliance::lease_list(&state.db, &caller).await? }),
-    ))
+    let (cursor, limit) = q.parse()?;
+    let (leases, next) = alliance::lease_page(&state.db, &caller, cursor, limit).await?;
+    Ok(Json(json!({ "leases": leases, "next_cursor": next })))
 }
 
 #[utoipa::path(post, path = "/api/v1/lease-payments/{id}/pay", tag = "alliance",
