@@ -136,6 +136,7 @@ pub async fn coop_page(
             tasks: task_options(),
             plots: vec![],
             today: today.to_string(),
+            ..CoopPageData::default()
         });
     };
     let members = store::members(db, Some(coop.id), None, None).await?;
@@ -158,6 +159,8 @@ pub async fn coop_page(
                 id: m.alliance_id,
                 name: m.alliance_name.clone(),
                 members: vec![view],
+                current: 0,
+                poor: 0,
             }),
         }
     }
@@ -249,6 +252,7 @@ pub async fn coop_page(
             .map(|p| (p.id, format!("{} {}", p.village_name, p.code)))
             .collect(),
         today: today.to_string(),
+        ..CoopPageData::default()
     })
 }
 

@@ -480,6 +480,11 @@ pub struct AllianceView {
     pub id: i64,
     pub name: String,
     pub members: Vec<MemberView>,
+    /// Households in it now, and of them poor ones (over every page of `members`).
+    #[serde(default)]
+    pub current: usize,
+    #[serde(default)]
+    pub poor: usize,
 }
 
 /// A land transfer contract with its payments.
@@ -533,7 +538,7 @@ pub struct DemandDay {
 }
 
 /// The cooperative page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CoopPageData {
     pub cooperatives: Vec<CooperativeOption>,
     pub cooperative: Option<CooperativeOption>,
@@ -550,6 +555,148 @@ pub struct CoopPageData {
     pub tasks: Vec<(String, String)>,
     pub plots: Vec<(i64, String)>,
     pub today: String,
+    /// The list shown whole (a page at a time), or the summary's first rows of each.
+    #[serde(default)]
+    pub list: CoopList,
+    /// The search the list was narrowed by.
+    #[serde(default)]
+    pub search: String,
+    /// Rows of each list over every page (from today on for shifts).
+    #[serde(default)]
+    pub shift_total: usize,
+    #[serde(default)]
+    pub member_total: usize,
+    #[serde(default)]
+    pub lease_total: usize,
+    /// The leases' area, and how many end within 60 days (over every page).
+    #[serde(default)]
+    pub lease_area: Mu,
+    #[serde(default)]
+    pub leases_ending: usize,
+    /// This page of the list (1-based) and how many there are.
+    #[serde(default)]
+    pub page: usize,
+    #[serde(default)]
+    pub pages: usize,
+}
+
+/// Which of a cooperative's lists `/coop` shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CoopList {
+    /// What needs doing, with the first rows of each list and links to the rest.
+    #[default]
+    Summary,
+    Shifts,
+    Members,
+    Leases,
+}
+
+impl CoopList {
+    /// From `?list=`: `shifts`, `members`, `leases`; anything else is the summary.
+    pub fn from_code(code: Option<&str>) -> Self {
+        match code {
+            Some("shifts") => CoopList::Shifts,
+            Some("members") => CoopList::Members,
+            Some("leases") => CoopList::Leases,
+            _ => CoopList::Summary,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CoopList::Summary => "",
+            CoopList::Shifts => "shifts",
+            CoopList::Members => "members",
+            CoopList::Leases => "leases",
+        }
+    }
+}
+
+/// Rows a list page of `/coop` shows, and the summary's first rows of each list.
+pub const COOP_ROWS_PER_PAGE: usize = 50;
+pub const COOP_SUMMARY_ROWS: usize = 10;
+
+impl CoopPageData {
+    /// Keeps what `list` shows: the summary's first rows of each list, or one page of one list
+    /// narrowed by `search` (a household's name or code; for leases also the plot or village).
+    /// Counts are taken over everything first.
+    pub fn narrow(mut self, list: CoopList, search: Option<&str>, page: usize) -> Self {
+        let search = search.map(str::trim).filter(|t| !t.is_empty());
+        for a in &mut self.alliances {
+            a.current = a.members.iter().filter(|m| m.left_on.is_none()).count();
+            a.poor = a
+                .members
+                .iter()
+                .filter(|m| m.left_on.is_none() && m.is_poor)
+                .count();
+            // Those in the alliance now first, each group in its order.
+            a.members.sort_by_key(|m| m.left_on.is_some());
+        }
+        self.shift_total = self.shifts.len();
+        self.member_total = self.alliances.iter().map(|a| a.members.len()).sum();
+        self.lease_total = self.leases.len();
+        self.lease_area = self.leases.iter().map(|l| l.area).sum();
+        self.leases_ending = self.leases.iter().filter(|l| l.ending_soon).count();
+        self.list = list;
+        self.search = search.unwrap_or_default().to_owned();
+        let matches =
+            |name: &str, code: &str| search.is_none_or(|t| name.contains(t) || code.starts_with(t));
+        let (rows, page_of) = match list {
+            CoopList::Summary => {
+                self.shifts.truncate(COOP_SUMMARY_ROWS);
+                self.leases.truncate(COOP_SUMMARY_ROWS);
+                for a in &mut self.alliances {
+                    a.members.truncate(COOP_SUMMARY_ROWS);
+                }
+                self.page = 1;
+                self.pages = 1;
+                return self;
+            }
+            CoopList::Shifts => (self.shifts.len(), COOP_ROWS_PER_PAGE),
+            CoopList::Members => {
+                for a in &mut self.alliances {
+                    a.members
+                        .retain(|m| matches(&m.head_name, &m.household_code));
+                }
+                (
+                    self.alliances.iter().map(|a| a.members.len()).sum(),
+                    COOP_ROWS_PER_PAGE,
+                )
+            }
+            CoopList::Leases => {
+                self.leases.retain(|l| {
+                    matches(&l.household, &l.plot_code)
+                        || search.is_some_and(|t| l.village.contains(t))
+                });
+                (self.leases.len(), COOP_ROWS_PER_PAGE)
+            }
+        };
+        self.pages = rows.div_ceil(page_of).max(1);
+        self.page = page.clamp(1, self.pages);
+        let start = (self.page - 1) * page_of;
+        match list {
+            CoopList::Shifts => {
+                self.shifts = self.shifts.drain(..).skip(start).take(page_of).collect();
+            }
+            CoopList::Leases => {
+                self.leases = self.leases.drain(..).skip(start).take(page_of).collect();
+            }
+            _ => {
+                // One page across the alliances, in order; alliances left empty stay out.
+                let (end, mut before) = (start + page_of, 0usize);
+                for a in &mut self.alliances {
+                    let len = a.members.len();
+                    let from = start.saturating_sub(before).min(len);
+                    let to = end.saturating_sub(before).min(len);
+                    let kept: Vec<MemberView> = a.members.drain(from..to).collect();
+                    a.members = kept;
+                    before += len;
+                }
+                self.alliances.retain(|a| !a.members.is_empty());
+            }
+        }
+        self
+    }
 }
 
 /// One person on a shift, with their hours and money.
@@ -781,10 +928,89 @@ mod tests {
         }
     }
 
+    fn member(n: usize, left: bool) -> MemberView {
+        MemberView {
+            id: n as i64,
+            household_code: format!("H-{n:03}"),
+            head_name: format!("户主{n}"),
+            members: 3,
+            is_poor: n.is_multiple_of(4),
+            role: "member".into(),
+            mentor: None,
+            joined_on: "2026-07-01".into(),
+            left_on: left.then(|| "2026-09-01".into()),
+        }
+    }
+
+    #[test]
+    fn a_cooperatives_members_page_across_its_alliances_with_counts_over_all() {
+        let alliance = |id: i64, range: std::ops::Range<usize>| AllianceView {
+            id,
+            name: format!("联合体{id}"),
+            members: range.map(|n| member(n, n == 1)).collect(),
+            current: 0,
+            poor: 0,
+        };
+        let data = CoopPageData {
+            alliances: vec![alliance(1, 0..30), alliance(2, 30..100)],
+            ..CoopPageData::default()
+        };
+        let second = data.clone().narrow(CoopList::Members, None, 2);
+        assert_eq!(
+            (second.member_total, second.page, second.pages),
+            (100, 2, 2)
+        );
+        assert_eq!(
+            second.alliances.len(),
+            1,
+            "rows 51–100 are all in the second alliance"
+        );
+        assert_eq!(second.alliances[0].members.len(), 50);
+        assert_eq!(second.alliances[0].members[0].household_code, "H-050");
+        let first = data.clone().narrow(CoopList::Members, None, 1);
+        assert_eq!(first.alliances[0].members.len(), 30);
+        assert_eq!(first.alliances[1].members.len(), 20);
+        // Counts stay whole: 29 in the first alliance now (H-001 left), 8 of them poor.
+        assert_eq!(
+            (first.alliances[0].current, first.alliances[0].poor),
+            (29, 8)
+        );
+        assert_eq!(
+            first.alliances[0]
+                .members
+                .last()
+                .map(|m| m.left_on.is_some()),
+            Some(true),
+            "who left comes last"
+        );
+        let summary = data.clone().narrow(CoopList::Summary, None, 1);
+        assert!(
+            summary
+                .alliances
+                .iter()
+                .all(|a| a.members.len() == COOP_SUMMARY_ROWS)
+        );
+        let found = data.narrow(CoopList::Members, Some("H-07"), 1);
+        assert_eq!(
+            found
+                .alliances
+                .iter()
+                .map(|a| a.members.len())
+                .sum::<usize>(),
+            10
+        );
+    }
+
     #[test]
     fn the_benefit_report_pages_a_hundred_households_and_searches_code_name_and_poverty() {
-        let lines: Vec<BenefitLine> = (0..250)
-            .map(|i| line(&format!("H-{i:03}"), &format!("户主{i}"), i % 5 == 0))
+        let lines: Vec<BenefitLine> = (0..250u32)
+            .map(|i| {
+                line(
+                    &format!("H-{i:03}"),
+                    &format!("户主{i}"),
+                    i.is_multiple_of(5),
+                )
+            })
             .collect();
         let third = report(lines.clone()).narrow(None, false, 3);
         assert_eq!((third.matching, third.page, third.pages), (250, 3, 3));

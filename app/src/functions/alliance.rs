@@ -30,12 +30,19 @@ fn go(back: &str, outcome: crate::alliance::WorkOutcome, ok: &str) {
 }
 
 #[server(prefix = "/fn", endpoint = "coop_page")]
-pub async fn coop_page(coop: Option<i64>) -> Result<CoopPageData, ServerFnError> {
+pub async fn coop_page(
+    coop: Option<i64>,
+    list: Option<String>,
+    q: Option<String>,
+    page: usize,
+) -> Result<CoopPageData, ServerFnError> {
     let (db, caller) = (crate::services::db()?, crate::services::caller()?);
     let cache = use_context::<crate::forecasting::ClimateCache>().unwrap_or_default();
-    crate::alliance::coop_page(&db, &cache, &caller, coop)
+    let list = crate::models::CoopList::from_code(list.as_deref());
+    Ok(crate::alliance::coop_page(&db, &cache, &caller, coop)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::services::internal)?
+        .narrow(list, q.as_deref(), page))
 }
 
 #[server(prefix = "/fn", endpoint = "post_shift")]

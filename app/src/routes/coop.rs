@@ -1,6 +1,8 @@
 //! `/coop`: a cooperative's work — shifts (post one), labour demand against members able to
 //! work, the alliance's households, land transfer contracts with payments, dividends.
-//! Agronomists see their township's cooperatives read-only; `?coop=ID` picks one.
+//! Agronomists see their township's cooperatives read-only; `?coop=ID` picks one. The first
+//! screen shows the first rows of each list; `?list=shifts|members|leases` shows one list whole,
+//! 50 rows a page (`&page=N`), members and leases searched by `&q=`.
 
 use crate::components::area::AreaText;
 use crate::components::load::server_data;
@@ -8,7 +10,7 @@ use crate::components::notice::Notice;
 use crate::functions::alliance::{
     AddDividend, AddMember, AddPerson, CreateLease, LeaveAlliance, PayLease, PostShift, coop_page,
 };
-use crate::models::{AllianceView, CoopPageData, LeaseView};
+use crate::models::{AllianceView, CoopList, CoopPageData, LeaseView};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -26,7 +28,15 @@ pub fn CoopPage() -> impl IntoView {
     let query = use_query_map();
     let data = server_data(
         move || query.get(),
-        |q| coop_page(q.get("coop").and_then(|c| c.parse::<i64>().ok())),
+        |q| {
+            let page = q.get_str("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            coop_page(
+                q.get("coop").and_then(|c| c.parse::<i64>().ok()),
+                q.get("list"),
+                q.get("q"),
+                page,
+            )
+        },
     );
     view! {
         <h1>"合作社"</h1>
@@ -59,26 +69,56 @@ fn Coop(data: CoopPageData) -> impl IntoView {
             view! { <a href=format!("/coop?coop={}", c.id) aria-current=if here { Some("page") } else { None }>{c.name.clone()}</a> }
         }).collect_view()
     });
+    let list = data.list;
+    let href = {
+        let cid = cid.clone();
+        move |list: CoopList, q: &str, page: usize| list_href(&cid, list, q, page)
+    };
+    let lists = view! {
+        <nav class="chips" aria-label="合作社名单">
+            <a href=href(CoopList::Summary, "", 1) aria-current=(list == CoopList::Summary).then_some("page")>"首页"</a>
+            <a href=href(CoopList::Shifts, "", 1) aria-current=(list == CoopList::Shifts).then_some("page")>{format!("班次 {}", data.shift_total)}</a>
+            <a href=href(CoopList::Members, "", 1) aria-current=(list == CoopList::Members).then_some("page")>{format!("成员 {}", data.member_total)}</a>
+            <a href=href(CoopList::Leases, "", 1) aria-current=(list == CoopList::Leases).then_some("page")>{format!("流转 {}", data.lease_total)}</a>
+        </nav>
+    };
+    if list != CoopList::Summary {
+        return view! {
+            {chips.map(|c| view! { <nav class="chips" aria-label="选择合作社">{c}</nav> })}
+            <h2 class="coop-name">{coop.name.clone()}</h2>
+            {lists}
+            <ListPage data cid href />
+        }
+        .into_any();
+    }
+    let more = |n: usize, shown: usize, list: CoopList, what: &'static str| {
+        (n > shown)
+            .then(|| view! { <p><a href=href(list, "", 1)>{format!("全部{what}（{n}）→")}</a></p> })
+    };
+    let shifts_more = more(
+        data.shift_total,
+        data.shifts.len(),
+        CoopList::Shifts,
+        "班次",
+    );
+    let shown_members: usize = data.alliances.iter().map(|a| a.members.len()).sum();
+    let members_more = more(data.member_total, shown_members, CoopList::Members, "成员");
+    let leases_more = more(
+        data.lease_total,
+        data.leases.len(),
+        CoopList::Leases,
+        "流转合同",
+    );
+    let lease_head = (data.lease_total, data.lease_area, data.leases_ending);
     view! {
         {chips.map(|c| view! { <nav class="chips" aria-label="选择合作社">{c}</nav> })}
         <h2 class="coop-name">{coop.name.clone()}</h2>
+        {lists}
         <p><a href="/benefit">"联农带农效益报告 →"</a></p>
         <section class="card">
             <h2>"班次"</h2>
-            {if data.shifts.is_empty() {
-                view! { <p class="empty">"今天起没有班次。"</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="shift-list">
-                        {data.shifts.into_iter().map(|s| view! {
-                            <li>
-                                <a href=format!("/shifts/{}", s.id)>{format!("{} {}", s.day, s.task_zh)}</a>
-                                <span class="muted">{format!(" {}/{} 人 · {} 小时 · {}/小时", s.assigned, s.headcount, s.hours, s.hourly)}</span>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            <ShiftList shifts=data.shifts />
+            {shifts_more}
             {manage.then(move || view! {
                 <details class="new-shift">
                     <summary>"发布班次"</summary>
@@ -130,9 +170,93 @@ fn Coop(data: CoopPageData) -> impl IntoView {
             }}
         </section>
         {data.alliances.into_iter().map(|a| view! { <Alliance a manage cid=cid.clone() /> }).collect_view()}
-        <Leases leases=data.leases manage cid=cid.clone() plots=data.plots today=data.today />
+        {members_more}
+        <Leases leases=data.leases head=lease_head manage cid=cid.clone() plots=data.plots today=data.today />
+        {leases_more}
         {manage.then(|| view! { <DividendForm cid=cid.clone() /> <PersonForm cid=cid.clone() /> })}
     }
+    .into_any()
+}
+
+/// `/coop?coop=ID&list=…&q=…&page=N`.
+fn list_href(cid: &str, list: CoopList, q: &str, page: usize) -> String {
+    let mut pairs: Vec<(&str, String)> = vec![("coop", cid.to_owned())];
+    if list != CoopList::Summary {
+        pairs.push(("list", list.code().to_owned()));
+    }
+    if !q.is_empty() {
+        pairs.push(("q", q.to_owned()));
+    }
+    if page > 1 {
+        pairs.push(("page", page.to_string()));
+    }
+    format!(
+        "/coop?{}",
+        serde_urlencoded::to_string(&pairs).unwrap_or_default()
+    )
+}
+
+/// One of the cooperative's lists, a page at a time, with a search for members and leases.
+#[component]
+fn ListPage(
+    data: CoopPageData,
+    cid: String,
+    href: impl Fn(CoopList, &str, usize) -> String + 'static,
+) -> impl IntoView {
+    let list = data.list;
+    let (page, pages) = (data.page, data.pages);
+    let search = data.search.clone();
+    let pager = (pages > 1).then(|| view! {
+        <nav class="pager" aria-label="翻页">
+            {(page > 1).then(|| view! { <a rel="prev" href=href(list, &search, page - 1)>"‹ 上一页"</a> })}
+            <span>{format!("{page} / {pages}")}</span>
+            {(page < pages).then(|| view! { <a rel="next" href=href(list, &search, page + 1)>"下一页 ›"</a> })}
+        </nav>
+    });
+    let form = (list != CoopList::Shifts).then(|| view! {
+        <form class="list-filter" method="get" action="/coop" role="search">
+            <input type="hidden" name="coop" value=cid.clone() />
+            <input type="hidden" name="list" value=list.code() />
+            <label>"搜索" <input type="search" name="q" value=data.search.clone() maxlength="40"
+                placeholder=if list == CoopList::Leases { "户主、地块号或村" } else { "户主或户号" } /></label>
+            <button type="submit">"筛选"</button>
+        </form>
+    });
+    let manage = data.can_manage;
+    let body = match list {
+        CoopList::Shifts => view! {
+            <section class="card">
+                <h2>{format!("今天起的班次（{}）", data.shift_total)}</h2>
+                <ShiftList shifts=data.shifts />
+            </section>
+        }.into_any(),
+        CoopList::Members => view! {
+            {data.alliances.into_iter().map(|a| view! { <Alliance a manage cid=cid.clone() /> }).collect_view()}
+        }.into_any(),
+        _ => {
+            let head = (data.lease_total, data.lease_area, data.leases_ending);
+            view! { <Leases leases=data.leases head manage cid=cid.clone() plots=data.plots today=data.today /> }.into_any()
+        }
+    };
+    view! { {form} {body} {pager} }
+}
+
+/// Shifts with their staffing, each linking to its page.
+#[component]
+fn ShiftList(shifts: Vec<crate::models::ShiftView>) -> impl IntoView {
+    if shifts.is_empty() {
+        return view! { <p class="empty">"今天起没有班次。"</p> }.into_any();
+    }
+    view! {
+        <ul class="shift-list">
+            {shifts.into_iter().map(|s| view! {
+                <li>
+                    <a href=format!("/shifts/{}", s.id)>{format!("{} {}", s.day, s.task_zh)}</a>
+                    <span class="muted">{format!(" {}/{} 人 · {} 小时 · {}/小时", s.assigned, s.headcount, s.hours, s.hourly)}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }.into_any()
 }
 
 #[component]
@@ -146,12 +270,7 @@ fn Alliance(a: AllianceView, manage: bool, cid: String) -> impl IntoView {
         .map(|m| (m.id, m.head_name.clone()))
         .collect();
     let alliance_id = a.id.to_string();
-    let current = a.members.iter().filter(|m| m.left_on.is_none()).count();
-    let poor = a
-        .members
-        .iter()
-        .filter(|m| m.left_on.is_none() && m.is_poor)
-        .count();
+    let (current, poor) = (a.current, a.poor);
     view! {
         <section class="card">
             <h2>{a.name}</h2>
@@ -229,6 +348,8 @@ fn PersonForm(cid: String) -> impl IntoView {
 #[component]
 fn Leases(
     leases: Vec<LeaseView>,
+    /// Contracts, their area and how many end within 60 days, over every page.
+    head: (usize, tianlian_domain::Mu, usize),
     manage: bool,
     cid: String,
     plots: Vec<(i64, String)>,
@@ -236,13 +357,12 @@ fn Leases(
 ) -> impl IntoView {
     let pay = ServerAction::<PayLease>::new();
     let create = ServerAction::<CreateLease>::new();
-    let total: tianlian_domain::Mu = leases.iter().map(|l| l.area).sum();
-    let soon = leases.iter().filter(|l| l.ending_soon).count();
+    let (count, total, soon) = head;
     let cid2 = cid.clone();
     view! {
         <section class="card">
             <h2>"土地流转"</h2>
-            <p>{format!("{} 份合同，共 ", leases.len())} <AreaText area=total />
+            <p>{format!("{count} 份合同，共 ")} <AreaText area=total />
                 {(soon > 0).then(|| view! { <strong class="warn">{format!(" · {soon} 份 60 天内到期")}</strong> })}</p>
             <ul class="lease-list">
                 {leases.into_iter().map(|l| {

@@ -287,7 +287,9 @@ async fn leases_keep_within_the_plot_and_each_side_sees_its_own() {
         let (status, made) = send(coop.post(app.url("/api/v1/leases")).json(&later)).await;
         assert_eq!(status, 201, "{made}");
         let id = made["id"].as_i64().expect("id");
-        let (_, list) = send(coop.get(app.url("/api/v1/leases"))).await;
+        // The newest lease is on the last page: start the page just before it.
+        let (_, list) =
+            send(coop.get(app.url(&format!("/api/v1/leases?cursor={}&limit=1", id - 1)))).await;
         let lease = list["leases"]
             .as_array()
             .expect("leases")
@@ -653,4 +655,64 @@ async fn the_cooperative_sees_its_seasons_labour_demand_against_members_able_to_
         );
         app.finish().await;
     }
+}
+
+#[tokio::test]
+async fn the_cooperative_page_shows_the_first_rows_and_pages_each_list_whole() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let coop = app.signed_in(COOPERATIVE).await;
+        let xinyuan = app.xinyuan().await;
+        let leases = tianlian_storage::alliance::leases(&app.db, Some(xinyuan), None, None)
+            .await
+            .expect("leases");
+        assert!(leases.len() > 50, "the demo leases more than a page");
+        let items = |html: &str| html.matches("<li><strong>").count();
+        // The first screen: the first 10 leases and a link to all of them.
+        let (_, first) = app.get_text_as(&coop, "/coop").await;
+        let all_link = format!("全部流转合同（{}）", leases.len());
+        assert!(first.contains(&all_link), "{:?}", app.engine);
+        assert!(
+            first.contains(&format!("{} 份合同", leases.len())),
+            "counts are over every lease"
+        );
+        // The list: 50 a page; the last page holds the rest.
+        let (status, page1) = app
+            .get_text_as(&coop, &format!("/coop?coop={xinyuan}&list=leases"))
+            .await;
+        assert_eq!(status, 200);
+        let pages = leases.len().div_ceil(50);
+        assert!(page1.contains(&format!("1 / {pages}")));
+        assert_eq!(page1.matches("class=\"lease-list\"").count(), 1);
+        let (_, last) = app
+            .get_text_as(
+                &coop,
+                &format!("/coop?coop={xinyuan}&list=leases&page={pages}"),
+            )
+            .await;
+        assert_eq!(
+            items(&last),
+            leases.len() - (pages - 1) * 50,
+            "{:?}",
+            app.engine
+        );
+        // Search by the household's name.
+        let name = leases[0].head_name.clone();
+        let expected = leases
+            .iter()
+            .filter(|l| l.head_name.contains(&name))
+            .count();
+        let (_, found) = app
+            .get_text_as(
+                &coop,
+                &format!("/coop?coop={xinyuan}&list=leases&q={}", urlencode(&name)),
+            )
+            .await;
+        assert_eq!(items(&found), expected.min(50));
+        app.finish().await;
+    }
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02X}")).collect()
 }
