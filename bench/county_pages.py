@@ -51,6 +51,8 @@ def pages(county):
         ("agronomist", "/forecast"),
         ("agronomist", "/api/v1/plantings"),
         ("cooperative", "/coop"),
+        ("cooperative", "/coop?list=leases"),
+        ("cooperative", "/coop?list=members&page=3"),
         ("farmer", "/my"),
         ("farmer", "/my/pay"),
     ]
