@@ -233,10 +233,8 @@ pub async fn plots_after(
     limit: i64,
 ) -> Result<(Vec<PlotSummary>, Option<i64>), StorageError> {
     let filter = plot_filter(caller.scope);
-    let mut rows = plots::after(db, filter, q, cursor, limit + 1).await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = more.then(|| rows.last().map(|p| p.id)).flatten();
+    let rows = plots::after(db, filter, q, cursor, limit + 1).await?;
+    let (rows, next) = tianlian_storage::paging::split(rows, limit, |p| p.id);
     Ok((summaries(db, rows).await?, next))
 }
 
@@ -254,10 +252,8 @@ pub async fn plantings_after(
     limit: i64,
 ) -> Result<(Vec<crate::models::PlantingListItem>, Option<i64>), StorageError> {
     let filter = plot_filter(caller.scope);
-    let mut rows = plantings::after(db, filter, q, cursor, limit + 1).await?;
-    let more = rows.len() as i64 > limit;
-    rows.truncate(limit as usize);
-    let next = more.then(|| rows.last().map(|p| p.id)).flatten();
+    let rows = plantings::after(db, filter, q, cursor, limit + 1).await?;
+    let (rows, next) = tianlian_storage::paging::split(rows, limit, |p| p.id);
     let mut ids: Vec<i64> = rows.iter().map(|r| r.plot_id).collect();
     ids.sort_unstable();
     ids.dedup();

@@ -18,6 +18,7 @@ pub mod households;
 pub mod imports;
 pub mod market;
 pub mod overview;
+pub mod paging;
 pub mod places;
 pub mod plantings;
 pub mod plots;

@@ -254,7 +254,12 @@ pub async fn page(
         n + 1,
         n + 2
     );
-    let rows: Vec<Row> = crate::bind_values(sqlx::query_as(&sql), binds)
+    fetch(db, &sql, binds).await
+}
+
+/// The plots a statement built at run time selects.
+async fn fetch(db: &Db, sql: &str, binds: Vec<Bind>) -> Result<Vec<PlotRow>, StorageError> {
+    let rows: Vec<Row> = crate::bind_values(sqlx::query_as(sql), binds)
         .fetch_all(db.pool())
         .await?;
     Ok(rows.into_iter().map(PlotRow::from).collect())
@@ -280,10 +285,7 @@ pub async fn after(
         n + 1,
         n + 2
     );
-    let rows: Vec<Row> = crate::bind_values(sqlx::query_as(&sql), binds)
-        .fetch_all(db.pool())
-        .await?;
-    Ok(rows.into_iter().map(PlotRow::from).collect())
+    fetch(db, &sql, binds).await
 }
 
 /// How many plots in use the scope and `q` admit, and their total area: over the whole

@@ -19,42 +19,38 @@ fn role_label(role: Role, lang: Lang) -> &'static str {
 /// A link of the main navigation: (address, Chinese, English).
 type Section = (&'static str, &'static str, &'static str);
 
+/// The planning pages agronomists and admins work in.
+const PLANNING: &[Section] = &[
+    ("/plots", "地块与种植", "Plots"),
+    ("/targets", "进度", "Progress"),
+    ("/wallchart", "挂图", "Wall chart"),
+    ("/market", "上市", "Market"),
+    ("/forecast", "预测", "Forecast"),
+    ("/coop", "合作社", "Cooperatives"),
+    ("/benefit", "收益", "Benefits"),
+];
+
 /// The main sections each role works in, most used first: a farmer's phone shows four links,
-/// not the township's planning pages it has no use for.
-pub fn sections(role: Role) -> &'static [Section] {
+/// not the township's planning pages it has no use for; an admin starts with the county.
+pub fn sections(role: Role) -> Vec<Section> {
     match role {
-        Role::Farmer => &[
+        Role::Farmer => vec![
             ("/my", "我的日历", "My calendar"),
             ("/my/pay", "我的收入", "My pay"),
             ("/plots", "我的地块", "My plots"),
             ("/forecast", "预测", "Forecast"),
         ],
-        Role::Cooperative => &[
+        Role::Cooperative => vec![
             ("/coop", "合作社", "Cooperative"),
             ("/plots", "地块", "Plots"),
             ("/targets", "进度", "Progress"),
             ("/market", "上市", "Market"),
             ("/benefit", "收益", "Benefits"),
         ],
-        Role::Admin => &[
-            ("/county", "全县", "County"),
-            ("/plots", "地块与种植", "Plots"),
-            ("/targets", "进度", "Progress"),
-            ("/wallchart", "挂图", "Wall chart"),
-            ("/market", "上市", "Market"),
-            ("/forecast", "预测", "Forecast"),
-            ("/coop", "合作社", "Cooperatives"),
-            ("/benefit", "收益", "Benefits"),
-        ],
-        Role::Agronomist => &[
-            ("/plots", "地块与种植", "Plots"),
-            ("/targets", "进度", "Progress"),
-            ("/wallchart", "挂图", "Wall chart"),
-            ("/market", "上市", "Market"),
-            ("/forecast", "预测", "Forecast"),
-            ("/coop", "合作社", "Cooperatives"),
-            ("/benefit", "收益", "Benefits"),
-        ],
+        Role::Agronomist => PLANNING.to_vec(),
+        Role::Admin => std::iter::once(("/county", "全县", "County"))
+            .chain(PLANNING.iter().copied())
+            .collect(),
     }
 }
 
@@ -90,7 +86,7 @@ pub fn Header() -> impl IntoView {
                 {move || Suspend::new(async move {
                     me().await.ok().flatten().map(|m| view! {
                         <nav aria-label=lang.pick("主导航", "Main")>
-                            {sections(m.role).iter().map(|(href, zh, en)| view! { <a href=*href>{lang.pick(zh, en)}</a> }).collect_view()}
+                            {sections(m.role).into_iter().map(|(href, zh, en)| view! { <a href=href>{lang.pick(zh, en)}</a> }).collect_view()}
                         </nav>
                         <div class="account">
                             <span class="who">{format!("{} · {}", role_label(m.role, lang), m.phone)}</span>

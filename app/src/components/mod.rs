@@ -5,4 +5,5 @@ pub mod chart;
 pub mod layout;
 pub mod load;
 pub mod notice;
+pub mod pager;
 pub mod plot_form;

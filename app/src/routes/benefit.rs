@@ -5,6 +5,7 @@
 //! report's.
 
 use crate::components::load::server_data;
+use crate::components::pager::Pager;
 use crate::functions::alliance::benefit_page;
 use crate::models::BenefitData;
 use leptos::prelude::*;
@@ -68,14 +69,10 @@ fn href(q: &str, poor: bool, page: usize) -> String {
 
 #[component]
 fn Report(d: BenefitData, q: String, poor: bool) -> impl IntoView {
-    let (page, pages) = (d.page, d.pages);
-    let pager = (pages > 1).then(|| view! {
-        <nav class="pager" aria-label="翻页">
-            {(page > 1).then(|| view! { <a rel="prev" href=href(&q, poor, page - 1)>"‹ 上一页"</a> })}
-            <span>{format!("{page} / {pages}")}</span>
-            {(page < pages).then(|| view! { <a rel="next" href=href(&q, poor, page + 1)>"下一页 ›"</a> })}
-        </nav>
-    });
+    let pager = {
+        let q = q.clone();
+        view! { <Pager page=d.page pages=d.pages href=move |p| href(&q, poor, p) /> }
+    };
     let line = d.income_line.map_or_else(
         || "未设置（管理员可在 API 中设置）".to_owned(),
         |l| format!("{l}/人/年"),

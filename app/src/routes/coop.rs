@@ -7,6 +7,7 @@
 use crate::components::area::AreaText;
 use crate::components::load::server_data;
 use crate::components::notice::Notice;
+use crate::components::pager::Pager;
 use crate::functions::alliance::{
     AddDividend, AddMember, AddPerson, CreateLease, LeaveAlliance, PayLease, PostShift, coop_page,
 };
@@ -206,13 +207,7 @@ fn ListPage(
     let list = data.list;
     let (page, pages) = (data.page, data.pages);
     let search = data.search.clone();
-    let pager = (pages > 1).then(|| view! {
-        <nav class="pager" aria-label="翻页">
-            {(page > 1).then(|| view! { <a rel="prev" href=href(list, &search, page - 1)>"‹ 上一页"</a> })}
-            <span>{format!("{page} / {pages}")}</span>
-            {(page < pages).then(|| view! { <a rel="next" href=href(list, &search, page + 1)>"下一页 ›"</a> })}
-        </nav>
-    });
+    let pager = view! { <Pager page pages href=move |p| href(list, &search, p) /> };
     let form = (list != CoopList::Shifts).then(|| view! {
         <form class="list-filter" method="get" action="/coop" role="search">
             <input type="hidden" name="coop" value=cid.clone() />

@@ -5,6 +5,7 @@
 
 use crate::components::area::AreaText;
 use crate::components::load::server_data;
+use crate::components::pager::Pager;
 use crate::components::plot_form::{PlotForm, PlotFormState};
 use crate::functions::plots::{SavePlot, list_plots};
 use crate::models::{PlotListQuery, PlotSummary, PlotsPageData};
@@ -59,7 +60,8 @@ pub fn PlotsPage() -> impl IntoView {
                                 {format!(" · 第 {} / {} 页", d.page, d.pages)}
                             </p>
                             <PlotList plots=d.plots.clone() />
-                            <Pager query=d.query.clone() page=d.page pages=d.pages />
+                            <Pager page=d.page as usize pages=d.pages as usize
+                                href={ let q = d.query.clone(); move |p| q.href(p as i64) } />
                         }
                             .into_any()
                     }
@@ -77,46 +79,65 @@ pub fn PlotsPage() -> impl IntoView {
 #[component]
 fn PlaceFilter(d: PlotsPageData) -> impl IntoView {
     let q = d.query.clone();
-    let current = |here: bool| if here { Some("page") } else { None };
-    let all_townships = PlotListQuery::default().href(1);
-    let townships = (!d.townships.is_empty()).then(|| {
-        view! {
-            <nav class="chips" aria-label="按乡镇筛选">
-                <a href=all_townships aria-current=current(q.township.is_none())>"全县"</a>
-                {d.townships
-                    .into_iter()
-                    .map(|t| {
-                        let href = PlotListQuery { township: Some(t.id), ..PlotListQuery::default() }.href(1);
-                        view! { <a href=href aria-current=current(q.township == Some(t.id))>{t.name}</a> }
-                    })
-                    .collect_view()}
-            </nav>
-        }
-    });
+    let townships: Vec<(String, String, bool)> = d
+        .townships
+        .into_iter()
+        .map(|t| {
+            let href = PlotListQuery {
+                township: Some(t.id),
+                ..PlotListQuery::default()
+            }
+            .href(1);
+            (href, t.name, q.township == Some(t.id))
+        })
+        .collect();
+    let villages: Vec<(String, String, bool)> = d
+        .villages
+        .into_iter()
+        .map(|v| {
+            let href = PlotListQuery {
+                township: q.township,
+                village: Some(v.id),
+                ..PlotListQuery::default()
+            }
+            .href(1);
+            (
+                href,
+                format!("{} · {}", v.township, v.name),
+                q.village == Some(v.id),
+            )
+        })
+        .collect();
     let all_villages = PlotListQuery {
         township: q.township,
         ..PlotListQuery::default()
     }
     .href(1);
-    let villages = (!d.villages.is_empty()).then(|| {
+    view! {
+        <Chips label="按乡镇筛选" all=("全县", PlotListQuery::default().href(1), q.township.is_none()) links=townships />
+        <Chips label="按村筛选" all=("全部", all_villages, q.village.is_none()) links=villages />
+    }
+}
+
+/// A row of links, the current one marked; nothing when there are no links.
+#[component]
+fn Chips(
+    label: &'static str,
+    all: (&'static str, String, bool),
+    links: Vec<(String, String, bool)>,
+) -> impl IntoView {
+    let current = |here: bool| here.then_some("page");
+    (!links.is_empty()).then(|| {
         view! {
-            <nav class="chips" aria-label="按村筛选">
-                <a href=all_villages aria-current=current(q.village.is_none())>"全部"</a>
-                {d.villages
+            <nav class="chips" aria-label=label>
+                <a href=all.1 aria-current=current(all.2)>{all.0}</a>
+                {links
                     .into_iter()
-                    .map(|v| {
-                        let href = PlotListQuery { township: q.township, village: Some(v.id), ..PlotListQuery::default() }.href(1);
-                        view! {
-                            <a href=href aria-current=current(q.village == Some(v.id))>
-                                {v.township} " · " {v.name}
-                            </a>
-                        }
-                    })
+                    .map(|(href, text, here)| view! { <a href=href aria-current=current(here)>{text}</a> })
                     .collect_view()}
             </nav>
         }
-    });
-    view! { {townships} {villages} }
+    })
 }
 
 /// Search by plot code, household code or name, and narrow by crop and status: a plain GET
@@ -149,20 +170,6 @@ fn SearchForm(d: PlotsPageData) -> impl IntoView {
             <button type="submit">"筛选"</button>
         </form>
     }
-}
-
-/// 上一页 / 下一页 links that keep the filter.
-#[component]
-pub fn Pager(query: PlotListQuery, page: i64, pages: i64) -> impl IntoView {
-    (pages > 1).then(|| {
-        view! {
-            <nav class="pager" aria-label="翻页">
-                {(page > 1).then(|| view! { <a rel="prev" href=query.href(page - 1)>"‹ 上一页"</a> })}
-                <span>{format!("{page} / {pages}")}</span>
-                {(page < pages).then(|| view! { <a rel="next" href=query.href(page + 1)>"下一页 ›"</a> })}
-            </nav>
-        }
-    })
 }
 
 /// Plots grouped under their village heading (the list comes sorted by township and village).
