@@ -1,19 +1,10 @@
 //! The county overview (#16): every township on one screen for an admin, with figures that agree
 //! with the township pages they link to; nobody else sees it.
 
-use crate::helpers::{ADMIN, AGRONOMIST, spawn_app};
+use crate::helpers::{ADMIN, AGRONOMIST, admin_caller, spawn_app};
 use app::forecasting::ClimateCache;
-use tianlian_domain::access::{Caller, PlotFilter, Scope};
+use tianlian_domain::access::PlotFilter;
 use tianlian_storage::testing::engines;
-
-fn admin() -> Caller {
-    Caller {
-        account_id: 1,
-        phone: ADMIN.0.into(),
-        scope: Scope::Admin,
-        must_change_password: false,
-    }
-}
 
 #[tokio::test]
 async fn the_county_overview_agrees_with_the_plot_lists_and_the_targets() {
@@ -33,7 +24,7 @@ async fn the_county_overview_agrees_with_the_plot_lists_and_the_targets() {
             .expect("create");
         assert_eq!(res.status().as_u16(), 201);
         let cache = ClimateCache::default();
-        let overview = app::overview::county_overview(&app.db, &cache, &admin())
+        let overview = app::overview::county_overview(&app.db, &cache, &admin_caller())
             .await
             .expect("overview")
             .expect("an admin sees it");
@@ -56,7 +47,7 @@ async fn the_county_overview_agrees_with_the_plot_lists_and_the_targets() {
             assert_eq!(t.area, area);
         }
         // Targets: what the progress page says of each township-wide target of this season.
-        let views = app::planning::target_views(&app.db, &admin())
+        let views = app::planning::target_views(&app.db, &admin_caller())
             .await
             .expect("targets");
         let season_start = tianlian_domain::forecast::climate::july_first(

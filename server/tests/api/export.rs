@@ -128,15 +128,10 @@ async fn the_plantings_export_carries_forecasts_and_reads_back_into_the_importer
 #[tokio::test]
 async fn whole_list_exports_are_read_a_page_at_a_time_and_keep_every_row_once() {
     use app::export::{self, Export};
-    use tianlian_domain::access::{Caller, PlotFilter, Scope};
+    use tianlian_domain::access::PlotFilter;
     for engine in engines() {
         let app = spawn_app(engine).await;
-        let admin = Caller {
-            account_id: 1,
-            phone: crate::helpers::ADMIN.0.into(),
-            scope: Scope::Admin,
-            must_change_password: false,
-        };
+        let admin = crate::helpers::admin_caller();
         let cache = app::forecasting::ClimateCache::default();
         let plantings =
             tianlian_storage::plantings::list_on_active_plots(&app.db, PlotFilter::All, None)

@@ -10,6 +10,16 @@ use tokio::sync::oneshot;
 
 /// Demo accounts (see `server::accounts::DEMO_ACCOUNTS`).
 pub const ADMIN: (&str, &str) = ("13900000000", "demo-admin-2026");
+
+/// A county admin as the use cases see one, for tests that call them directly.
+pub fn admin_caller() -> tianlian_domain::access::Caller {
+    tianlian_domain::access::Caller {
+        account_id: 1,
+        phone: ADMIN.0.into(),
+        scope: tianlian_domain::access::Scope::Admin,
+        must_change_password: false,
+    }
+}
 pub const AGRONOMIST: (&str, &str) = ("13900000001", "demo-agro-2026");
 pub const COOPERATIVE: (&str, &str) = ("13900000002", "demo-coop-2026");
 pub const FARMER: (&str, &str) = ("13900000003", "demo-farm-2026");
