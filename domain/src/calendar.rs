@@ -146,6 +146,13 @@ fn to_date(day: &SolarDay) -> Result<NaiveDate, CalendarError> {
         .ok_or(CalendarError::YearOutOfRange(year))
 }
 
+/// Years where `tyme4rs` puts the Spring Festival a day away from the published almanacs, and
+/// the published date. 1954: the new moon of the first month falls just before midnight China
+/// time, 3 February; the Hong Kong Observatory table and the almanacs issued in China give
+/// 3 February, the library 4 February. Found by checking every year 1901–2100 against the
+/// Hong Kong Observatory table (`tests/calendar_tables.rs`); no other year differs.
+const FESTIVAL_CORRECTIONS: &[(i32, u32, u32)] = &[(1954, 2, 3)];
+
 /// The Spring Festival (first day of the first lunar month) that falls in Gregorian `year`.
 ///
 /// # Errors
@@ -176,7 +183,12 @@ fn year_dates(year: i32) -> Result<&'static YearDates, CalendarError> {
     for (i, slot) in terms.iter_mut().enumerate() {
         *slot = Term(i as u8).compute_date_in(year)?;
     }
-    let festival = to_date(&LunarDay::from_ymd(year as isize, 1, 1).get_solar_day())?;
+    let festival = match FESTIVAL_CORRECTIONS.iter().find(|(y, _, _)| *y == year) {
+        Some(&(y, m, d)) => {
+            NaiveDate::from_ymd_opt(y, m, d).ok_or(CalendarError::YearOutOfRange(y))?
+        }
+        None => to_date(&LunarDay::from_ymd(year as isize, 1, 1).get_solar_day())?,
+    };
     Ok(slot.get_or_init(|| YearDates { terms, festival }))
 }
 
@@ -269,6 +281,17 @@ mod tests {
             assert_eq!(terms[2].name_zh, "立春");
             assert_eq!(terms[2].name_en, "Start of Spring");
         }
+    }
+
+    #[test]
+    fn the_1954_spring_festival_is_the_almanacs_3_february_not_the_librarys_4th() {
+        assert_eq!(spring_festival(1954), Ok(d(1954, 2, 3)));
+        let library = LunarDay::from_ymd(1954, 1, 1).get_solar_day();
+        assert_eq!(
+            (library.get_month(), library.get_day()),
+            (2, 4),
+            "if the library now agrees, drop the correction"
+        );
     }
 
     #[test]
