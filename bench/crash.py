@@ -190,9 +190,17 @@ def run(args, rng, env, county, server):
 
     plantings = {}
     for cookie in agros:
-        status, _, body = request("GET", "/api/v1/plantings", cookie=cookie, timeout=120)
-        for item in json.loads(body)["plantings"]:
-            plantings.setdefault(item["plot_id"], []).append(item)
+        # The list pages (100 at a time, in id order): follow the cursor to the end.
+        cursor = None
+        while True:
+            path = "/api/v1/plantings" + (f"?cursor={cursor}" if cursor else "")
+            status, _, body = request("GET", path, cookie=cookie, timeout=120)
+            page = json.loads(body)
+            for item in page["plantings"]:
+                plantings.setdefault(item["plot_id"], []).append(item)
+            cursor = page.get("next_cursor")
+            if cursor is None:
+                break
     duplicates = 0
     settled = {}
     for kind, key, reply in acked:
