@@ -97,7 +97,8 @@ async fn visible_cooperatives(
         .collect())
 }
 
-/// The cooperative page.
+/// The cooperative page. With `labour`, the season's labour demand against the members able to
+/// work (it forecasts the township's plantings: the costly part); a list page goes without.
 ///
 /// # Errors
 /// Storage failures.
@@ -106,6 +107,7 @@ pub async fn coop_page(
     cache: &crate::forecasting::ClimateCache,
     caller: &Caller,
     chosen: Option<i64>,
+    labour: bool,
 ) -> Result<CoopPageData, StorageError> {
     let _turn = crate::services::report_turn().await;
     let today = crate::forecasting::china_today();
@@ -191,10 +193,14 @@ pub async fn coop_page(
         .map(|p| p.id)
         .collect();
     // The labour a cooperative's land will need: its township's plantings (read, not shown).
-    let list = crate::services::ScopedPlantings::load_in(db, township)
-        .await?
-        .with_forecasts(db, cache, today)
-        .await?;
+    let list = if labour {
+        crate::services::ScopedPlantings::load_in(db, township)
+            .await?
+            .with_forecasts(db, cache, today)
+            .await?
+    } else {
+        Vec::new()
+    };
     let inputs: Vec<PlantingLabourInput> = list
         .iter()
         .filter(|i| ours.contains(&i.plot_id))

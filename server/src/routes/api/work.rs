@@ -46,7 +46,7 @@ pub async fn cooperative(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    let page = alliance::coop_page(&state.db, &state.climates, &caller, Some(id)).await?;
+    let page = alliance::coop_page(&state.db, &state.climates, &caller, Some(id), true).await?;
     match &page.cooperative {
         Some(c) if c.id == id => Ok(Json(json!(page))),
         _ => Err(ApiError::not_found()),
