@@ -17,6 +17,7 @@ pub mod money;
 pub mod month;
 pub mod planting;
 pub mod plot;
+pub mod rollcall;
 pub mod season;
 pub mod shifts;
 pub mod status;

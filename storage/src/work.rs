@@ -258,6 +258,8 @@ pub struct AssignedRow {
     pub name: String,
     pub household_id: i64,
     pub is_poor: i32,
+    /// Marked absent at the roll call.
+    pub absent: i32,
     /// Hours in the ledger for this shift (net of reversals).
     pub hours_centi: i64,
     pub earned_fen: i64,
@@ -272,7 +274,7 @@ pub struct AssignedRow {
 /// The database could not be read.
 pub async fn assigned(db: &Db, shift_id: i64) -> Result<Vec<AssignedRow>, StorageError> {
     Ok(sqlx::query_as(
-        "SELECT pe.id AS person_id, pe.name, pe.household_id, h.is_poor,
+        "SELECT pe.id AS person_id, pe.name, pe.household_id, h.is_poor, a.absent,
             COALESCE((SELECT CAST(SUM(w.hours_centi) AS BIGINT) FROM wage_entries w WHERE w.shift_id = a.shift_id AND w.person_id = pe.id), 0) AS hours_centi,
             COALESCE((SELECT CAST(SUM(w.amount_fen) AS BIGINT) FROM wage_entries w WHERE w.shift_id = a.shift_id AND w.person_id = pe.id), 0) AS earned_fen,
             COALESCE((SELECT CAST(SUM(p.amount_fen) AS BIGINT) FROM wage_payments p WHERE p.shift_id = a.shift_id AND p.person_id = pe.id), 0) AS paid_fen,
@@ -284,6 +286,51 @@ pub async fn assigned(db: &Db, shift_id: i64) -> Result<Vec<AssignedRow>, Storag
     .bind(shift_id)
     .fetch_all(db.pool())
     .await?)
+}
+
+/// A person on a shift as the roll call shows them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RollLineRow {
+    pub person_id: i64,
+    pub name: String,
+    pub household_code: String,
+    pub is_poor: i32,
+    pub absent: i32,
+    /// The current work entry and its hours, if hours are recorded.
+    pub entry_id: Option<i64>,
+    pub hours_centi: i64,
+}
+
+/// Everyone on a shift for the roll call, by household code then name.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn roll_lines(db: &Db, shift_id: i64) -> Result<Vec<RollLineRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT a.person_id, pe.name, h.code AS household_code, h.is_poor, a.absent,
+            w.id AS entry_id, COALESCE(w.hours_centi, 0) AS hours_centi
+         FROM shift_assignments a JOIN persons pe ON pe.id = a.person_id
+         JOIN households h ON h.id = pe.household_id
+         LEFT JOIN wage_entries w ON w.shift_id = a.shift_id AND w.person_id = a.person_id AND w.kind = 'work'
+            AND NOT EXISTS (SELECT 1 FROM wage_entries r WHERE r.reverses_id = w.id)
+         WHERE a.shift_id = $1 ORDER BY h.code, pe.name, a.person_id",
+    )
+    .bind(shift_id)
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// How many roll calls were recorded for a shift.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn roll_calls_of(db: &Db, shift_id: i64) -> Result<i64, StorageError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM roll_calls WHERE shift_id = $1")
+            .bind(shift_id)
+            .fetch_one(db.pool())
+            .await?,
+    )
 }
 
 /// Why a write to a shift did not happen.
@@ -373,19 +420,246 @@ pub async fn assign_checked<E>(
 }
 
 /// Takes a person off a shift, unless hours are already in the ledger for them (then `false`).
+/// The shift is locked, so a roll call cannot record hours for someone being taken off.
 ///
 /// # Errors
 /// Storage failures.
 pub async fn unassign(db: &Db, shift_id: i64, person_id: i64) -> Result<bool, StorageError> {
+    let mut tx = db.pool().begin().await?;
+    if lock(&mut tx, shift_id).await?.is_none() {
+        return Ok(false);
+    }
     let done = sqlx::query(
         "DELETE FROM shift_assignments WHERE shift_id = $1 AND person_id = $2
            AND NOT EXISTS (SELECT 1 FROM wage_entries w WHERE w.shift_id = $1 AND w.person_id = $2)",
     )
     .bind(shift_id)
     .bind(person_id)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// What booking several people at once did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Booking {
+    /// These people are now on the shift, in the order given.
+    Booked(Vec<i64>),
+    /// More people than free places: nothing booked.
+    Full { free: i64 },
+    /// These people are on another shift that day (or this one): nothing booked.
+    Taken(Vec<i64>),
+}
+
+/// How [`book_many`] treats the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BookMode {
+    /// Book every one or none (people the manager ticked).
+    AllOrNone,
+    /// Book down the list until the shift is full, passing over anyone booked that day
+    /// meanwhile ("fill from suggestions").
+    UpToHeadcount,
+}
+
+/// Books several people on a shift in one transaction, with the shift locked: it never holds
+/// more than its headcount, and the database's one-shift-a-day rule passes over (never fails
+/// on) a person another manager booked a moment ago, on this shift or another.
+///
+/// # Errors
+/// No shift, storage failures.
+pub async fn book_many(
+    db: &Db,
+    shift_id: i64,
+    people: &[i64],
+    mode: BookMode,
+) -> Result<Booking, WorkError<std::convert::Infallible>> {
+    let mut tx = db.pool().begin().await?;
+    let Some((headcount, day)) = lock(&mut tx, shift_id).await? else {
+        return Err(WorkError::NoShift);
+    };
+    let assigned: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM shift_assignments WHERE shift_id = $1")
+            .bind(shift_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let free = (headcount - assigned).max(0);
+    if mode == BookMode::AllOrNone && i64::try_from(people.len()).unwrap_or(i64::MAX) > free {
+        return Ok(Booking::Full { free });
+    }
+    let now = Utc::now().to_rfc3339();
+    let (mut booked, mut taken) = (vec![], vec![]);
+    for &person in people {
+        if i64::try_from(booked.len()).unwrap_or(i64::MAX) >= free {
+            break;
+        }
+        let done = sqlx::query(
+            "INSERT INTO shift_assignments (shift_id, person_id, day, created_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(shift_id)
+        .bind(person)
+        .bind(&day)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            booked.push(person);
+        } else {
+            taken.push(person);
+        }
+    }
+    if mode == BookMode::AllOrNone && !taken.is_empty() {
+        tx.rollback().await?;
+        return Ok(Booking::Taken(taken));
+    }
+    tx.commit().await?;
+    Ok(Booking::Booked(booked))
+}
+
+/// A person on the shift as the roll call finds them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct CurrentRow {
+    person_id: i64,
+    absent: i32,
+    entry_id: Option<i64>,
+    hours_centi: Option<i64>,
+}
+
+/// What a roll call did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RollCallDone {
+    /// Recorded; this many ledger entries and marks changed.
+    Recorded { changed: usize },
+    /// This key was submitted before: nothing was recorded again.
+    Repeated,
+}
+
+/// Who submitted a roll call, under which key, and how many came.
+#[derive(Debug, Clone, Copy)]
+pub struct RollCallMeta<'a> {
+    pub key: &'a str,
+    pub present: usize,
+    pub absent: usize,
+    pub by: Option<i64>,
+}
+
+/// Records a roll call atomically: with the shift locked, `plan` sees everyone on the shift
+/// as the ledger has them and answers the steps that make the ledger agree with the roll call
+/// (or refuses); `wage` prices hours. Every step and the key are written in one transaction, or
+/// none. A key seen before records nothing.
+///
+/// # Errors
+/// No shift, `plan` refused, storage failures.
+pub async fn roll_call<E>(
+    db: &Db,
+    shift_id: i64,
+    meta: RollCallMeta<'_>,
+    plan: impl FnOnce(
+        &[tianlian_domain::rollcall::Current],
+    ) -> Result<Vec<tianlian_domain::rollcall::Step>, E>,
+    wage: impl Fn(Hours) -> Wage,
+) -> Result<RollCallDone, WorkError<E>> {
+    use tianlian_domain::rollcall::{Current, Step};
+    let mut tx = db.pool().begin().await?;
+    let Some((_, day)) = lock(&mut tx, shift_id).await? else {
+        return Err(WorkError::NoShift);
+    };
+    let seen: Option<i64> = sqlx::query_scalar("SELECT id FROM roll_calls WHERE idem_key = $1")
+        .bind(meta.key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if seen.is_some() {
+        return Ok(RollCallDone::Repeated);
+    }
+    let rows: Vec<CurrentRow> = sqlx::query_as(
+        "SELECT a.person_id, a.absent, w.id AS entry_id, w.hours_centi
+         FROM shift_assignments a
+         LEFT JOIN wage_entries w ON w.shift_id = a.shift_id AND w.person_id = a.person_id AND w.kind = 'work'
+            AND NOT EXISTS (SELECT 1 FROM wage_entries r WHERE r.reverses_id = w.id)
+         WHERE a.shift_id = $1 ORDER BY a.id",
+    )
+    .bind(shift_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let current: Vec<Current> = rows
+        .iter()
+        .map(|r| Current {
+            person_id: r.person_id,
+            entry: r
+                .entry_id
+                .map(|id| (id, Hours::from_centi(r.hours_centi.unwrap_or(0)))),
+            absent: r.absent != 0,
+        })
+        .collect();
+    let steps = plan(&current).map_err(WorkError::Rejected)?;
+    let now = Utc::now().to_rfc3339();
+    for step in &steps {
+        match *step {
+            Step::Reverse { entry_id, .. } => {
+                sqlx::query(
+                    "INSERT INTO wage_entries (shift_id, person_id, day, kind, reverses_id, hours_centi,
+                        regular_fen, overtime_fen, amount_fen, recorded_by, recorded_at)
+                     SELECT shift_id, person_id, day, 'reversal', id, -hours_centi, -regular_fen,
+                        -overtime_fen, -amount_fen, $2, $3
+                     FROM wage_entries WHERE id = $1 AND shift_id = $4",
+                )
+                .bind(entry_id)
+                .bind(meta.by)
+                .bind(&now)
+                .bind(shift_id)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Step::Record { person_id, hours } => {
+                let w = wage(hours);
+                sqlx::query(
+                    "INSERT INTO wage_entries (shift_id, person_id, day, kind, hours_centi, regular_fen,
+                        overtime_fen, amount_fen, recorded_by, recorded_at)
+                     VALUES ($1, $2, $3, 'work', $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(shift_id)
+                .bind(person_id)
+                .bind(&day)
+                .bind(hours.centi())
+                .bind(w.regular_fen.get())
+                .bind(w.overtime_fen.get())
+                .bind(w.total_fen.get())
+                .bind(meta.by)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Step::MarkAbsent { person_id, absent } => {
+                sqlx::query(
+                    "UPDATE shift_assignments SET absent = $3 WHERE shift_id = $1 AND person_id = $2",
+                )
+                .bind(shift_id)
+                .bind(person_id)
+                .bind(i32::from(absent))
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    sqlx::query(
+        "INSERT INTO roll_calls (shift_id, idem_key, present, absent, changed, submitted_by, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(shift_id)
+    .bind(meta.key)
+    .bind(count(meta.present))
+    .bind(count(meta.absent))
+    .bind(count(steps.len()))
+    .bind(meta.by)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(RollCallDone::Recorded {
+        changed: steps.len(),
+    })
 }
 
 /// Why hours were not recorded.
@@ -497,34 +771,159 @@ pub async fn settle(
     if lock(&mut tx, shift_id).await?.is_none() {
         return Err(WorkError::NoShift);
     }
-    let owed: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT a.person_id,
-            COALESCE((SELECT CAST(SUM(w.amount_fen) AS BIGINT) FROM wage_entries w WHERE w.shift_id = a.shift_id AND w.person_id = a.person_id), 0)
-          - COALESCE((SELECT CAST(SUM(p.amount_fen) AS BIGINT) FROM wage_payments p WHERE p.shift_id = a.shift_id AND p.person_id = a.person_id), 0)
-         FROM shift_assignments a WHERE a.shift_id = $1 ORDER BY a.id",
+    let (total, _) = pay_owed(&mut tx, &[shift_id], paid_on, by).await?;
+    tx.commit().await?;
+    Ok(total)
+}
+
+/// Settles a cooperative's whole day: every shift it ran that day, every worker paid what
+/// the ledger owes them, in one transaction with those shifts locked, so settling twice (or
+/// two phones at once) pays nothing twice. Returns the total paid now and how many were paid.
+///
+/// # Errors
+/// Storage failures.
+pub async fn settle_day(
+    db: &Db,
+    cooperative_id: i64,
+    day: NaiveDate,
+    paid_on: NaiveDate,
+    by: Option<i64>,
+) -> Result<(Fen, usize), StorageError> {
+    let mut tx = db.pool().begin().await?;
+    // Lock first, read after: a transaction that read before writing could not take SQLite's
+    // write lock once another wrote meanwhile.
+    sqlx::query(
+        "UPDATE shifts SET lock_version = lock_version + 1 WHERE cooperative_id = $1 AND day = $2",
     )
-    .bind(shift_id)
+    .bind(cooperative_id)
+    .bind(iso(day))
+    .execute(&mut *tx)
+    .await?;
+    let shifts: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM shifts WHERE cooperative_id = $1 AND day = $2 ORDER BY id",
+    )
+    .bind(cooperative_id)
+    .bind(iso(day))
     .fetch_all(&mut *tx)
     .await?;
+    let (total, paid) = pay_owed(&mut tx, &shifts, paid_on, by).await?;
+    tx.commit().await?;
+    Ok((total, paid))
+}
+
+/// Pays, on the locked shifts, each worker whose ledger balance exceeds what they were paid:
+/// one statement per shift, so 300 workers are one round trip. Returns the total paid and how
+/// many payments were made.
+async fn pay_owed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    shifts: &[i64],
+    paid_on: NaiveDate,
+    by: Option<i64>,
+) -> Result<(Fen, usize), sqlx::Error> {
+    const OWED: &str = "SELECT a.shift_id, a.person_id,
+            COALESCE((SELECT CAST(SUM(w.amount_fen) AS BIGINT) FROM wage_entries w WHERE w.shift_id = a.shift_id AND w.person_id = a.person_id), 0)
+          - COALESCE((SELECT CAST(SUM(p.amount_fen) AS BIGINT) FROM wage_payments p WHERE p.shift_id = a.shift_id AND p.person_id = a.person_id), 0)
+            AS owed
+         FROM shift_assignments a WHERE a.shift_id = $1";
     let now = Utc::now().to_rfc3339();
-    let mut total = 0;
-    for (person_id, amount) in owed.into_iter().filter(|(_, a)| *a > 0) {
-        sqlx::query(
-            "INSERT INTO wage_payments (shift_id, person_id, amount_fen, paid_on, paid_by, paid_at)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
+    let (mut total, mut paid) = (0, 0);
+    for &shift_id in shifts {
+        let (owed, workers): (i64, i64) = sqlx::query_as(&format!(
+            "SELECT CAST(COALESCE(SUM(o.owed), 0) AS BIGINT), COUNT(*) FROM ({OWED}) o WHERE o.owed > 0"
+        ))
         .bind(shift_id)
-        .bind(person_id)
-        .bind(amount)
+        .fetch_one(&mut **tx)
+        .await?;
+        if workers == 0 {
+            continue;
+        }
+        sqlx::query(&format!(
+            "INSERT INTO wage_payments (shift_id, person_id, amount_fen, paid_on, paid_by, paid_at)
+             SELECT o.shift_id, o.person_id, o.owed, $2, $3, $4 FROM ({OWED}) o WHERE o.owed > 0"
+        ))
+        .bind(shift_id)
         .bind(iso(paid_on))
         .bind(by)
         .bind(&now)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        total += amount;
+        total += owed;
+        paid += usize::try_from(workers).unwrap_or(0);
     }
-    tx.commit().await?;
-    Ok(Fen::new(total))
+    Ok((Fen::new(total), paid))
+}
+
+/// One worker's line on a cooperative's day sheet (日结单).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DayLineRow {
+    pub shift_id: i64,
+    pub task_code: String,
+    pub person_id: i64,
+    pub name: String,
+    pub household_code: String,
+    pub is_poor: i32,
+    pub absent: i32,
+    /// The shift's regular hours a day (beyond them is overtime).
+    pub regular_hours_centi: i64,
+    pub hours_centi: i64,
+    pub regular_fen: i64,
+    pub overtime_fen: i64,
+    pub earned_fen: i64,
+    pub paid_fen: i64,
+}
+
+/// Everyone a cooperative booked on `day`, shift by shift, with hours and money.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn day_lines(
+    db: &Db,
+    cooperative_id: i64,
+    day: NaiveDate,
+) -> Result<Vec<DayLineRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT s.id AS shift_id, s.task_code, pe.id AS person_id, pe.name, h.code AS household_code,
+            h.is_poor, a.absent, s.regular_hours_centi,
+            COALESCE((SELECT CAST(SUM(w.hours_centi) AS BIGINT) FROM wage_entries w WHERE w.shift_id = s.id AND w.person_id = pe.id), 0) AS hours_centi,
+            COALESCE((SELECT CAST(SUM(w.regular_fen) AS BIGINT) FROM wage_entries w WHERE w.shift_id = s.id AND w.person_id = pe.id), 0) AS regular_fen,
+            COALESCE((SELECT CAST(SUM(w.overtime_fen) AS BIGINT) FROM wage_entries w WHERE w.shift_id = s.id AND w.person_id = pe.id), 0) AS overtime_fen,
+            COALESCE((SELECT CAST(SUM(w.amount_fen) AS BIGINT) FROM wage_entries w WHERE w.shift_id = s.id AND w.person_id = pe.id), 0) AS earned_fen,
+            COALESCE((SELECT CAST(SUM(p.amount_fen) AS BIGINT) FROM wage_payments p WHERE p.shift_id = s.id AND p.person_id = pe.id), 0) AS paid_fen
+         FROM shift_assignments a JOIN shifts s ON s.id = a.shift_id JOIN persons pe ON pe.id = a.person_id
+         JOIN households h ON h.id = pe.household_id
+         WHERE s.cooperative_id = $1 AND s.day = $2 ORDER BY s.id, a.id",
+    )
+    .bind(cooperative_id)
+    .bind(iso(day))
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// Days a cooperative still owes wages for: (day, owed fen), oldest first, at most `limit`.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn unsettled_days(
+    db: &Db,
+    cooperative_id: i64,
+    limit: i64,
+) -> Result<Vec<(NaiveDate, Fen)>, StorageError> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT s.day,
+            CAST(COALESCE((SELECT SUM(w.amount_fen) FROM wage_entries w JOIN shifts t ON t.id = w.shift_id
+                           WHERE t.cooperative_id = s.cooperative_id AND t.day = s.day), 0)
+               - COALESCE((SELECT SUM(p.amount_fen) FROM wage_payments p JOIN shifts t ON t.id = p.shift_id
+                           WHERE t.cooperative_id = s.cooperative_id AND t.day = s.day), 0) AS BIGINT) AS owed
+         FROM shifts s WHERE s.cooperative_id = $1 GROUP BY s.cooperative_id, s.day ORDER BY s.day",
+    )
+    .bind(cooperative_id)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .filter(|(_, owed)| *owed > 0)
+        .take(usize::try_from(limit).unwrap_or(0))
+        .map(|(d, owed)| Ok((parse_iso(&d)?, Fen::new(owed))))
+        .collect()
 }
 
 /// One day's pay of a household's people: shift, day, task, hours, earned, paid.
