@@ -39,7 +39,7 @@ fn task_options() -> Vec<(String, String)> {
         .collect()
 }
 
-fn shift_view(s: &work::ShiftRow) -> ShiftView {
+pub(crate) fn shift_view(s: &work::ShiftRow) -> ShiftView {
     ShiftView {
         id: s.id,
         cooperative: s.cooperative_name.clone(),
@@ -234,7 +234,24 @@ pub async fn coop_page(
             short_by: short,
         })
         .collect();
+    let due_by = today + chrono::Duration::days(30);
+    let due: Vec<&store::PaymentRow> = payments
+        .iter()
+        .filter(|p| p.paid_on.is_none())
+        .filter(|p| p.due_on.parse::<NaiveDate>().is_ok_and(|d| d <= due_by))
+        .collect();
+    let unsettled = work::unsettled_days(db, coop.id, 7)
+        .await?
+        .into_iter()
+        .map(|(day, owed)| crate::models::UnsettledDay {
+            day: day.to_string(),
+            owed,
+        })
+        .collect();
     Ok(CoopPageData {
+        unsettled,
+        payments_due: due.len(),
+        payments_due_amount: due.iter().map(|p| Fen::new(p.amount_fen)).sum(),
         cooperatives: options,
         cooperative: Some(CooperativeOption {
             id: coop.id,
@@ -273,7 +290,7 @@ pub enum WorkOutcome {
 }
 
 /// A refusal naming the first error's code, with every error's message in each language.
-fn refused_all<E>(
+pub(crate) fn refused_all<E>(
     code: &'static str,
     errors: &[E],
     message: impl Fn(&E, Lang) -> String,
@@ -361,7 +378,7 @@ pub async fn post_shift(
 }
 
 /// A shift the caller may see, and whether they manage it.
-async fn visible_shift(
+pub(crate) async fn visible_shift(
     db: &Db,
     caller: &Caller,
     id: i64,
@@ -397,6 +414,7 @@ pub async fn shift_page(
             is_poor: r.is_poor != 0,
             hours: Hours::from_centi(r.hours_centi).to_string(),
             recorded: r.entry_id.is_some(),
+            absent: r.absent != 0,
             entry_id: r.entry_id,
             earned: Fen::new(r.earned_fen),
             paid: Fen::new(r.paid_fen),
@@ -420,6 +438,7 @@ pub async fn shift_page(
             s.overtime_percent
         ),
         shift: shift_view(&s),
+        cooperative_id: s.cooperative_id,
         can_manage,
         workers,
         suggestions,
@@ -429,14 +448,15 @@ pub async fn shift_page(
     }))
 }
 
-async fn suggestions(
+/// Everyone in the shift's township as a candidate for it on its day (who is free, poor, in
+/// the alliance, and how much they worked this season), with the household codes.
+pub(crate) async fn candidates(
     db: &Db,
     s: &work::ShiftRow,
-    places: usize,
-) -> Result<Vec<SuggestionView>, StorageError> {
+) -> Result<(Vec<Candidate>, Vec<work::CandidateRow>), StorageError> {
     let (season_from, _) = season_of(s.day);
     let rows = work::candidates(db, s.township_id, s.cooperative_id, s.day, season_from).await?;
-    let candidates: Vec<Candidate> = rows
+    let candidates = rows
         .iter()
         .map(|r| Candidate {
             person_id: r.id,
@@ -449,6 +469,15 @@ async fn suggestions(
             season_hours: Hours::from_centi(r.season_hours_centi),
         })
         .collect();
+    Ok((candidates, rows))
+}
+
+async fn suggestions(
+    db: &Db,
+    s: &work::ShiftRow,
+    places: usize,
+) -> Result<Vec<SuggestionView>, StorageError> {
+    let (candidates, rows) = candidates(db, s).await?;
     let by_id: HashMap<i64, &Candidate> = candidates.iter().map(|c| (c.person_id, c)).collect();
     let codes: HashMap<i64, String> = rows
         .iter()
@@ -508,7 +537,7 @@ pub async fn assign_household(
     }
 }
 
-fn assign_refusal(e: AssignError) -> WorkOutcome {
+pub(crate) fn assign_refusal(e: AssignError) -> WorkOutcome {
     WorkOutcome::Refused(
         e.code(),
         e.message(Lang::Zh).into(),
@@ -623,7 +652,7 @@ pub async fn record_hours(
     }
 }
 
-fn hours_refusal(e: HoursError) -> WorkOutcome {
+pub(crate) fn hours_refusal(e: HoursError) -> WorkOutcome {
     WorkOutcome::Refused(
         e.code(),
         e.message(Lang::Zh).into(),

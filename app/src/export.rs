@@ -325,6 +325,51 @@ pub async fn table(
     })
 }
 
+/// A cooperative's day sheet (日结单) as a table: one row per worker, with an empty column to
+/// sign, the same columns as the printed sheet. Money in yuan with two decimals (the sheet is
+/// read by people); the JSON API keeps integer fen.
+pub fn day_sheet_table(d: &crate::models::DaySheetData) -> Table {
+    let yuan = |f: tianlian_domain::Fen| Cell::Text(f.to_string().replace('¥', ""));
+    Table {
+        name: "日结单",
+        headers: vec![
+            "日期",
+            "序号",
+            "姓名",
+            "户号",
+            "贫困户",
+            "农事",
+            "缺勤",
+            "正常工时",
+            "加班工时",
+            "金额（元）",
+            "已付（元）",
+            "签名",
+        ],
+        rows: d
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                vec![
+                    text(d.day.clone()),
+                    Cell::Int(i64::try_from(i + 1).unwrap_or(0)),
+                    text(l.name.clone()),
+                    text(l.household_code.clone()),
+                    text(if l.is_poor { "是" } else { "" }),
+                    text(l.task_zh.clone()),
+                    text(if l.absent { "是" } else { "" }),
+                    text(l.regular_hours.clone()),
+                    text(l.overtime_hours.clone()),
+                    yuan(l.amount),
+                    yuan(l.paid),
+                    text(""),
+                ]
+            })
+            .collect(),
+    }
+}
+
 /// A text cell as a spreadsheet will read it safely: one that starts with `=`, `+`, `-`, `@`, a
 /// tab or a carriage return would be taken for a formula (CSV injection, OWASP), so it gets a
 /// leading `'`: the spreadsheet then reads the cell as text (the apostrophe may show). Numbers

@@ -16,6 +16,8 @@ pub mod export;
 #[cfg(feature = "ssr")]
 pub mod feed;
 #[cfg(feature = "ssr")]
+pub mod fieldday;
+#[cfg(feature = "ssr")]
 pub mod forecasting;
 pub mod functions;
 #[cfg(feature = "ssr")]
@@ -38,10 +40,11 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use routes::{
-    benefit::BenefitPage, coop::CoopPage, county::CountyPage, forecast::ForecastPage,
-    home::HomePage, import::ImportPage, login::LoginPage, market::MarketPage, my::MyCalendarPage,
-    password::PasswordPage, pay::PayPage, plot::PlotPage, plots::PlotsPage, shift::ShiftPage,
-    targets::TargetsPage, wallchart::WallChartPage,
+    benefit::BenefitPage, coop::CoopPage, county::CountyPage, daysheet::DaySheetPage,
+    forecast::ForecastPage, home::HomePage, import::ImportPage, login::LoginPage,
+    market::MarketPage, my::MyCalendarPage, password::PasswordPage, pay::PayPage, plot::PlotPage,
+    plots::PlotsPage, rollcall::RollCallPage, shift::ShiftPage, targets::TargetsPage,
+    wallchart::WallChartPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -97,6 +100,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/import") view=ImportPage ssr=SsrMode::Async />
                     <Route path=path!("/coop") view=CoopPage ssr=SsrMode::Async />
                     <Route path=path!("/shifts/:id") view=ShiftPage ssr=SsrMode::Async />
+                    <Route path=path!("/shifts/:id/roll") view=RollCallPage ssr=SsrMode::Async />
+                    <Route path=path!("/coop/:coop/days/:day") view=DaySheetPage ssr=SsrMode::Async />
                     <Route path=path!("/my") view=MyCalendarPage ssr=SsrMode::Async />
                     <Route path=path!("/my/pay") view=PayPage ssr=SsrMode::Async />
                     <Route path=path!("/benefit") view=BenefitPage ssr=SsrMode::Async />

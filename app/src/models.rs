@@ -578,6 +578,14 @@ pub struct CoopPageData {
     pub page: usize,
     #[serde(default)]
     pub pages: usize,
+    /// Days with wages still owed, oldest first (the first screen's to-do).
+    #[serde(default)]
+    pub unsettled: Vec<UnsettledDay>,
+    /// Lease payments unpaid and due within 30 days (or overdue), and their sum.
+    #[serde(default)]
+    pub payments_due: usize,
+    #[serde(default)]
+    pub payments_due_amount: Fen,
 }
 
 /// Which of a cooperative's lists `/coop` shows.
@@ -707,6 +715,9 @@ pub struct WorkerLine {
     pub is_poor: bool,
     pub hours: String,
     pub recorded: bool,
+    /// Marked absent at the roll call.
+    #[serde(default)]
+    pub absent: bool,
     pub entry_id: Option<i64>,
     pub earned: Fen,
     pub paid: Fen,
@@ -727,6 +738,7 @@ pub struct SuggestionView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ShiftPageData {
     pub shift: ShiftView,
+    pub cooperative_id: i64,
     pub can_manage: bool,
     pub workers: Vec<WorkerLine>,
     pub suggestions: Vec<SuggestionView>,
@@ -734,6 +746,78 @@ pub struct ShiftPageData {
     pub paid: Fen,
     pub unpaid: Fen,
     pub overtime_rule: String,
+}
+
+/// One person on the roll call (点名记工), with what the form starts from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RollLine {
+    pub person_id: i64,
+    pub name: String,
+    pub household_code: String,
+    pub is_poor: bool,
+    /// The hours box: recorded hours, else the shift's planned hours.
+    pub hours: String,
+    /// Marked absent at an earlier roll call.
+    pub absent: bool,
+    /// Hours are in the ledger already (the roll call then corrects them if changed).
+    pub recorded: bool,
+}
+
+/// The roll-call page: everyone booked on the shift, and the key that makes the submission
+/// safe to send twice.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RollCallData {
+    pub shift: ShiftView,
+    pub cooperative_id: i64,
+    pub key: String,
+    pub lines: Vec<RollLine>,
+    /// Roll calls recorded for this shift before.
+    pub earlier: i64,
+}
+
+/// Lines of the day sheet a screen shows (the printable sheet shows all).
+pub const DAY_SHEET_PAGE: usize = 50;
+
+/// One worker's line on the day sheet (日结单).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DaySheetLine {
+    pub shift_id: i64,
+    pub task_zh: String,
+    pub name: String,
+    pub household_code: String,
+    pub is_poor: bool,
+    pub absent: bool,
+    pub regular_hours: String,
+    pub overtime_hours: String,
+    pub amount: Fen,
+    pub paid: Fen,
+}
+
+/// A cooperative's day: every worker of every shift, hours split regular/overtime, money.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DaySheetData {
+    pub cooperative_id: i64,
+    pub cooperative: String,
+    pub day: String,
+    pub can_manage: bool,
+    pub lines: Vec<DaySheetLine>,
+    pub workers: usize,
+    pub absent: usize,
+    pub regular_hours: String,
+    pub overtime_hours: String,
+    pub total: Fen,
+    pub paid: Fen,
+    pub unpaid: Fen,
+    /// This page (1-based) and how many; the printable sheet shows every line on one page.
+    pub page: usize,
+    pub pages: usize,
+}
+
+/// A day the cooperative still owes wages for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnsettledDay {
+    pub day: String,
+    pub owed: Fen,
 }
 
 /// A farmer's pay: each shift-day, lease payments and dividends.

@@ -7,13 +7,13 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
 #[cfg(feature = "ssr")]
-fn id(text: Option<String>) -> Option<i64> {
+pub(crate) fn id(text: Option<String>) -> Option<i64> {
     text.and_then(|t| t.trim().parse::<i64>().ok())
 }
 
 /// Where a write goes next: `back` with `ok=what` or the refusal.
 #[cfg(feature = "ssr")]
-fn go(back: &str, outcome: crate::alliance::WorkOutcome, ok: &str) {
+pub(crate) fn go(back: &str, outcome: crate::alliance::WorkOutcome, ok: &str) {
     use crate::alliance::WorkOutcome;
     let sep = if back.contains('?') { '&' } else { '?' };
     let to = match outcome {

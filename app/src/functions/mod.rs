@@ -4,6 +4,7 @@
 pub mod alliance;
 pub mod auth;
 pub mod county;
+pub mod fieldday;
 pub mod forecast;
 pub mod imports;
 pub mod market;

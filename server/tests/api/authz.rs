@@ -164,7 +164,148 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
             .find(|p| p.cooperative_id == Some(xinyuan))
             .expect("欣源's morel planting")
             .id;
+        // The field day: a shift to fill (2 places) and one with two people booked on a day
+        // of its own, so each row's outcome follows from the rows before it alone.
+        let field_day = chrono::NaiveDate::from_ymd_opt(2027, 1, 16).expect("date");
+        let new_shift = |day: chrono::NaiveDate, headcount: i64| tianlian_storage::work::NewShift {
+            cooperative_id: xinyuan,
+            day,
+            task_code: "harvest",
+            plot_id: None,
+            headcount,
+            hours: tianlian_domain::wages::Hours::from_whole(8),
+            hourly: tianlian_domain::Fen::from_yuan(10),
+            regular_hours_centi: 800,
+            overtime_percent: 150,
+            created_by: None,
+        };
+        let to_fill = tianlian_storage::work::create(
+            &app.db,
+            &new_shift(
+                chrono::NaiveDate::from_ymd_opt(2027, 1, 15).expect("date"),
+                2,
+            ),
+        )
+        .await
+        .expect("shift");
+        let booked_shift = tianlian_storage::work::create(&app.db, &new_shift(field_day, 3))
+            .await
+            .expect("shift");
+        let free: Vec<i64> =
+            tianlian_storage::work::candidates(&app.db, huilan, xinyuan, field_day, field_day)
+                .await
+                .expect("candidates")
+                .into_iter()
+                .filter(|c| c.able_to_work == 1 && c.booked_that_day == 0)
+                .map(|c| c.id)
+                .take(2)
+                .collect();
+        let (a, b) = (free[0], free[1]);
+        tianlian_storage::work::book_many(
+            &app.db,
+            booked_shift,
+            &[a, b],
+            tianlian_storage::work::BookMode::AllOrNone,
+        )
+        .await
+        .expect("booked");
+        let feihong = app.township_id("飞虹乡").await;
+        let feihong_person = tianlian_storage::work::candidates(
+            &app.db,
+            feihong,
+            feihong_coop,
+            field_day,
+            field_day,
+        )
+        .await
+        .expect("candidates")[0]
+            .id;
         let rows = vec![
+            // The admin fills both places; for the manager after, the shift is full.
+            Row {
+                method: "POST",
+                template: "/api/v1/shifts/{id}/fill",
+                path: format!("/api/v1/shifts/{to_fill}/fill"),
+                body: None,
+                expect: [401, 201, 404, 409, 404, 404],
+            },
+            // The admin takes `a` off; for the manager after, `a` is not on the shift.
+            Row {
+                method: "DELETE",
+                template: "/api/v1/shifts/{id}/assignments/{person_id}",
+                path: format!("/api/v1/shifts/{booked_shift}/assignments/{a}"),
+                body: None,
+                expect: [401, 204, 404, 422, 404, 404],
+            },
+            // The admin books `a` again; for the manager after, `a` is booked that day.
+            Row {
+                method: "POST",
+                template: "/api/v1/shifts/{id}/bookings",
+                path: format!("/api/v1/shifts/{booked_shift}/bookings"),
+                body: Some(json!({ "person_ids": [a] })),
+                expect: [401, 201, 404, 409, 404, 404],
+            },
+            // Another township's person is answered as one that does not exist.
+            Row {
+                method: "POST",
+                template: "/api/v1/shifts/{id}/bookings",
+                path: format!("/api/v1/shifts/{booked_shift}/bookings"),
+                body: Some(json!({ "person_ids": [feihong_person] })),
+                expect: [401, 422, 404, 422, 404, 404],
+            },
+            Row {
+                method: "DELETE",
+                template: "/api/v1/shifts/{id}/assignments/{person_id}",
+                path: format!("/api/v1/shifts/{booked_shift}/assignments/{feihong_person}"),
+                body: None,
+                expect: [401, 422, 404, 422, 404, 404],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/shifts/{id}/roll-call",
+                path: format!("/api/v1/shifts/{booked_shift}/roll-call"),
+                body: None,
+                expect: [401, 200, 404, 200, 404, 404],
+            },
+            // The admin's roll call is recorded; the manager's, under the same key, is not again.
+            Row {
+                method: "POST",
+                template: "/api/v1/shifts/{id}/roll-call",
+                path: format!("/api/v1/shifts/{booked_shift}/roll-call"),
+                body: Some(
+                    json!({ "key": "authz-roll-1", "lines": [{ "person_id": a }, { "person_id": b, "hours": 9 }] }),
+                ),
+                expect: [401, 201, 404, 200, 404, 404],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/cooperatives/{id}/days/{day}",
+                path: format!("/api/v1/cooperatives/{xinyuan}/days/{field_day}"),
+                body: None,
+                expect: [401, 200, 404, 200, 404, 404],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/cooperatives/{id}/days/{day}/{file}",
+                path: format!("/api/v1/cooperatives/{xinyuan}/days/{field_day}/sheet.csv"),
+                body: None,
+                expect: [401, 200, 404, 200, 404, 404],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/cooperatives/{id}/days/{day}/settle",
+                path: format!("/api/v1/cooperatives/{xinyuan}/days/{field_day}/settle"),
+                body: None,
+                expect: [401, 200, 403, 200, 403, 403],
+            },
+            // Another township's cooperative: only the admin may settle its day.
+            Row {
+                method: "POST",
+                template: "/api/v1/cooperatives/{id}/days/{day}/settle",
+                path: format!("/api/v1/cooperatives/{feihong_coop}/days/{field_day}/settle"),
+                body: None,
+                expect: [401, 200, 403, 403, 403, 403],
+            },
             Row {
                 method: "POST",
                 template: "/api/v1/alliances",

@@ -8,6 +8,7 @@ mod county;
 mod engine;
 mod export;
 mod feed;
+mod fieldday;
 mod health;
 mod helpers;
 mod hostile;

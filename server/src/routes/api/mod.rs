@@ -6,6 +6,7 @@ pub mod auth;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod fieldday;
 pub mod market;
 pub mod openapi;
 pub mod plots;
@@ -228,6 +229,54 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/v1/shifts/{id}/settle",
             Access::SignedIn,
             post(work::settle),
+        ),
+        r(
+            "POST",
+            "/api/v1/shifts/{id}/fill",
+            Access::SignedIn,
+            post(fieldday::fill),
+        ),
+        r(
+            "POST",
+            "/api/v1/shifts/{id}/bookings",
+            Access::SignedIn,
+            post(fieldday::bookings),
+        ),
+        r(
+            "DELETE",
+            "/api/v1/shifts/{id}/assignments/{person_id}",
+            Access::SignedIn,
+            delete(fieldday::unbook),
+        ),
+        r(
+            "GET",
+            "/api/v1/shifts/{id}/roll-call",
+            Access::SignedIn,
+            get(fieldday::roll_call),
+        ),
+        r(
+            "POST",
+            "/api/v1/shifts/{id}/roll-call",
+            Access::SignedIn,
+            post(fieldday::submit_roll_call),
+        ),
+        r(
+            "GET",
+            "/api/v1/cooperatives/{id}/days/{day}",
+            Access::SignedIn,
+            get(fieldday::day_sheet),
+        ),
+        r(
+            "GET",
+            "/api/v1/cooperatives/{id}/days/{day}/{file}",
+            Access::SignedIn,
+            get(fieldday::day_sheet_file),
+        ),
+        r(
+            "POST",
+            "/api/v1/cooperatives/{id}/days/{day}/settle",
+            Access::SignedIn,
+            post(fieldday::settle_day),
         ),
         r(
             "POST",

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
 //! served at `/api/v1/openapi.json`. A test checks it names exactly the routes the server has.
 
-use super::{auth, engine, export, market, plots, register, targets, work};
+use super::{auth, engine, export, fieldday, market, plots, register, targets, work};
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::OnceLock;
@@ -60,6 +60,8 @@ impl Modify for BearerAuth {
         work::lease, work::leases, work::pay_lease, work::dividend, work::my_pay, work::benefit,
         work::income_line, work::create_alliance, work::add_member, work::leave, work::add_person,
         work::my_calendar, work::regenerate_calendar, work::revoke_calendar,
+        fieldday::fill, fieldday::bookings, fieldday::unbook, fieldday::roll_call,
+        fieldday::submit_roll_call, fieldday::day_sheet, fieldday::day_sheet_file, fieldday::settle_day,
         targets::list, targets::show, targets::create, targets::delete,
         market::calendar, market::wallchart, market::set_capacity, export::download,
         engine::spring_festival, engine::solar_terms, engine::forecast, engine::backward,
