@@ -1,5 +1,5 @@
 // 日结 in the field: the cooperative's manager posts a shift, books a member of a poor
-// household, records 9 hours and settles the day; the worker's household sees 80 + 15 = 95
+// household, records 9 hours at the roll call and settles the day; the worker's household sees 80 + 15 = 95
 // yuan on its own page. Phone, desktop and a phone without JavaScript.
 import { expect, test } from "@playwright/test";
 import { COOPERATIVE, WORKER, signIn } from "./helpers";
@@ -23,9 +23,10 @@ test("a shift is posted, a poor household's member works 9 hours, is paid 95 yua
   await page.getByLabel(/按户号安排/).fill("demo-1-0-014");
   await page.getByRole("button", { name: "安排", exact: true }).first().click();
   await expect(page.getByRole("status")).toHaveText("已安排。");
-  await page.getByLabel(/工时（小时）$/).fill("9");
-  await page.getByRole("button", { name: "记录" }).click();
-  await expect(page.getByRole("status")).toHaveText("工时已记录。");
+  await page.getByRole("link", { name: "点名记工" }).click();
+  await page.locator('input[name="lines[0][hours]"]').fill("9");
+  await page.getByRole("button", { name: "提交点名（1 人）" }).click();
+  await expect(page.getByRole("status")).toHaveText("点名已记录。");
   await expect(page.locator(".worker .money")).toHaveText("¥95.00");
   await page.getByRole("button", { name: "日结：支付 ¥95.00" }).click();
   await expect(page.getByRole("status")).toHaveText("已日结。");

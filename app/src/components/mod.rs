@@ -5,5 +5,6 @@ pub mod chart;
 pub mod layout;
 pub mod load;
 pub mod notice;
+pub mod outbox;
 pub mod pager;
 pub mod plot_form;

@@ -7,6 +7,7 @@
 use crate::components::area::AreaText;
 use crate::components::load::server_data;
 use crate::components::notice::Notice;
+use crate::components::outbox::Outbox;
 use crate::components::pager::Pager;
 use crate::functions::alliance::{
     AddDividend, AddMember, AddPerson, CreateLease, LeaveAlliance, PayLease, PostShift, coop_page,
@@ -115,6 +116,8 @@ fn Coop(data: CoopPageData) -> impl IntoView {
         {chips.map(|c| view! { <nav class="chips" aria-label="选择合作社">{c}</nav> })}
         <h2 class="coop-name">{coop.name.clone()}</h2>
         {lists}
+        <Outbox />
+        <ToDo data=data.clone() cid=cid.clone() />
         <p><a href="/benefit">"联农带农效益报告 →"</a></p>
         <section class="card">
             <h2>"班次"</h2>
@@ -147,7 +150,7 @@ fn Coop(data: CoopPageData) -> impl IntoView {
                 </details>
             })}
         </section>
-        <section class="card">
+        <section class="card" id="labour">
             <h2>"用工需求"</h2>
             <p>
                 {format!("联合体可出工 {} 人", data.able_workers)}
@@ -177,6 +180,56 @@ fn Coop(data: CoopPageData) -> impl IntoView {
         {manage.then(|| view! { <DividendForm cid=cid.clone() /> <PersonForm cid=cid.clone() /> })}
     }
     .into_any()
+}
+
+/// What needs doing first: today's and tomorrow's shifts with staffed/needed, days with wages
+/// owed (to their day sheet), lease payments due, and days short of workers.
+#[component]
+fn ToDo(data: CoopPageData, cid: String) -> impl IntoView {
+    let today = data.today.parse::<chrono::NaiveDate>().ok();
+    let tomorrow = today.and_then(|d| d.succ_opt()).map(|d| d.to_string());
+    let soon: Vec<_> = data
+        .shifts
+        .iter()
+        .filter(|s| s.day == data.today || Some(&s.day) == tomorrow.as_ref())
+        .cloned()
+        .collect();
+    let when = {
+        let today = data.today.clone();
+        move |day: &str| if day == today { "今天" } else { "明天" }
+    };
+    let short = data.short_days.len();
+    let (due, due_amount) = (data.payments_due, data.payments_due_amount);
+    let leases = list_href(&cid, CoopList::Leases, "", 1);
+    let nothing = soon.is_empty() && data.unsettled.is_empty() && due == 0 && short == 0;
+    view! {
+        <section class="card todo">
+            <h2>"待办"</h2>
+            {nothing.then(|| view! { <p class="muted">"今明两天没有班次，工资和流转费都已结清。"</p> })}
+            <ul class="todo-list">
+                {soon.into_iter().map(|s| {
+                    let gap = (s.headcount - s.assigned).max(0);
+                    view! {
+                        <li class={if gap > 0 { "warn" } else { "" }}>
+                            <a href=format!("/shifts/{}", s.id)>{format!("{} {}", when(&s.day), s.task_zh)}</a>
+                            {format!(" 已安排 {}/{} 人", s.assigned, s.headcount)}
+                            {(gap > 0).then(|| format!("，缺 {gap} 人"))}
+                        </li>
+                    }
+                }).collect_view()}
+                {data.unsettled.iter().map(|u| view! {
+                    <li class="warn">
+                        <a href=format!("/coop/{cid}/days/{}", u.day)>{format!("{} 日结单", u.day)}</a>
+                        {format!(" 未付工资 {}", u.owed)}
+                    </li>
+                }).collect_view()}
+                {(due > 0).then(|| view! {
+                    <li><a href=leases>{format!("{due} 笔流转费 30 天内到期或已逾期")}</a>{format!("，共 {due_amount}")}</li>
+                })}
+                {(short > 0).then(|| view! { <li class="warn"><a href="#labour">{format!("今后 {short} 天缺工")}</a></li> })}
+            </ul>
+        </section>
+    }
 }
 
 /// `/coop?coop=ID&list=…&q=…&page=N`.

@@ -3,6 +3,7 @@
 pub mod benefit;
 pub mod coop;
 pub mod county;
+pub mod daysheet;
 pub mod forecast;
 pub mod home;
 pub mod import;
@@ -13,6 +14,7 @@ pub mod password;
 pub mod pay;
 pub mod plot;
 pub mod plots;
+pub mod rollcall;
 pub mod shift;
 pub mod targets;
 pub mod wallchart;
