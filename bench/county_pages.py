@@ -23,10 +23,10 @@ import subprocess
 import sys
 import time
 
-from tianlian_bench import BIN, OUT, PASSWORD, ROOT, request, sign_in
+from tianlian_bench import COUNTY_ADMIN as ADMIN
+from tianlian_bench import OUT, county_db, request, serving, sign_in
 
 PORT = 3310
-ADMIN = ("13800000000", "bench-admin-2026")
 
 
 def pages(county):
@@ -92,34 +92,8 @@ def main():
     ap.add_argument("--wrk-seconds", type=int, default=5)
     ap.add_argument("--only", help="only pages whose path contains this")
     args = ap.parse_args()
-    if not os.path.exists(BIN):
-        raise SystemExit("no release build: run `cargo leptos build --release --precompress` first")
-    os.makedirs(OUT, exist_ok=True)
-    db = os.path.join(OUT, "pages.db")
-    manifest = os.path.join(OUT, "pages.json")
-    env = dict(os.environ, DATABASE_URL=f"sqlite://{db}", LEPTOS_SITE_ADDR=f"127.0.0.1:{PORT}",
-               LEPTOS_SITE_ROOT=os.path.join(ROOT, "target", "site"),
-               TIANLIAN_LOGIN_ATTEMPTS_PER_MINUTE="1000000", TIANLIAN_LOG_FORMAT="json")
-    if not (args.reuse and os.path.exists(db) and os.path.exists(manifest)):
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(db + suffix):
-                os.remove(db + suffix)
-        print("generating the county (about a minute)", flush=True)
-        subprocess.run([BIN, "county", "--password", PASSWORD, "--manifest", manifest], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
-        subprocess.run([BIN, "admin", "create", "--phone", ADMIN[0], "--password", ADMIN[1], "--role", "admin"],
-                       env=env, check=True, stdout=subprocess.DEVNULL)
-    with open(manifest) as f:
-        county = json.load(f)
-    log = open(os.path.join(OUT, "county-pages-server.log"), "w")
-    server = subprocess.Popen([BIN, "serve"], env=env, stdout=log, stderr=log)
-    try:
-        for _ in range(240):
-            try:
-                if request(PORT, "GET", "/healthz")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.25)
+    env, county = county_db(PORT, args.reuse)
+    with serving(env, PORT, "county-pages-server.log"):
         cookies = {
             "admin": sign_in(PORT, *ADMIN),
             "agronomist": sign_in(PORT, county["agronomist_phones"][0]),
@@ -139,9 +113,6 @@ def main():
             extra = "  " + wrk(path, cookies[role], args.wrk_seconds) if args.wrk else ""
             print(f"{role:<12}{path:<22}{status:>6}{p50:>9.1f}{p99:>9.1f}{raw / 1000:>9.1f}{gz / 1000:>8.1f}{extra}",
                   flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """What bench/load.py and bench/crash.py share: where things are, a small HTTP client for the
 API, signing in, and a fresh database on either engine. Standard library only."""
 
+import contextlib
 import http.client
 import json
 import os
 import subprocess
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "target", "bench")
@@ -62,3 +64,50 @@ def check(env):
     """`tianlian check --json` on the database `env` names."""
     out = subprocess.run([BIN, "check", "--json"], env=env, capture_output=True, text=True, check=False).stdout
     return json.loads(out)
+
+
+# The admin `county_db` adds to a generated county.
+COUNTY_ADMIN = ("13800000000", "bench-admin-2026")
+
+
+def county_db(port, reuse):
+    """A generated county (20 townships, 20,000 households) in target/bench/pages.db with an
+    admin, generated afresh unless `reuse` and it exists. Returns (env for the server on `port`,
+    the manifest of generated accounts)."""
+    os.makedirs(OUT, exist_ok=True)
+    db = os.path.join(OUT, "pages.db")
+    manifest = os.path.join(OUT, "pages.json")
+    env = dict(os.environ, DATABASE_URL=f"sqlite://{db}", LEPTOS_SITE_ADDR=f"127.0.0.1:{port}",
+               LEPTOS_SITE_ROOT=os.path.join(ROOT, "target", "site"),
+               TIANLIAN_LOGIN_ATTEMPTS_PER_MINUTE="1000000", TIANLIAN_LOG_FORMAT="json")
+    if not (reuse and os.path.exists(db) and os.path.exists(manifest)):
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.remove(db + suffix)
+        print("generating the county (about a minute)", flush=True)
+        subprocess.run([BIN, "county", "--password", PASSWORD, "--manifest", manifest], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        subprocess.run([BIN, "admin", "create", "--phone", COUNTY_ADMIN[0], "--password", COUNTY_ADMIN[1],
+                        "--role", "admin"], env=env, check=True, stdout=subprocess.DEVNULL)
+    with open(manifest) as f:
+        return env, json.load(f)
+
+
+@contextlib.contextmanager
+def serving(env, port, log_name):
+    """The release server on `port` with `env`, until the block ends (its log in target/bench)."""
+    if not os.path.exists(BIN):
+        raise SystemExit("no release build: run `cargo leptos build --release --precompress` first")
+    log = open(os.path.join(OUT, log_name), "w")
+    server = subprocess.Popen([BIN, "serve"], env=env, stdout=log, stderr=log)
+    try:
+        for _ in range(240):
+            try:
+                if request(port, "GET", "/healthz")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.25)
+        yield server
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -249,6 +249,19 @@ async fn load_alliance(
                 work::add_person(db, *id, &second, None, n % 5 != 4).await?;
             }
         }
+        // Grown-up members beyond the first two, up to four a household, added after the rest
+        // so the first two keep their ids: 回澜镇's 120 households then have the 300-odd people
+        // able to work that 欣源's 300-worker morel days need (什邡回澜镇 report).
+        for (n, (id, _, head, _, members, _)) in homes.iter().enumerate() {
+            for k in 3..=(*members).min(4) {
+                let name = format!(
+                    "{}{}",
+                    head.chars().next().unwrap_or('王'),
+                    GIVEN[(n + site_no + usize::try_from(k).unwrap_or(0) * 7) % GIVEN.len()]
+                );
+                work::add_person(db, *id, &name, None, k == 3 || n % 3 != 0).await?;
+            }
+        }
     }
     let alliance_id = alliance::ensure_alliance(
         db,
