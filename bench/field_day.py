@@ -101,7 +101,7 @@ def main():
             note("the same roll call resent", ms)
             ms, body = call(cookie, "POST", f"/api/v1/cooperatives/{coop}/days/{day}/settle")
             paid = json.loads(body)["paid_fen"]
-            if paid != 293 * 8000 + 2 * 11000:
+            if paid != 295 * 8000 + 2 * 11000:
                 raise SystemExit(f"settled {paid} fen")
             note("settle the day (300 paid)", ms)
             ms, raw = call(cookie, "GET", f"/coop/{coop}/days/{day}")

@@ -31,7 +31,7 @@ const ROLES = {
 };
 
 // Each role's main pages. `{plot}` and `{shift}` are the first plot / shift the role's list
-// links to.
+// links to; `{daysheet}` the day sheet (日结单) of that shift's day.
 const PAGES = [
   "anonymous:/login",
   "farmer:/my",
@@ -39,6 +39,8 @@ const PAGES = [
   "worker:/my/pay",
   "cooperative:/coop",
   "cooperative:/shifts/{shift}",
+  "cooperative:/shifts/{shift}/roll",
+  "cooperative:{daysheet}",
   "agronomist:/",
   "agronomist:/plots",
   "agronomist:/plots/{plot}",
@@ -86,11 +88,15 @@ async function stateOf(role) {
 
 // `/plots/{plot}` → the first plot the role's /plots links to (and /coop for shifts).
 async function resolve(role, path) {
-  const lists = { "{plot}": ["/plots", /href="\/plots\/(\d+)"/], "{shift}": ["/coop", /href="\/shifts\/(\d+)"/] };
+  const lists = {
+    "{plot}": ["/plots", /href="\/plots\/(\d+)"/],
+    "{shift}": ["/coop", /href="\/shifts\/(\d+)"/],
+    "{daysheet}": ["/shifts/{shift}", /href="(\/coop\/\d+\/days\/[\d-]+)"/],
+  };
   for (const [hole, [list, pattern]] of Object.entries(lists)) {
     if (!path.includes(hole)) continue;
     const { request } = await stateOf(role);
-    const html = await (await request.get(base + list)).text();
+    const html = await (await request.get(base + (await resolve(role, list)))).text();
     const id = html.match(pattern)?.[1];
     if (!id) throw new Error(`${role}: ${list} links to no ${hole}`);
     path = path.replace(hole, id);

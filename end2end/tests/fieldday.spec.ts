@@ -49,13 +49,13 @@ test("a 300-person shift is filled in one tap, called in one roll call, settled 
   await page.screenshot({ path: info.outputPath("roll-call.png") });
   await page.getByRole("button", { name: "提交点名（300 人）" }).click();
   await expect(page.getByRole("status")).toHaveText("点名已记录。");
-  // 295 came: 293 × 80 + 2 × (80 + 2 × 15) = 23,660 yuan.
-  await expect(page.locator(".sheet-total")).toContainText("合计 ¥23660.00");
+  // 297 came: 295 × 80 + 2 × (80 + 2 × 15) = 23,820 yuan.
+  await expect(page.locator(".sheet-total")).toContainText("合计 ¥23820.00");
 
   await page.getByRole("link", { name: "当天日结单" }).click();
   await expect(page.getByRole("heading", { name: new RegExp(`日结单 · .* · ${day}`) })).toBeVisible();
   await expect(page.locator(".sheet-total")).toContainText("300 人（缺勤 3）");
-  await page.getByRole("button", { name: "结清当天：支付 ¥23660.00" }).click();
+  await page.getByRole("button", { name: "结清当天：支付 ¥23820.00" }).click();
   await expect(page.getByRole("status")).toHaveText("当天工资已全部结清。");
   await expect(page.locator(".sheet-total")).toContainText("未付 ¥0.00");
 

@@ -5,8 +5,7 @@
 // error the server names) comes back to the form with the manager's entries restored.
 (function () {
   var K = "tianlian-outbox";
-  var box = document.getElementById("outbox");
-  var form = document.getElementById("roll-call");
+  var box = null;
   var busy = false;
   function load() {
     try { return JSON.parse(localStorage.getItem(K) || "[]"); } catch (e) { return []; }
@@ -44,7 +43,14 @@
       location.href = r.url;
     }).catch(function () { busy = false; show(); });
   }
-  if (form) {
+  function init() {
+    box = document.getElementById("outbox");
+    var form = document.getElementById("roll-call");
+    if (form) watch(form);
+    addEventListener("online", send);
+    send();
+  }
+  function watch(form) {
     var shift = form.getAttribute("data-shift");
     var draft = sessionStorage.getItem(draftKey(shift));
     if (draft && location.search.indexOf("error=") >= 0) {
@@ -66,6 +72,7 @@
       send();
     });
   }
-  addEventListener("online", send);
-  send();
+  // The script sits above the form in the page: wait for the rest of the page first.
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
 })();
