@@ -9,7 +9,7 @@ with 3 absent and 2 working 10 h, and settles the day; then weighs the day sheet
 printable form. Prints each step's p50 and max over the rounds (the response time on loopback,
 which is server time plus well under a millisecond).
 
-  python3 bench/field_day.py --reuse --rounds 5
+  python3 bench/field_day.py --reuse --rounds 5 [--heights]
 
 Needs the release build (`cargo leptos build --release --precompress`).
 Goal: fill, roll call and settle each <= 1 s; the roll-call page <= 60 KB compressed.
@@ -18,11 +18,13 @@ Goal: fill, roll call and settle each <= 1 s; the roll-call page <= 60 KB compre
 import argparse
 import gzip
 import json
+import os
 import random
+import subprocess
 import sys
 import time
 
-from tianlian_bench import county_db, request, serving, sign_in
+from tianlian_bench import PASSWORD, ROOT, county_db, request, serving, sign_in
 
 PORT = 3311
 
@@ -54,6 +56,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reuse", action="store_true", help="reuse target/bench/pages.db and its manifest")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--heights", action="store_true", help="also each page's height on a phone (bench/heights.mjs)")
     args = ap.parse_args()
     env, county = county_db(PORT, args.reuse)
     steps = {}
@@ -112,6 +115,13 @@ def main():
             note("day sheet XLSX", ms, raw)
         ms, raw = call(cookie, "GET", "/coop")
         note("/coop first screen", ms, raw)
+        if args.heights:
+            # The last round's pages, as tall as a 360-px phone shows them.
+            paths = ["/coop", "/coop?list=shifts", "/coop?list=members", "/coop?list=leases",
+                     f"/shifts/{shift}", f"/shifts/{shift}/roll", f"/coop/{coop}/days/{day}"]
+            subprocess.run(["node", os.path.join(ROOT, "bench", "heights.mjs"), f"http://127.0.0.1:{PORT}", *paths],
+                           env=dict(os.environ, PHONE=county["cooperative_phones"][0], PASSWORD=PASSWORD),
+                           check=True)
     print(f"{'step':<30}{'p50 ms':>9}{'max ms':>9}{'KB':>9}{'KB gz':>8}")
     for name, s in steps.items():
         t = sorted(s["ms"])

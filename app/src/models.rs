@@ -622,6 +622,10 @@ impl CoopList {
 
 /// Rows a list page of `/coop` shows, and the summary's first rows of each list.
 pub const COOP_ROWS_PER_PAGE: usize = 50;
+
+/// Leases a page of `/coop?list=leases` shows: each carries its payment schedule, so 50 were
+/// 25 phone screens at the generated county (bench/field_day.py --heights); 15 keep it under 10.
+pub const COOP_LEASES_PER_PAGE: usize = 15;
 pub const COOP_SUMMARY_ROWS: usize = 10;
 
 impl CoopPageData {
@@ -676,7 +680,7 @@ impl CoopPageData {
                     matches(&l.household, &l.plot_code)
                         || search.is_some_and(|t| l.village.contains(t))
                 });
-                (self.leases.len(), COOP_ROWS_PER_PAGE)
+                (self.leases.len(), COOP_LEASES_PER_PAGE)
             }
         };
         self.pages = rows.div_ceil(page_of).max(1);

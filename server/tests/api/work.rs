@@ -676,12 +676,13 @@ async fn the_cooperative_page_shows_the_first_rows_and_pages_each_list_whole() {
             first.contains(&format!("{} 份合同", leases.len())),
             "counts are over every lease"
         );
-        // The list: 50 a page; the last page holds the rest.
+        // The list: 15 a page (each lease with its payments); the last page holds the rest.
+        let per = app::models::COOP_LEASES_PER_PAGE;
         let (status, page1) = app
             .get_text_as(&coop, &format!("/coop?coop={xinyuan}&list=leases"))
             .await;
         assert_eq!(status, 200);
-        let pages = leases.len().div_ceil(50);
+        let pages = leases.len().div_ceil(per);
         assert!(page1.contains(&format!("1 / {pages}")));
         assert_eq!(page1.matches("class=\"lease-list\"").count(), 1);
         let (_, last) = app
@@ -692,7 +693,7 @@ async fn the_cooperative_page_shows_the_first_rows_and_pages_each_list_whole() {
             .await;
         assert_eq!(
             items(&last),
-            leases.len() - (pages - 1) * 50,
+            leases.len() - (pages - 1) * per,
             "{:?}",
             app.engine
         );
@@ -708,7 +709,7 @@ async fn the_cooperative_page_shows_the_first_rows_and_pages_each_list_whole() {
                 &format!("/coop?coop={xinyuan}&list=leases&q={}", urlencode(&name)),
             )
             .await;
-        assert_eq!(items(&found), expected.min(50));
+        assert_eq!(items(&found), expected.min(per));
         app.finish().await;
     }
 }
