@@ -5,28 +5,12 @@
 //! the day sheet as JSON, CSV and XLSX, and settling the whole day once. The page forms
 //! (`/fn/…`, as a phone without JavaScript posts them) reach the same use cases.
 
-use crate::helpers::{ADMIN, COOPERATIVE, TestApp, spawn_app};
+use crate::helpers::{ADMIN, COOPERATIVE, TestApp, post_shift, send, spawn_app};
 use chrono::NaiveDate;
 use serde_json::{Value, json};
 use std::collections::HashSet;
 use tianlian_storage::testing::engines;
 use tianlian_storage::work;
-
-async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
-    let res = req.send().await.expect("request");
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
-async fn post_shift(app: &TestApp, client: &reqwest::Client, date: &str, headcount: i64) -> i64 {
-    let coop = app.xinyuan().await;
-    let (status, body) = send(client.post(app.url("/api/v1/shifts")).json(
-        &json!({ "cooperative_id": coop, "date": date, "task": "spawn_rubbing", "headcount": headcount, "hours": 8 }),
-    ))
-    .await;
-    assert_eq!(status, 201, "{body}");
-    body["id"].as_i64().expect("id")
-}
 
 fn day(text: &str) -> NaiveDate {
     text.parse().expect("date")

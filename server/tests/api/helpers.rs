@@ -267,3 +267,26 @@ impl TestApp {
         }
     }
 }
+
+/// Sends a request and reads its status and JSON body (`null` when it has none).
+pub async fn send(req: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+    let res = req.send().await.expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+/// Posts an 8-hour 搓菌种 shift of `headcount` for 欣源 on `date` as `client`; its id.
+pub async fn post_shift(
+    app: &TestApp,
+    client: &reqwest::Client,
+    date: &str,
+    headcount: i64,
+) -> i64 {
+    let coop = app.xinyuan().await;
+    let (status, body) = send(client.post(app.url("/api/v1/shifts")).json(
+        &serde_json::json!({ "cooperative_id": coop, "date": date, "task": "spawn_rubbing", "headcount": headcount, "hours": 8 }),
+    ))
+    .await;
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_i64().expect("id")
+}

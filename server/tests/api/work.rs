@@ -2,26 +2,10 @@
 //! hours, settle, and the farmer sees 80 + 15 = 95 yuan; corrections by reversal; two managers
 //! at once cannot over-fill a shift or book one person twice a day; who may do what.
 
-use crate::helpers::{ADMIN, AGRONOMIST, COOPERATIVE, FARMER, TestApp, spawn_app};
-use serde_json::{Value, json};
+use crate::helpers::{ADMIN, AGRONOMIST, COOPERATIVE, FARMER, post_shift, send, spawn_app};
+use serde_json::json;
 use tianlian_storage::testing::engines;
 use tianlian_storage::{alliance, work};
-
-async fn send(req: reqwest::RequestBuilder) -> (u16, Value) {
-    let res = req.send().await.expect("request");
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
-}
-
-async fn post_shift(app: &TestApp, client: &reqwest::Client, date: &str, headcount: i64) -> i64 {
-    let coop = app.xinyuan().await;
-    let (status, body) = send(client.post(app.url("/api/v1/shifts")).json(
-        &json!({ "cooperative_id": coop, "date": date, "task": "spawn_rubbing", "headcount": headcount, "hours": 8 }),
-    ))
-    .await;
-    assert_eq!(status, 201, "{body}");
-    body["id"].as_i64().expect("id")
-}
 
 #[tokio::test]
 async fn a_poor_households_member_works_nine_hours_is_settled_and_sees_95_yuan() {
