@@ -393,6 +393,20 @@ pub(crate) async fn visible_shift(
     Ok(Some((s, manage)))
 }
 
+/// A shift the caller manages, or the answer to give: not found (not theirs to see) or
+/// forbidden (theirs to see, not to run).
+pub(crate) async fn managed_shift(
+    db: &Db,
+    caller: &Caller,
+    id: i64,
+) -> Result<Result<work::ShiftRow, WorkOutcome>, StorageError> {
+    Ok(match visible_shift(db, caller, id).await? {
+        None => Err(WorkOutcome::NotFound),
+        Some((_, false)) => Err(WorkOutcome::Forbidden),
+        Some((s, true)) => Ok(s),
+    })
+}
+
 /// The shift page: workers with hours and money, suggestions, the day's settlement totals.
 ///
 /// # Errors
@@ -511,12 +525,10 @@ pub async fn assign_household(
     shift_id: i64,
     household_code: &str,
 ) -> Result<WorkOutcome, StorageError> {
-    let Some((s, manage)) = visible_shift(db, caller, shift_id).await? else {
-        return Ok(WorkOutcome::NotFound);
+    let s = match managed_shift(db, caller, shift_id).await? {
+        Ok(s) => s,
+        Err(refused) => return Ok(refused),
     };
-    if !manage {
-        return Ok(WorkOutcome::Forbidden);
-    }
     let (season_from, _) = season_of(s.day);
     let people = work::candidates(db, s.township_id, s.cooperative_id, s.day, season_from).await?;
     let code = household_code.trim();
@@ -556,12 +568,10 @@ pub async fn assign(
     shift_id: i64,
     person_id: i64,
 ) -> Result<WorkOutcome, StorageError> {
-    let Some((s, manage)) = visible_shift(db, caller, shift_id).await? else {
-        return Ok(WorkOutcome::NotFound);
+    let s = match managed_shift(db, caller, shift_id).await? {
+        Ok(s) => s,
+        Err(refused) => return Ok(refused),
     };
-    if !manage {
-        return Ok(WorkOutcome::Forbidden);
-    }
     let person = work::person(db, person_id).await?;
     let Some(person) = person.filter(|p| p.township_id == s.township_id) else {
         return Ok(WorkOutcome::Refused(
@@ -597,12 +607,10 @@ pub async fn record_hours(
     hours_text: &str,
     replaces: Option<i64>,
 ) -> Result<WorkOutcome, StorageError> {
-    let Some((s, manage)) = visible_shift(db, caller, shift_id).await? else {
-        return Ok(WorkOutcome::NotFound);
+    let s = match managed_shift(db, caller, shift_id).await? {
+        Ok(s) => s,
+        Err(refused) => return Ok(refused),
     };
-    if !manage {
-        return Ok(WorkOutcome::Forbidden);
-    }
     let hours = match hours_text.parse::<Hours>() {
         Ok(h) => h,
         Err(e) => return Ok(hours_refusal(e)),
@@ -665,12 +673,10 @@ pub(crate) fn hours_refusal(e: HoursError) -> WorkOutcome {
 /// # Errors
 /// Storage failures.
 pub async fn settle(db: &Db, caller: &Caller, shift_id: i64) -> Result<WorkOutcome, StorageError> {
-    let Some((_, manage)) = visible_shift(db, caller, shift_id).await? else {
-        return Ok(WorkOutcome::NotFound);
+    let _ = match managed_shift(db, caller, shift_id).await? {
+        Ok(s) => s,
+        Err(refused) => return Ok(refused),
     };
-    if !manage {
-        return Ok(WorkOutcome::Forbidden);
-    }
     let today = crate::forecasting::china_today();
     match work::settle(db, shift_id, today, Some(caller.account_id)).await {
         Ok(paid) => Ok(WorkOutcome::Done(paid.get())),

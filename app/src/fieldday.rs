@@ -5,7 +5,7 @@
 //! booking, an append-only ledger, a day paid only once. Only compiled with `ssr`.
 
 use crate::alliance::{
-    WorkOutcome, assign_refusal, candidates, refused_all, shift_view, task_name, visible_shift,
+    WorkOutcome, assign_refusal, candidates, managed_shift, refused_all, shift_view, task_name,
 };
 use crate::models::{DAY_SHEET_PAGE, DaySheetData, DaySheetLine, RollCallData, RollLine};
 use chrono::NaiveDate;
@@ -29,12 +29,10 @@ fn refused(code: &'static str, zh: String, en: String) -> WorkOutcome {
 /// # Errors
 /// Storage failures.
 pub async fn fill(db: &Db, caller: &Caller, shift_id: i64) -> Result<WorkOutcome, StorageError> {
-    let Some((s, manage)) = visible_shift(db, caller, shift_id).await? else {
-        return Ok(WorkOutcome::NotFound);
+    let s = match managed_shift(db, caller, shift_id).await? {
+        Ok(s) => s,
+        Err(refused) => return Ok(refused),
     };
-    if !manage {
-        return Ok(WorkOutcome::Forbidden);
-    }
     if s.assigned >= s.headcount {
         return Ok(assign_refusal(AssignError::Full));
     }
@@ -76,12 +74,10 @@ pub async fn book(
     shift_id: i64,
     people: &[i64],
 ) -> Result<WorkOutcome, StorageError> {
-    let Some((s, manage)) = visible_shift(db, caller, shift_id).await? else {
-        return Ok(WorkOutcome::NotFound);
+    let s = match managed_shift(db, caller, shift_id).await? {
+        Ok(s) => s,
+        Err(refused) => return Ok(refused),
     };
-    if !manage {
-        return Ok(WorkOutcome::Forbidden);
-    }
     let mut ticked: Vec<i64> = Vec::with_capacity(people.len());
     for p in people {
         if !ticked.contains(p) {
@@ -175,12 +171,10 @@ pub async fn unbook(
     shift_id: i64,
     person_id: i64,
 ) -> Result<WorkOutcome, StorageError> {
-    let Some((_, manage)) = visible_shift(db, caller, shift_id).await? else {
-        return Ok(WorkOutcome::NotFound);
+    let _ = match managed_shift(db, caller, shift_id).await? {
+        Ok(s) => s,
+        Err(refused) => return Ok(refused),
     };
-    if !manage {
-        return Ok(WorkOutcome::Forbidden);
-    }
     if work::unassign(db, shift_id, person_id).await? {
         tracing::info!(
             shift = shift_id,
@@ -220,12 +214,9 @@ pub async fn roll_call_page(
     caller: &Caller,
     shift_id: i64,
 ) -> Result<Option<RollCallData>, StorageError> {
-    let Some((s, manage)) = visible_shift(db, caller, shift_id).await? else {
+    let Ok(s) = managed_shift(db, caller, shift_id).await? else {
         return Ok(None);
     };
-    if !manage {
-        return Ok(None);
-    }
     let rows = work::roll_lines(db, shift_id).await?;
     let planned = s.hours.to_string();
     let lines = rows
@@ -278,12 +269,10 @@ pub async fn submit_roll_call(
     key: &str,
     lines: &[RollLineInput],
 ) -> Result<RollCallOutcome, StorageError> {
-    let Some((s, manage)) = visible_shift(db, caller, shift_id).await? else {
-        return Ok(Err(WorkOutcome::NotFound));
+    let s = match managed_shift(db, caller, shift_id).await? {
+        Ok(s) => s,
+        Err(refused) => return Ok(Err(refused)),
     };
-    if !manage {
-        return Ok(Err(WorkOutcome::Forbidden));
-    }
     let key = key.trim();
     if key.is_empty() || key.len() > 64 {
         return Ok(Err(refused(
