@@ -673,10 +673,9 @@ pub(crate) fn hours_refusal(e: HoursError) -> WorkOutcome {
 /// # Errors
 /// Storage failures.
 pub async fn settle(db: &Db, caller: &Caller, shift_id: i64) -> Result<WorkOutcome, StorageError> {
-    let _ = match managed_shift(db, caller, shift_id).await? {
-        Ok(s) => s,
-        Err(refused) => return Ok(refused),
-    };
+    if let Err(refused) = managed_shift(db, caller, shift_id).await? {
+        return Ok(refused);
+    }
     let today = crate::forecasting::china_today();
     match work::settle(db, shift_id, today, Some(caller.account_id)).await {
         Ok(paid) => Ok(WorkOutcome::Done(paid.get())),

@@ -171,10 +171,9 @@ pub async fn unbook(
     shift_id: i64,
     person_id: i64,
 ) -> Result<WorkOutcome, StorageError> {
-    let _ = match managed_shift(db, caller, shift_id).await? {
-        Ok(s) => s,
-        Err(refused) => return Ok(refused),
-    };
+    if let Err(refused) = managed_shift(db, caller, shift_id).await? {
+        return Ok(refused);
+    }
     if work::unassign(db, shift_id, person_id).await? {
         tracing::info!(
             shift = shift_id,

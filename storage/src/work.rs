@@ -372,6 +372,22 @@ async fn lock(
         .await
 }
 
+/// Locks the shift (see [`lock`]): its headcount, day and how many are booked on it, or `None`.
+async fn lock_with_places(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    shift_id: i64,
+) -> Result<Option<(i64, String, i64)>, sqlx::Error> {
+    let Some((headcount, day)) = lock(tx, shift_id).await? else {
+        return Ok(None);
+    };
+    let assigned: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM shift_assignments WHERE shift_id = $1")
+            .bind(shift_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(Some((headcount, day, assigned)))
+}
+
 /// Books a person on a shift if `check(headcount, already assigned, booked that day)`
 /// accepts, with the shift locked; the database refuses a second booking that day even when
 /// two shifts are booked at once.
@@ -385,14 +401,9 @@ pub async fn assign_checked<E>(
     check: impl FnOnce(u32, u32, bool) -> Result<(), E>,
 ) -> Result<(), WorkError<E>> {
     let mut tx = db.pool().begin().await?;
-    let Some((headcount, day)) = lock(&mut tx, shift_id).await? else {
+    let Some((headcount, day, assigned)) = lock_with_places(&mut tx, shift_id).await? else {
         return Err(WorkError::NoShift);
     };
-    let assigned: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM shift_assignments WHERE shift_id = $1")
-            .bind(shift_id)
-            .fetch_one(&mut *tx)
-            .await?;
     let booked: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM shift_assignments WHERE person_id = $1 AND day = $2",
     )
@@ -475,14 +486,9 @@ pub async fn book_many(
     mode: BookMode,
 ) -> Result<Booking, WorkError<std::convert::Infallible>> {
     let mut tx = db.pool().begin().await?;
-    let Some((headcount, day)) = lock(&mut tx, shift_id).await? else {
+    let Some((headcount, day, assigned)) = lock_with_places(&mut tx, shift_id).await? else {
         return Err(WorkError::NoShift);
     };
-    let assigned: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM shift_assignments WHERE shift_id = $1")
-            .bind(shift_id)
-            .fetch_one(&mut *tx)
-            .await?;
     let free = (headcount - assigned).max(0);
     if mode == BookMode::AllOrNone && i64::try_from(people.len()).unwrap_or(i64::MAX) > free {
         return Ok(Booking::Full { free });
