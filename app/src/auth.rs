@@ -166,6 +166,10 @@ pub enum SignInError {
     /// Too many attempts: try again after this many seconds.
     #[error("too many attempts")]
     RateLimited(i64),
+    /// The password was right but an admin has disabled the account (told only to someone who
+    /// knows the password, so it reveals nothing to a guesser).
+    #[error("the account is disabled")]
+    Disabled,
     #[error(transparent)]
     Storage(#[from] StorageError),
     #[error("session store failure")]
@@ -310,6 +314,9 @@ pub async fn sign_in(
         return Err(SignInError::BadCredentials);
     }
     throttle::clear(db, &key).await?;
+    if account.disabled {
+        return Err(SignInError::Disabled);
+    }
     let new_device = if known_device {
         None
     } else {
@@ -540,6 +547,10 @@ pub async fn caller_from_session(
     let Some(account) = accounts::by_id(db, id).await? else {
         return Ok(None);
     };
+    if account.disabled {
+        session.flush().await?;
+        return Ok(None);
+    }
     // A password changed since this session signed in (elsewhere, or by an admin's reset)
     // ends it.
     if session.get::<i64>(SESSION_EPOCH).await?.unwrap_or(0) != account.session_epoch {
@@ -557,7 +568,10 @@ pub async fn caller_from_token(db: &Db, token: &str) -> Result<Option<Caller>, S
     let Some(id) = tokens::account_for(db, &token_hash(token)).await? else {
         return Ok(None);
     };
-    Ok(accounts::by_id(db, id).await?.map(|a| a.caller))
+    Ok(accounts::by_id(db, id)
+        .await?
+        .filter(|a| !a.disabled)
+        .map(|a| a.caller))
 }
 
 #[cfg(test)]

@@ -416,13 +416,25 @@ pub async fn run_import(
     kind: ImportKind,
     text: &str,
     dry_run: bool,
-) -> Result<Option<ImportReport>, StorageError> {
+) -> Result<Option<ImportReport>, crate::onboard::OnboardError> {
     let Some(filter) = import_filter(caller.scope) else {
         return Ok(None);
     };
-    let checked = match kind {
-        ImportKind::Plots => import_plots(db, filter, text, dry_run).await?,
-        ImportKind::Plantings => import_plantings(db, filter, text, dry_run).await?,
+    let (checked, slips) = match kind {
+        ImportKind::Plots => (import_plots(db, filter, text, dry_run).await?, Vec::new()),
+        ImportKind::Plantings => (
+            import_plantings(db, filter, text, dry_run).await?,
+            Vec::new(),
+        ),
+        ImportKind::Households => {
+            let r = crate::onboard::import_households(db, caller, filter, text, dry_run).await?;
+            let checked = Checked {
+                rows_ok: r.rows_ok,
+                stored: r.stored,
+                errors: r.errors,
+            };
+            (checked, r.slips)
+        }
     };
     let errors = lines(&checked.errors);
     let errors_json = serde_json::to_string(&errors).unwrap_or_else(|_| "[]".into());
@@ -456,6 +468,7 @@ pub async fn run_import(
         stored: checked.stored,
         errors,
         created_at: chrono::Utc::now().to_rfc3339(),
+        slips,
     }))
 }
 
@@ -481,6 +494,7 @@ pub async fn own_run(
             stored: usize::try_from(r.stored).unwrap_or(0),
             errors,
             created_at: r.created_at,
+            slips: Vec::new(),
         },
         r.csv_text,
     )))

@@ -27,6 +27,8 @@ pub mod models;
 #[cfg(feature = "ssr")]
 pub mod my;
 #[cfg(feature = "ssr")]
+pub mod onboard;
+#[cfg(feature = "ssr")]
 pub mod overview;
 #[cfg(feature = "ssr")]
 pub mod planning;

@@ -252,6 +252,10 @@ pub struct ImportReport {
     pub stored: usize,
     pub errors: Vec<ImportLine>,
     pub created_at: String,
+    /// Sign-in slips of the farmer accounts a household import just created: shown once in
+    /// the answer to the import, never stored in clear (empty everywhere else).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slips: Vec<Slip>,
 }
 
 /// The signed-in account, for the header.
@@ -1123,4 +1127,138 @@ mod tests {
             (0, 1, 1, 0)
         );
     }
+}
+
+/// A sign-in slip (登录条) for a new or reset account: who, the phone it signs in with and a
+/// one-time password to be changed at the first sign-in. Shown once, printed, never stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slip {
+    pub township: String,
+    pub village: String,
+    pub household_code: String,
+    pub head_name: String,
+    pub phone: String,
+    pub password: String,
+}
+
+/// Accounts a page of the accounts list shows.
+pub const ACCOUNTS_PER_PAGE: i64 = 50;
+/// Households a page of the households list shows.
+pub const HOUSEHOLDS_PER_PAGE: i64 = 50;
+
+/// What the accounts list is asked for (from the address).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountListQuery {
+    pub q: String,
+    /// A role code, or empty for all.
+    pub role: String,
+    /// `disabled`, `active`, or empty for both.
+    pub status: String,
+    pub page: usize,
+}
+
+/// An account in the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountLine {
+    pub id: i64,
+    pub phone: String,
+    pub role: Role,
+    pub place: String,
+    pub household_id: Option<i64>,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub created_at: String,
+}
+
+/// The accounts page: a page of the list and the filter's total.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountsPageData {
+    pub lines: Vec<AccountLine>,
+    pub total: i64,
+    pub page: usize,
+    pub pages: usize,
+    pub townships: Vec<(i64, String)>,
+}
+
+/// An audit entry as an account's page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub at: String,
+    pub by: Option<i64>,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub after: Option<String>,
+}
+
+/// One account's page: the account and its audit trail (what was done to it and by it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountDetail {
+    pub account: AccountLine,
+    pub trail: Vec<AuditLine>,
+    /// The admin looking is this account (it cannot disable itself).
+    pub is_self: bool,
+}
+
+/// What the households list is asked for (from the address).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdListQuery {
+    pub q: String,
+    pub township: Option<i64>,
+    pub village: Option<i64>,
+    /// `poor` (registered, poor now or lifted out), `not_poor`, or empty for both.
+    pub poor: String,
+    pub page: usize,
+}
+
+/// A household in the list and on its page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdLine {
+    pub id: i64,
+    pub code: String,
+    pub head_name: String,
+    pub phone: Option<String>,
+    pub village_id: i64,
+    pub village: String,
+    pub township: String,
+    pub members: i64,
+    pub persons: i64,
+    /// `not_poor`, `poor` or `lifted`.
+    pub poor: String,
+    pub poor_since: Option<i32>,
+    pub poor_lifted: Option<i32>,
+    pub poor_label: String,
+    pub account_id: Option<i64>,
+}
+
+/// The households page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdsPageData {
+    pub lines: Vec<HouseholdLine>,
+    pub total: i64,
+    pub page: usize,
+    pub pages: usize,
+    /// Villages the list may be narrowed to (and a new household placed in).
+    pub villages: Vec<(i64, String)>,
+    /// Whether the caller may add and change households (agronomists and admins).
+    pub may_edit: bool,
+}
+
+/// A person of a household, on its page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonLine {
+    pub id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    pub able_to_work: bool,
+}
+
+/// One household's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdDetail {
+    pub household: HouseholdLine,
+    pub persons: Vec<PersonLine>,
+    pub may_edit: bool,
+    /// Villages it may be moved to (its township's).
+    pub villages: Vec<(i64, String)>,
 }

@@ -52,6 +52,19 @@ pub fn internal(e: StorageError) -> ServerFnError {
     )
 }
 
+/// Logs an onboarding failure (storage or password hashing) and returns a plain message.
+pub fn failed(e: crate::onboard::OnboardError) -> ServerFnError {
+    match e {
+        crate::onboard::OnboardError::Storage(e) => internal(e),
+        crate::onboard::OnboardError::Hashing(_) => {
+            tracing::error!("password hashing failed");
+            ServerFnError::new(
+                "服务器暂时无法处理，请稍后再试 / The server could not complete this, try again later",
+            )
+        }
+    }
+}
+
 /// Whose a stored planting is: its cooperative's, or the plot household's.
 fn planter_by(cooperative_id: Option<i64>) -> Planter {
     cooperative_id.map_or(Planter::Household, Planter::Cooperative)

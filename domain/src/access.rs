@@ -210,6 +210,39 @@ pub fn can_manage_accounts(scope: Scope) -> bool {
     matches!(scope, Scope::Admin)
 }
 
+/// Which households a caller may see in the household lists and pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HouseholdView {
+    /// The whole county (admins).
+    All,
+    /// One township's (its agronomists).
+    Township(i64),
+    /// The households of the cooperative's alliances (read only).
+    Alliance { cooperative_id: i64 },
+    /// None (farmers see their own household on 我的 pages).
+    Nothing,
+}
+
+/// The households a scope may see.
+pub fn household_view(scope: Scope) -> HouseholdView {
+    match scope {
+        Scope::Admin => HouseholdView::All,
+        Scope::Agronomist { township_id } => HouseholdView::Township(township_id),
+        Scope::Cooperative { cooperative_id, .. } => HouseholdView::Alliance { cooperative_id },
+        Scope::Farmer { .. } => HouseholdView::Nothing,
+    }
+}
+
+/// May this scope add and change households of the township, their people and give them
+/// farmer accounts? Admins and the township's agronomists; cooperatives only see.
+pub fn can_manage_households(scope: Scope, township_id: i64) -> bool {
+    match scope {
+        Scope::Admin => true,
+        Scope::Agronomist { township_id: own } => own == township_id,
+        Scope::Cooperative { .. } | Scope::Farmer { .. } => false,
+    }
+}
+
 /// Which townships' targets and progress a caller sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TownshipView {

@@ -16,6 +16,8 @@ pub const MAX_ROWS: usize = 20_000;
 pub enum ImportKind {
     Plots,
     Plantings,
+    /// Households, their people and optionally farmer accounts (`crate::onboard`).
+    Households,
 }
 
 impl ImportKind {
@@ -23,6 +25,7 @@ impl ImportKind {
         match code.trim() {
             "plots" => Some(ImportKind::Plots),
             "plantings" => Some(ImportKind::Plantings),
+            "households" => Some(ImportKind::Households),
             _ => None,
         }
     }
@@ -31,6 +34,7 @@ impl ImportKind {
         match self {
             ImportKind::Plots => "plots",
             ImportKind::Plantings => "plantings",
+            ImportKind::Households => "households",
         }
     }
 
@@ -58,6 +62,51 @@ impl ImportKind {
                     true,
                 ),
                 ("status", &["状态", "status"], false),
+            ],
+            // One row per person, as county registries (建档立卡系统) export them.
+            ImportKind::Households => &[
+                ("township", &["乡镇", "township"], false),
+                ("village", &["村", "行政村", "village"], true),
+                (
+                    "code",
+                    &[
+                        "户编号",
+                        "户号",
+                        "户码",
+                        "household",
+                        "household_code",
+                        "code",
+                    ],
+                    true,
+                ),
+                ("head", &["户主", "户主姓名", "head", "head_name"], true),
+                ("name", &["姓名", "成员姓名", "name", "person"], true),
+                (
+                    "phone",
+                    &["手机号", "电话", "手机", "联系电话", "phone", "mobile"],
+                    false,
+                ),
+                (
+                    "able",
+                    &["能否务工", "劳动力", "able", "able_to_work"],
+                    false,
+                ),
+                (
+                    "poor",
+                    &["贫困户", "贫困状态", "poor", "poor_status"],
+                    false,
+                ),
+                (
+                    "poor_since",
+                    &["识别年度", "识别年份", "poor_since", "identified"],
+                    false,
+                ),
+                (
+                    "poor_lifted",
+                    &["脱贫年度", "脱贫年份", "poor_lifted", "lifted"],
+                    false,
+                ),
+                ("account", &["开通账号", "账号", "account"], false),
             ],
         }
     }
@@ -96,6 +145,19 @@ pub enum Problem {
     },
     Plot(PlotError),
     Planting(PlantingError),
+    Household(crate::household::HouseholdError),
+    /// The phone is on another row of the file (households).
+    DuplicatePhone {
+        first_line: usize,
+    },
+    /// The household code is on an earlier row with another village or head (households).
+    ConflictingHousehold {
+        first_line: usize,
+    },
+    /// A farmer account is asked for, but the head's row has no mobile number.
+    AccountNeedsPhone,
+    /// A yes/no cell (能否务工, 开通账号) that is neither.
+    NotYesNo,
     /// The plots changed between the check and the store: check again.
     ChangedMeanwhile,
 }
@@ -114,6 +176,11 @@ impl Problem {
             Problem::DuplicateInFile { .. } => "duplicate_in_file",
             Problem::Plot(e) => e.code(),
             Problem::Planting(e) => e.code(),
+            Problem::Household(e) => e.code(),
+            Problem::DuplicatePhone { .. } => "duplicate_phone",
+            Problem::ConflictingHousehold { .. } => "conflicting_household",
+            Problem::AccountNeedsPhone => "account_needs_phone",
+            Problem::NotYesNo => "not_yes_no",
             Problem::ChangedMeanwhile => "changed_meanwhile",
         }
     }
@@ -158,8 +225,27 @@ impl Problem {
             (Problem::ChangedMeanwhile, Lang::En) => {
                 "The plots changed meanwhile: check again, then import".into()
             }
+            (Problem::DuplicatePhone { first_line }, Lang::Zh) => {
+                format!("手机号与第 {first_line} 行重复")
+            }
+            (Problem::DuplicatePhone { first_line }, Lang::En) => {
+                format!("The phone repeats line {first_line}")
+            }
+            (Problem::ConflictingHousehold { first_line }, Lang::Zh) => {
+                format!("户编号与第 {first_line} 行相同，但村或户主不同")
+            }
+            (Problem::ConflictingHousehold { first_line }, Lang::En) => {
+                format!("Same household code as line {first_line}, but another village or head")
+            }
+            (Problem::AccountNeedsPhone, Lang::Zh) => "开通账号需要户主本人一行填写手机号".into(),
+            (Problem::AccountNeedsPhone, Lang::En) => {
+                "An account needs a mobile number on the head's own row".into()
+            }
+            (Problem::NotYesNo, Lang::Zh) => "“能否务工”“开通账号”只能填“是”或“否”".into(),
+            (Problem::NotYesNo, Lang::En) => "Able to work and account take yes or no only".into(),
             (Problem::Plot(e), lang) => e.message(lang),
             (Problem::Planting(e), lang) => e.message(lang),
+            (Problem::Household(e), lang) => e.message(lang),
         }
     }
 }
@@ -295,7 +381,10 @@ pub struct VillageRef {
 }
 
 /// Finds the row's village by name (and township, when the row has one).
-fn find_village<'a>(villages: &'a [VillageRef], row: &Row) -> Result<&'a VillageRef, Problem> {
+pub(crate) fn find_village<'a>(
+    villages: &'a [VillageRef],
+    row: &Row,
+) -> Result<&'a VillageRef, Problem> {
     let (name, township) = (row.get("village"), row.get("township"));
     let mut found = villages
         .iter()
@@ -666,10 +755,15 @@ mod tests {
         #[test]
         fn any_text_is_read_without_panicking(text in "[村地块面积作物种植日期,\\t\\n\"0-9A-Za-z.\\- ]{0,400}") {
             let lines = text.lines().count().max(1);
-            for kind in [ImportKind::Plots, ImportKind::Plantings] {
+            for kind in [ImportKind::Plots, ImportKind::Plantings, ImportKind::Households] {
                 let checked = read_rows(&text, kind).and_then(|rows| match kind {
                     ImportKind::Plots => check_plots(&rows, &PlotRefs { villages: &villages(), existing: &[], households: &[] }).map(|r| r.len()),
                     ImportKind::Plantings => check_plantings(&rows, &villages(), &[plot(10, "A", 10)], &crops()).map(|r| r.len()),
+                    ImportKind::Households => {
+                        let none = std::collections::HashSet::new();
+                        let refs = crate::onboard::HouseholdRefs { villages: &villages(), codes: &none, phones: &none, this_year: 2026 };
+                        crate::onboard::check_households(&rows, &refs).map(|r| r.len())
+                    }
                 });
                 if let Err(errors) = checked {
                     prop_assert!(!errors.is_empty());

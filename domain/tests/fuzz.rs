@@ -76,13 +76,19 @@ proptest! {
         let lines = text.lines().count().max(1) + 1;
         let crops: Vec<Crop> = CATALOGUE.iter().map(Crop::from).collect();
         let plots = [PlotLoadRef { id: 7, village_id: 1, code: "1-010".into(), area: Mu::from_whole(5), held: vec![] }];
-        for kind in [ImportKind::Plots, ImportKind::Plantings] {
+        for kind in [ImportKind::Plots, ImportKind::Plantings, ImportKind::Households] {
             let checked = read_rows(&text, kind).and_then(|rows| match kind {
                 ImportKind::Plots => {
                     let refs = PlotRefs { villages: &villages(), existing: &[(1, "A".into())], households: &[("H1".into(), 1)] };
                     check_plots(&rows, &refs).map(|r| r.len())
                 }
                 ImportKind::Plantings => check_plantings(&rows, &villages(), &plots, &crops).map(|r| r.len()),
+                ImportKind::Households => {
+                    let codes: std::collections::HashSet<String> = ["H1".to_owned()].into();
+                    let phones: std::collections::HashSet<String> = ["13800000000".to_owned()].into();
+                    let refs = tianlian_domain::onboard::HouseholdRefs { villages: &villages(), codes: &codes, phones: &phones, this_year: 2026 };
+                    tianlian_domain::onboard::check_households(&rows, &refs).map(|r| r.len())
+                }
             });
             if let Err(errors) = checked {
                 prop_assert!(!errors.is_empty());

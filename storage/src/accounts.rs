@@ -24,6 +24,8 @@ pub struct AccountRow {
     /// Raised by every password change and reset; a session signed in under another epoch
     /// has ended.
     pub session_epoch: i64,
+    /// A disabled account cannot sign in, and its sessions and tokens have ended.
+    pub disabled: bool,
 }
 
 #[derive(sqlx::FromRow)]
@@ -37,11 +39,12 @@ struct Row {
     household_id: Option<i64>,
     must_change_password: i64,
     session_epoch: i64,
+    disabled: i64,
     coop_township_id: Option<i64>,
 }
 
 const SELECT: &str = "SELECT a.id, a.phone, a.password_hash, a.role, a.township_id, a.cooperative_id, a.household_id,
-        a.must_change_password, a.session_epoch, c.township_id AS coop_township_id
+        a.must_change_password, a.session_epoch, a.disabled, c.township_id AS coop_township_id
     FROM accounts a LEFT JOIN cooperatives c ON c.id = a.cooperative_id";
 
 impl TryFrom<Row> for AccountRow {
@@ -70,6 +73,7 @@ impl TryFrom<Row> for AccountRow {
             },
             password_hash: PasswordHash(r.password_hash),
             session_epoch: r.session_epoch,
+            disabled: r.disabled != 0,
         })
     }
 }
@@ -192,4 +196,194 @@ pub async fn set_password(
         .await?;
     tx.commit().await?;
     Ok(epoch)
+}
+
+/// Inserts a farmer account in an open transaction (bulk onboarding); `None` when the phone is
+/// taken.
+///
+/// # Errors
+/// The database refused the insert.
+pub async fn insert_farmer_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    phone: &str,
+    hash: &PasswordHash,
+    household_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO accounts (phone, password_hash, role, household_id, must_change_password, created_at)
+         VALUES ($1, $2, 'farmer', $3, 1, $4) ON CONFLICT (phone) DO NOTHING RETURNING id",
+    )
+    .bind(phone)
+    .bind(&hash.0)
+    .bind(household_id)
+    .bind(Utc::now().to_rfc3339())
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Disables or enables an account, with its audit entry in the same transaction. Disabling
+/// raises the session epoch (every session of the account ends at its next request), revokes
+/// its API tokens and forgets its devices. `false` when there is no such account.
+///
+/// # Errors
+/// The database refused the update.
+pub async fn set_disabled(
+    db: &Db,
+    id: i64,
+    disabled: bool,
+    audit: &crate::audit::AuditEntry<'_>,
+) -> Result<bool, StorageError> {
+    let now = Utc::now().to_rfc3339();
+    let mut tx = db.pool().begin().await?;
+    let found = sqlx::query(
+        "UPDATE accounts SET disabled = $1,
+                disabled_at = CASE WHEN $1 = 1 THEN $2 ELSE NULL END,
+                session_epoch = session_epoch + $1
+         WHERE id = $3",
+    )
+    .bind(i64::from(disabled))
+    .bind(&now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        > 0;
+    if !found {
+        return Ok(false);
+    }
+    if disabled {
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE account_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(&now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM known_devices WHERE account_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::audit::record_in(&mut *tx, audit).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Which accounts a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct AccountFilter {
+    /// Phone prefix, or part of the place's name (township, cooperative, household code or
+    /// head).
+    pub q: Option<String>,
+    pub role: Option<Role>,
+    pub disabled: Option<bool>,
+}
+
+/// An account in a list: who, what role, bound to which place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountListRow {
+    pub id: i64,
+    pub phone: String,
+    pub role: Role,
+    /// The township, cooperative or household (code and head) the account is bound to.
+    pub place: String,
+    pub household_id: Option<i64>,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub created_at: String,
+}
+
+#[derive(sqlx::FromRow)]
+struct ListRow {
+    id: i64,
+    phone: String,
+    role: String,
+    place: Option<String>,
+    household_id: Option<i64>,
+    disabled: i64,
+    must_change_password: i64,
+    created_at: String,
+}
+
+const LIST_FROM: &str = "FROM accounts a
+    LEFT JOIN townships t ON t.id = a.township_id
+    LEFT JOIN cooperatives c ON c.id = a.cooperative_id
+    LEFT JOIN households h ON h.id = a.household_id
+    WHERE ($1 IS NULL OR a.phone LIKE $1 || '%' OR t.name LIKE '%' || $1 || '%'
+           OR c.name LIKE '%' || $1 || '%' OR h.code LIKE $1 || '%' OR h.head_name LIKE '%' || $1 || '%')
+      AND ($2 IS NULL OR a.role = $2)
+      AND ($3 IS NULL OR a.disabled = $3)";
+
+fn like_safe(q: Option<&str>) -> Option<String> {
+    q.map(str::trim)
+        .filter(|q| !q.is_empty())
+        .map(|q| q.replace(['%', '_'], ""))
+}
+
+/// Accounts in the filter after id `after`, skipping `offset`, at most `limit`, by id.
+///
+/// # Errors
+/// The database could not be read, or a stored role is unknown.
+pub async fn list(
+    db: &Db,
+    filter: &AccountFilter,
+    after: i64,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<AccountListRow>, StorageError> {
+    let rows: Vec<ListRow> = sqlx::query_as(&format!(
+        "SELECT a.id, a.phone, a.role, a.household_id, a.disabled, a.must_change_password, a.created_at,
+                COALESCE(t.name, c.name, h.code || ' ' || h.head_name) AS place
+         {LIST_FROM} AND a.id > $4 ORDER BY a.id LIMIT $5 OFFSET $6"
+    ))
+    .bind(like_safe(filter.q.as_deref()))
+    .bind(filter.role.map(Role::code))
+    .bind(filter.disabled.map(i64::from))
+    .bind(after)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(AccountListRow {
+                role: Role::from_code(&r.role)
+                    .ok_or_else(|| StorageError::Corrupt(format!("account {} role", r.id)))?,
+                id: r.id,
+                phone: r.phone,
+                place: r.place.unwrap_or_default(),
+                household_id: r.household_id,
+                disabled: r.disabled != 0,
+                must_change_password: r.must_change_password != 0,
+                created_at: r.created_at,
+            })
+        })
+        .collect()
+}
+
+/// How many accounts the filter holds.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn count(db: &Db, filter: &AccountFilter) -> Result<i64, StorageError> {
+    Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) {LIST_FROM}"))
+        .bind(like_safe(filter.q.as_deref()))
+        .bind(filter.role.map(Role::code))
+        .bind(filter.disabled.map(i64::from))
+        .fetch_one(db.pool())
+        .await?)
+}
+
+/// The account of household `id`, if it has one (a household has at most one farmer account
+/// given from its page).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn of_household(db: &Db, household_id: i64) -> Result<Option<i64>, StorageError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM accounts WHERE household_id = $1 ORDER BY id LIMIT 1")
+            .bind(household_id)
+            .fetch_optional(db.pool())
+            .await?,
+    )
 }

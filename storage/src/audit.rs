@@ -32,6 +32,18 @@ pub struct AuditRow {
 /// # Errors
 /// The database refused the insert.
 pub async fn record(db: &Db, e: &AuditEntry<'_>) -> Result<(), StorageError> {
+    record_in(db.pool(), e).await
+}
+
+/// Appends an entry on a connection or in a transaction: in the change's own transaction, the
+/// entry is stored exactly when the change is.
+///
+/// # Errors
+/// The database refused the insert.
+pub async fn record_in<'e, E>(ex: E, e: &AuditEntry<'_>) -> Result<(), StorageError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query(
         "INSERT INTO audit_log (at, account_id, action, entity, entity_id, before_json, after_json)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -43,9 +55,25 @@ pub async fn record(db: &Db, e: &AuditEntry<'_>) -> Result<(), StorageError> {
     .bind(e.entity_id)
     .bind(e.before.as_deref())
     .bind(e.after.as_deref())
-    .execute(db.pool())
+    .execute(ex)
     .await?;
     Ok(())
+}
+
+/// Up to `limit` entries about account `id` (done to it) or by it, newest first.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn of_account(db: &Db, id: i64, limit: i64) -> Result<Vec<AuditRow>, StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT id, at, account_id, action, entity, entity_id, before_json, after_json
+         FROM audit_log WHERE (entity = 'account' AND entity_id = $1) OR account_id = $1
+         ORDER BY id DESC LIMIT $2",
+    )
+    .bind(id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?)
 }
 
 /// Up to `limit` entries older than `before` (an id; `None`: the newest), newest first.

@@ -69,6 +69,7 @@ pub async fn login(
             let code = match e {
                 SignInError::BadCredentials => "bad_credentials",
                 SignInError::RateLimited(_) => "rate_limited",
+                SignInError::Disabled => "disabled",
                 other => {
                     tracing::error!(error = ?other, "sign-in failed");
                     "unavailable"
@@ -137,7 +138,8 @@ pub async fn change_password(
         };
     match refused {
         Some(code) => leptos_axum::redirect(&format!("/account/password?e={code}")),
-        None => leptos_axum::redirect("/plots?password_changed=1"),
+        // Home: a farmer lands on 我的日历, an agronomist on the plots.
+        None => leptos_axum::redirect(crate::lang::home_of(caller.scope.role())),
     }
     Ok(())
 }

@@ -20,9 +20,12 @@ pub async fn run_import(
         return Ok(());
     };
     let dry = dry_run.as_deref().map(str::trim) == Some("1");
+    // Households are always checked first: their accounts' one-time passwords are shown only
+    // in the answer to the confirmation (`/import/{run}/slips`), never after a redirect.
+    let dry = dry || kind == ImportKind::Households;
     let report = crate::land::run_import(&db, &caller, kind, &csv.unwrap_or_default(), dry)
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::services::failed)?;
     match report {
         Some(r) => leptos_axum::redirect(&format!("/import?run={}", r.id)),
         None => leptos_axum::redirect("/import?forbidden=1"),
@@ -44,9 +47,14 @@ pub async fn confirm_import(run: Option<String>) -> Result<(), ServerFnError> {
         return Ok(());
     };
     let kind = ImportKind::parse(&earlier.kind).unwrap_or(ImportKind::Plots);
+    if kind == ImportKind::Households {
+        // Confirmed by `/import/{run}/slips`, which answers with the printable slips.
+        leptos_axum::redirect(&format!("/import?run={id}"));
+        return Ok(());
+    }
     let report = crate::land::run_import(&db, &caller, kind, &text, false)
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::services::failed)?;
     match report {
         Some(r) => leptos_axum::redirect(&format!("/import?run={}", r.id)),
         None => leptos_axum::redirect("/import?forbidden=1"),

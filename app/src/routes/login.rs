@@ -10,6 +10,10 @@ fn message(code: &str, lang: tianlian_domain::Lang) -> &'static str {
             "登录尝试过多，请一分钟后再试。",
             "Too many attempts: try again in a minute.",
         ),
+        "disabled" => lang.pick(
+            "此账号已停用，请联系乡镇农技员或管理员。",
+            "This account is disabled: ask the township or an admin.",
+        ),
         "unavailable" => lang.pick(
             "服务器暂时无法处理，请稍后再试。",
             "The server could not complete this, try again later.",

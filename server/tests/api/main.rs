@@ -14,6 +14,7 @@ mod helpers;
 mod hostile;
 mod market;
 mod my;
+mod onboard;
 mod plantings;
 mod plots;
 mod register;

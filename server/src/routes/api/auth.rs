@@ -48,7 +48,7 @@ pub struct LoginBody {
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginBody,
-    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 /// `POST /api/v1/auth/login` → 200 `{"role":…}` and the session cookie; 401 for any wrong
 /// phone or password alike; 429 past the attempt limit.
 pub async fn login(
@@ -90,6 +90,12 @@ pub async fn login(
             "bad_credentials",
             "手机号或密码错误",
             "Wrong phone number or password",
+        )),
+        Err(SignInError::Disabled) => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "disabled",
+            "此账号已停用，请联系乡镇农技员或管理员",
+            "This account is disabled: ask the township or an admin",
         )),
         Err(SignInError::RateLimited(after)) => {
             let mut refused = ApiError::new(

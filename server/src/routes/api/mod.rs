@@ -8,6 +8,7 @@ pub mod error;
 pub mod export;
 pub mod fieldday;
 pub mod market;
+pub mod onboard;
 pub mod openapi;
 pub mod plots;
 pub mod register;
@@ -77,6 +78,78 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/v1/accounts/{id}/password",
             Access::Admin,
             post(auth::reset_password),
+        ),
+        r(
+            "GET",
+            "/api/v1/accounts",
+            Access::Admin,
+            get(onboard::list_accounts),
+        ),
+        r(
+            "GET",
+            "/api/v1/accounts/{id}",
+            Access::Admin,
+            get(onboard::show_account),
+        ),
+        r(
+            "POST",
+            "/api/v1/accounts/{id}/disable",
+            Access::Admin,
+            post(onboard::disable),
+        ),
+        r(
+            "POST",
+            "/api/v1/accounts/{id}/enable",
+            Access::Admin,
+            post(onboard::enable),
+        ),
+        r(
+            "POST",
+            "/api/v1/accounts/{id}/one-time-password",
+            Access::Admin,
+            post(onboard::one_time_password),
+        ),
+        r(
+            "GET",
+            "/api/v1/households",
+            Access::SignedIn,
+            get(onboard::list_households),
+        ),
+        r(
+            "POST",
+            "/api/v1/households",
+            Access::SignedIn,
+            post(onboard::create_household),
+        ),
+        r(
+            "GET",
+            "/api/v1/households/{id}",
+            Access::SignedIn,
+            get(onboard::show_household),
+        ),
+        r(
+            "PATCH",
+            "/api/v1/households/{id}",
+            Access::SignedIn,
+            patch(onboard::edit_household),
+        ),
+        r(
+            "POST",
+            "/api/v1/households/{id}/persons",
+            Access::SignedIn,
+            post(onboard::add_person),
+        ),
+        r(
+            "PATCH",
+            "/api/v1/households/{id}/persons/{person_id}",
+            Access::SignedIn,
+            patch(onboard::edit_person),
+        ),
+        r(
+            "POST",
+            "/api/v1/households/{id}/account",
+            Access::SignedIn,
+            post(onboard::give_account),
         ),
         r(
             "POST",

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers' annotations (utoipa) and
 //! served at `/api/v1/openapi.json`. A test checks it names exactly the routes the server has.
 
-use super::{auth, engine, export, fieldday, market, plots, register, targets, work};
+use super::{auth, engine, export, fieldday, market, onboard, plots, register, targets, work};
 use axum::http::header;
 use axum::response::IntoResponse;
 use std::sync::OnceLock;
@@ -62,6 +62,10 @@ impl Modify for BearerAuth {
         work::my_calendar, work::regenerate_calendar, work::revoke_calendar,
         fieldday::fill, fieldday::bookings, fieldday::unbook, fieldday::roll_call,
         fieldday::submit_roll_call, fieldday::day_sheet, fieldday::day_sheet_file, fieldday::settle_day,
+        onboard::list_accounts, onboard::show_account, onboard::disable, onboard::enable,
+        onboard::one_time_password, onboard::list_households, onboard::show_household,
+        onboard::create_household, onboard::edit_household, onboard::add_person, onboard::edit_person,
+        onboard::give_account,
         targets::list, targets::show, targets::create, targets::delete,
         market::calendar, market::wallchart, market::set_capacity, export::download,
         engine::spring_festival, engine::solar_terms, engine::forecast, engine::backward,
@@ -72,6 +76,7 @@ impl Modify for BearerAuth {
     tags(
         (name = "auth", description = "Signing in and the caller"),
         (name = "accounts", description = "Accounts, tokens and the audit log (admins)"),
+        (name = "households", description = "Households (农户), their people and farmer accounts"),
         (name = "plots", description = "Plots and plantings in the caller's scope"),
         (name = "plans", description = "Season targets and progress (挂图作战)"),
         (name = "alliance", description = "Cooperatives, alliances, land transfer, shifts, wages (fen) and benefits"),

@@ -206,8 +206,11 @@ pub struct ImportQuery {
 /// Chinese or English headers). A dry run (the default) checks every row; an import stores all
 /// rows or none. 200 for a clean dry run, 201 when stored, 422 with every bad line otherwise.
 #[utoipa::path(post, path = "/api/v1/import/{kind}", tag = "plots",
-    params(("kind" = String, Path, description = "`plots` or `plantings`"), ImportQuery),
-    request_body(content = String, content_type = "text/csv"),
+    params(("kind" = String, Path, description = "`plots`, `plantings` or `households`"), ImportQuery),
+    request_body(content = String, content_type = "text/csv",
+        description = "CSV (UTF-8) or an XLSX workbook (its first sheet). Households: one row per \
+                       person; a real import answers the created accounts' one-time passwords in \
+                       `slips`, once."),
     responses((status = 200, body = Object), (status = 201, body = Object), (status = 400, body = ErrorBody),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)), security(("bearer" = [])))]
@@ -219,16 +222,16 @@ pub async fn import(
     bytes: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
     let kind = ImportKind::parse(&kind).ok_or_else(ApiError::not_found)?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| {
+    let text = app::onboard::upload_text(&bytes).map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "not_utf8",
-            "文件须为 UTF-8 编码（Excel 另存为“CSV UTF-8”）",
-            "The file must be UTF-8 (in Excel: save as “CSV UTF-8”)",
+            "文件须为 UTF-8 编码的 CSV（Excel 另存为“CSV UTF-8”）或 XLSX 工作簿",
+            "The file must be UTF-8 CSV (in Excel: save as “CSV UTF-8”) or an XLSX workbook",
         )
     })?;
     let dry_run = q.dry_run.unwrap_or(true);
-    let report: ImportReport = land::run_import(&state.db, &caller, kind, text, dry_run)
+    let report: ImportReport = land::run_import(&state.db, &caller, kind, &text, dry_run)
         .await?
         .ok_or_else(ApiError::forbidden)?;
     if !report.errors.is_empty() {
@@ -266,10 +269,10 @@ pub async fn import(
     } else {
         StatusCode::CREATED
     };
-    Ok((
-        status,
-        Json(
-            json!({ "run": report.id, "dry_run": dry_run, "rows_ok": report.rows_ok, "stored": report.stored }),
-        ),
-    ))
+    let mut answer = json!({ "run": report.id, "dry_run": dry_run, "rows_ok": report.rows_ok, "stored": report.stored });
+    if kind == ImportKind::Households && !dry_run {
+        // The accounts' one-time passwords: in this answer only, never stored in clear.
+        answer["slips"] = report.slips.iter().map(super::onboard::slip_json).collect();
+    }
+    Ok((status, Json(answer)))
 }
