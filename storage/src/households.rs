@@ -445,7 +445,7 @@ async fn insert_person_in(
     .bind(household_id)
     .bind(&p.name)
     .bind(p.phone.as_deref())
-    .bind(i64::from(p.able_to_work))
+    .bind(i32::from(p.able_to_work))
     .fetch_one(&mut **tx)
     .await
 }
@@ -626,7 +626,7 @@ pub async fn update_person(
     )
     .bind(&p.name)
     .bind(p.phone.as_deref())
-    .bind(i64::from(p.able_to_work))
+    .bind(i32::from(p.able_to_work))
     .bind(person_id)
     .bind(household_id)
     .execute(&mut *tx)

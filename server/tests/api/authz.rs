@@ -220,6 +220,18 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
         .await
         .expect("candidates")[0]
             .id;
+        // Onboarding: a 飞虹乡 household nobody else uses, and one of 欣源's alliance (回澜镇).
+        let fh = households::id_by_code(&app.db, "demo-0-0-012")
+            .await
+            .expect("db")
+            .expect("household");
+        let fh_person = households::persons(&app.db, fh).await.expect("people")[0].id;
+        let hl_row = tianlian_storage::households::get(&app.db, memberships[0].household_id)
+            .await
+            .expect("db")
+            .expect("an alliance household");
+        let (hl, hl_code) = (hl_row.id, hl_row.code.clone());
+        let spare_id = spare.account_id;
         let rows = vec![
             // The admin fills both places; for the manager after, the shift is full.
             Row {
@@ -813,6 +825,103 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                 path: "/api/v1/openapi.json".into(),
                 body: None,
                 expect: [200; 6],
+            },
+            // Onboarding. Accounts are the admin's alone.
+            Row {
+                method: "GET",
+                template: "/api/v1/accounts",
+                path: "/api/v1/accounts?q=139".into(),
+                body: None,
+                expect: [401, 200, 403, 403, 403, 403],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/accounts/{id}",
+                path: format!("/api/v1/accounts/{spare_id}"),
+                body: None,
+                expect: [401, 200, 403, 403, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/accounts/{id}/disable",
+                path: format!("/api/v1/accounts/{spare_id}/disable"),
+                body: Some(json!({})),
+                expect: [401, 204, 403, 403, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/accounts/{id}/enable",
+                path: format!("/api/v1/accounts/{spare_id}/enable"),
+                body: Some(json!({})),
+                expect: [401, 204, 403, 403, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/accounts/{id}/one-time-password",
+                path: format!("/api/v1/accounts/{spare_id}/one-time-password"),
+                body: Some(json!({})),
+                expect: [401, 201, 403, 403, 403, 403],
+            },
+            // Households: the county for admins, the township for its agronomists, the
+            // alliance's (read only) for cooperatives, none for farmers.
+            Row {
+                method: "GET",
+                template: "/api/v1/households",
+                path: "/api/v1/households".into(),
+                body: None,
+                expect: [401, 200, 200, 200, 403, 403],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/households",
+                path: "/api/v1/households".into(),
+                body: Some(json!({ "village_id": tuanjie, "code": "AZ-NEW", "head_name": "新户" })),
+                // The admin adds it; the agronomist's same code is then taken.
+                expect: [401, 201, 409, 403, 403, 403],
+            },
+            Row {
+                method: "GET",
+                template: "/api/v1/households/{id}",
+                path: format!("/api/v1/households/{fh}"),
+                body: None,
+                expect: [401, 200, 200, 404, 404, 404],
+            },
+            Row {
+                method: "PATCH",
+                template: "/api/v1/households/{id}",
+                path: format!("/api/v1/households/{fh}"),
+                body: Some(json!({ "code": "demo-0-0-012", "head_name": "改名", "phone": "18899990012" })),
+                expect: [401, 204, 204, 404, 404, 404],
+            },
+            // 欣源 sees its alliance household but may not change it; 飞虹乡 does not see it.
+            Row {
+                method: "PATCH",
+                template: "/api/v1/households/{id}",
+                path: format!("/api/v1/households/{hl}"),
+                body: Some(json!({ "code": hl_code, "head_name": "改名" })),
+                expect: [401, 204, 404, 403, 404, 404],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/households/{id}/persons",
+                path: format!("/api/v1/households/{fh}/persons"),
+                body: Some(json!({ "name": "新人" })),
+                expect: [401, 201, 201, 404, 404, 404],
+            },
+            Row {
+                method: "PATCH",
+                template: "/api/v1/households/{id}/persons/{person_id}",
+                path: format!("/api/v1/households/{fh}/persons/{fh_person}"),
+                body: Some(json!({ "name": "改名", "able_to_work": true })),
+                expect: [401, 204, 204, 404, 404, 404],
+            },
+            Row {
+                method: "POST",
+                template: "/api/v1/households/{id}/account",
+                path: format!("/api/v1/households/{fh}/account"),
+                body: Some(json!({})),
+                // The admin gives it; the household has one when the agronomist asks.
+                expect: [401, 201, 409, 404, 404, 404],
             },
             // Last: signing out ends each client's session.
             Row {
