@@ -42,10 +42,25 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 use routes::{
-    benefit::BenefitPage, coop::CoopPage, county::CountyPage, daysheet::DaySheetPage,
-    forecast::ForecastPage, home::HomePage, import::ImportPage, login::LoginPage,
-    market::MarketPage, my::MyCalendarPage, password::PasswordPage, pay::PayPage, plot::PlotPage,
-    plots::PlotsPage, rollcall::RollCallPage, shift::ShiftPage, targets::TargetsPage,
+    accounts::{AccountPage, AccountsPage},
+    benefit::BenefitPage,
+    coop::CoopPage,
+    county::CountyPage,
+    daysheet::DaySheetPage,
+    forecast::ForecastPage,
+    home::HomePage,
+    households::{HouseholdPage, HouseholdsPage},
+    import::ImportPage,
+    login::LoginPage,
+    market::MarketPage,
+    my::MyCalendarPage,
+    password::PasswordPage,
+    pay::PayPage,
+    plot::PlotPage,
+    plots::PlotsPage,
+    rollcall::RollCallPage,
+    shift::ShiftPage,
+    targets::TargetsPage,
     wallchart::WallChartPage,
 };
 
@@ -108,6 +123,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/my/pay") view=PayPage ssr=SsrMode::Async />
                     <Route path=path!("/benefit") view=BenefitPage ssr=SsrMode::Async />
                     <Route path=path!("/county") view=CountyPage ssr=SsrMode::Async />
+                    <Route path=path!("/accounts") view=AccountsPage ssr=SsrMode::Async />
+                    <Route path=path!("/accounts/:id") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/households") view=HouseholdsPage ssr=SsrMode::Async />
+                    <Route path=path!("/households/:id") view=HouseholdPage ssr=SsrMode::Async />
                     <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
                     <Route path=path!("/account/password") view=PasswordPage ssr=SsrMode::Async />
                 </Routes>

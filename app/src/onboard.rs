@@ -935,8 +935,10 @@ pub fn upload_text(bytes: &[u8]) -> Result<String, UploadError> {
     // XLSX is a zip archive: it starts with "PK\x03\x04".
     if !bytes.starts_with(b"PK\x03\x04") {
         return std::str::from_utf8(bytes)
+            .ok()
+            .filter(|t| !t.contains('\0'))
             .map(str::to_owned)
-            .map_err(|_| UploadError::Unreadable);
+            .ok_or(UploadError::Unreadable);
     }
     let mut book: Xlsx<_> =
         Xlsx::new(std::io::Cursor::new(bytes.to_vec())).map_err(|_| UploadError::Unreadable)?;
@@ -959,5 +961,8 @@ pub fn upload_text(bytes: &[u8]) -> Result<String, UploadError> {
             .map_err(|_| UploadError::Unreadable)?;
     }
     let bytes = out.into_inner().map_err(|_| UploadError::Unreadable)?;
-    String::from_utf8(bytes).map_err(|_| UploadError::Unreadable)
+    String::from_utf8(bytes)
+        .ok()
+        .filter(|t| !t.contains('\0'))
+        .ok_or(UploadError::Unreadable)
 }

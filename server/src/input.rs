@@ -81,7 +81,16 @@ pub async fn refuse_nul(limit: usize, req: Request, next: Next) -> Response {
             return (StatusCode::PAYLOAD_TOO_LARGE, "request body too large").into_response();
         }
     };
-    if carries_nul(&bytes, form) {
+    // A workbook (a zip archive, as an XLSX import sends it) and a file upload are binary by
+    // nature: the import reads them (`app::onboard::upload_text`) and refuses a NUL in the
+    // text it gets out of them.
+    let binary = bytes.starts_with(b"PK\x03\x04")
+        || parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("multipart/form-data"));
+    if !binary && carries_nul(&bytes, form) {
         return refused(parts.uri.path(), &parts.headers);
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))

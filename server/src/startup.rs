@@ -14,7 +14,7 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
 use axum::http::{HeaderValue, header};
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -97,6 +97,16 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
     let gated = Router::new()
         .route("/calendar/{file}", get(crate::routes::feed::ics))
         .route("/lang", get(crate::routes::lang::switch))
+        .route("/import/upload", post(crate::routes::slips::upload))
+        .route(
+            "/import/{run}/slips",
+            post(crate::routes::slips::import_households),
+        )
+        .route("/accounts/{id}/slip", post(crate::routes::slips::reset))
+        .route(
+            "/households/{id}/slip",
+            post(crate::routes::slips::give_account),
+        )
         .merge(api::router())
         .leptos_routes_with_context(&state, routes, context, move || {
             shell(leptos_options.clone())

@@ -28,6 +28,7 @@ const PLANNING: &[Section] = &[
     ("/forecast", "预测", "Forecast"),
     ("/coop", "合作社", "Cooperatives"),
     ("/benefit", "收益", "Benefits"),
+    ("/households", "农户", "Households"),
 ];
 
 /// The main sections each role works in, most used first: a farmer's phone shows four links,
@@ -46,10 +47,12 @@ pub fn sections(role: Role) -> Vec<Section> {
             ("/targets", "进度", "Progress"),
             ("/market", "上市", "Market"),
             ("/benefit", "收益", "Benefits"),
+            ("/households", "农户", "Households"),
         ],
         Role::Agronomist => PLANNING.to_vec(),
         Role::Admin => std::iter::once(("/county", "全县", "County"))
             .chain(PLANNING.iter().copied())
+            .chain(std::iter::once(("/accounts", "账号", "Accounts")))
             .collect(),
     }
 }

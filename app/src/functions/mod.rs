@@ -9,5 +9,6 @@ pub mod forecast;
 pub mod imports;
 pub mod market;
 pub mod my;
+pub mod onboard;
 pub mod plots;
 pub mod targets;

@@ -5,3 +5,4 @@ pub mod feed;
 pub mod health;
 pub mod lang;
 pub mod offline;
+pub mod slips;

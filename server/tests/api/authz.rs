@@ -890,7 +890,9 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                 method: "PATCH",
                 template: "/api/v1/households/{id}",
                 path: format!("/api/v1/households/{fh}"),
-                body: Some(json!({ "code": "demo-0-0-012", "head_name": "改名", "phone": "18899990012" })),
+                body: Some(
+                    json!({ "code": "demo-0-0-012", "head_name": "改名", "phone": "18899990012" }),
+                ),
                 expect: [401, 204, 204, 404, 404, 404],
             },
             // 欣源 sees its alliance household but may not change it; 飞虹乡 does not see it.

@@ -365,3 +365,160 @@ async fn agronomists_manage_their_townships_households_and_cooperatives_only_loo
         app.finish().await;
     }
 }
+
+/// A multipart form body with a `kind` field and a `file`, as a browser sends it.
+fn multipart(kind: &str, name: &str, file: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "----tianlian-test-boundary";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The registry as an Excel workbook, phones and years stored as numbers as registries do.
+fn registry_xlsx(n: usize) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in [
+        "村",
+        "户编号",
+        "户主",
+        "姓名",
+        "手机号",
+        "贫困户",
+        "识别年度",
+        "开通账号",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet
+            .write_string(0, u16::try_from(c).expect("col"), *h)
+            .expect("cell");
+    }
+    for i in 0..n {
+        let r = u32::try_from(i + 1).expect("row");
+        sheet.write_string(r, 0, "和平村").expect("cell");
+        sheet
+            .write_string(r, 1, format!("HP-{i:03}"))
+            .expect("cell");
+        sheet.write_string(r, 2, format!("户主{i}")).expect("cell");
+        sheet.write_string(r, 3, format!("户主{i}")).expect("cell");
+        sheet
+            .write_number(r, 4, 18_500_000_000.0 + f64::from(r))
+            .expect("cell");
+        sheet.write_string(r, 5, "是").expect("cell");
+        sheet.write_number(r, 6, 2017.0).expect("cell");
+        sheet.write_string(r, 7, "是").expect("cell");
+    }
+    book.save_to_buffer().expect("xlsx")
+}
+
+#[tokio::test]
+async fn a_township_uploads_its_workbook_and_prints_the_slips_from_the_pages() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let agro = app.signed_in(AGRONOMIST).await;
+        let origin = app.url("/import");
+
+        // The workbook goes up as a browser sends a file: checked, nothing stored yet.
+        let (content_type, body) = multipart("households", "registry.xlsx", &registry_xlsx(3));
+        let res = agro
+            .post(app.url("/import/upload"))
+            .header("content-type", content_type)
+            .header("origin", app.url(""))
+            .header("referer", &origin)
+            .body(body)
+            .send()
+            .await
+            .expect("upload");
+        assert_eq!(res.status().as_u16(), 303, "{:?}", res.text().await);
+        let to = res.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_owned();
+        let run: i64 = to
+            .trim_start_matches("/import?run=")
+            .parse()
+            .expect("run id");
+        let (status, page) = app.get_text_as(&agro, &to).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("检查通过：3 户可以导入"), "{page}");
+        assert!(page.contains(&format!("action=\"/import/{run}/slips\"")));
+        let (_, listed) = send(agro.get(app.url("/api/v1/households?q=HP-"))).await;
+        assert_eq!(listed["total"], 0);
+
+        // Confirming answers with the slip sheet, not stored and not cached.
+        let res = app
+            .post_form_as(&agro, &format!("/import/{run}/slips"), &[])
+            .await;
+        assert_eq!(res.status().as_u16(), 200);
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        let sheet = res.text().await.expect("sheet");
+        assert_eq!(sheet.matches("class=\"slip\"").count(), 3, "{sheet}");
+        assert!(sheet.contains("18500000001") && sheet.contains("<symbol id=\"qr\""));
+        assert!(sheet.contains("已导入 3 户，开通 3 个农户账号"));
+        let (_, listed) = send(agro.get(app.url("/api/v1/households?q=HP-"))).await;
+        assert_eq!(listed["total"], 3);
+        assert_eq!(listed["households"][0]["poor_since"], 2017);
+
+        // The same run again stores nothing more: the codes are taken now.
+        let res = app
+            .post_form_as(&agro, &format!("/import/{run}/slips"), &[])
+            .await;
+        assert_eq!(res.status().as_u16(), 303);
+        let (_, listed) = send(agro.get(app.url("/api/v1/households?q=HP-"))).await;
+        assert_eq!(listed["total"], 3);
+
+        // A cooperative cannot confirm someone else's run, nor give accounts.
+        let coop = app.signed_in(COOPERATIVE).await;
+        let res = app
+            .post_form_as(&coop, &format!("/import/{run}/slips"), &[])
+            .await;
+        assert_eq!(res.headers()["location"], "/import?missing=1");
+        let household = listed["households"][0]["id"].as_i64().expect("id");
+        let res = app
+            .post_form_as(&coop, &format!("/households/{household}/slip"), &[])
+            .await;
+        assert_eq!(res.status().as_u16(), 303);
+        assert!(
+            res.headers()["location"]
+                .to_str()
+                .expect("location")
+                .contains("error="),
+            "{:?}",
+            res.headers()
+        );
+
+        // Pages: the agronomist's households list and page, the admin's accounts.
+        let (status, page) = app.get_text_as(&agro, "/households?q=HP-").await;
+        assert_eq!(status, 200);
+        assert!(
+            page.contains("共 3 户") && page.contains("HP-000"),
+            "{page}"
+        );
+        let (status, page) = app
+            .get_text_as(&agro, &format!("/households/{household}"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(page.contains("已开通农户账号"), "{page}");
+        let admin = app.signed_in(ADMIN).await;
+        let (status, page) = app.get_text_as(&admin, "/accounts?q=1850000").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("共 3 个账号"), "{page}");
+        let (status, _) = app.get_text_as(&agro, "/accounts").await;
+        assert_eq!(status, 200, "the page answers, with a refusal");
+        app.finish().await;
+    }
+}
