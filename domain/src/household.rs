@@ -368,7 +368,7 @@ mod tests {
 
     #[test]
     fn poor_years_must_make_sense() {
-        let err = |p, s, l| validate_household(&household(p, s, l), 2026).unwrap_err();
+        let err = |p, s, l| validate_household(&household(p, s, l), 2026).expect_err("refused");
         assert_eq!(err("是", "", ""), vec![HouseholdError::BadPoorYear]);
         assert_eq!(err("是", "1990", ""), vec![HouseholdError::BadPoorYear]);
         assert_eq!(err("是", "2030", ""), vec![HouseholdError::BadPoorYear]);
@@ -397,7 +397,7 @@ mod tests {
             ..HouseholdInput::default()
         };
         assert_eq!(
-            validate_household(&bad, 2026).unwrap_err(),
+            validate_household(&bad, 2026).expect_err("refused"),
             vec![
                 HouseholdError::BadCode,
                 HouseholdError::BadName,
@@ -433,7 +433,7 @@ mod tests {
                 phone: "23912345678".into(),
                 able: String::new(),
             })
-            .unwrap_err(),
+            .expect_err("refused"),
             vec![HouseholdError::BadName, HouseholdError::BadPhone]
         );
     }

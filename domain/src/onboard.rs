@@ -253,7 +253,7 @@ mod tests {
                     回澜村,HL-4,钱六,钱六,13900000005,否\n\
                     回澜村,HL-5,孙七,孙七,,是\n\
                     回澜村,HL-6,周八,周八,,也许\n";
-        let errors = check(text).unwrap_err();
+        let errors = check(text).expect_err("refused");
         let got: Vec<(usize, &str)> = errors.iter().map(|e| (e.line, e.problem.code())).collect();
         assert_eq!(
             got,
@@ -275,7 +275,7 @@ mod tests {
     fn the_account_takes_the_heads_phone_not_a_members() {
         let text = "村,户编号,户主,姓名,手机号,开通账号\n\
                     回澜村,HL-1,王大福,李秀英,13800000003,是\n";
-        let errors = check(text).unwrap_err();
+        let errors = check(text).expect_err("refused");
         assert_eq!(errors[0].problem, Problem::AccountNeedsPhone);
     }
 }

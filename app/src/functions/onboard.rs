@@ -2,10 +2,10 @@
 //! with `ok=…` or `error=code&msg=…`. Slips (one-time passwords) are not here: they are the
 //! answer of the server's slip routes, never behind a redirect.
 
-use crate::models::{
-    AccountDetail, AccountListQuery, AccountsPageData, HouseholdDetail, HouseholdListQuery,
-    HouseholdsPageData,
-};
+// A household form has eight fields, each an argument of its server function.
+#![allow(clippy::too_many_arguments)]
+
+use crate::models::{AccountDetail, AccountsPageData, HouseholdDetail, HouseholdsPageData};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
@@ -20,7 +20,7 @@ pub async fn accounts_page(
     page: usize,
 ) -> Result<Option<AccountsPageData>, ServerFnError> {
     let (db, caller) = (crate::services::db()?, crate::services::caller()?);
-    let query = AccountListQuery {
+    let query = crate::models::AccountListQuery {
         q,
         role,
         status,
@@ -65,7 +65,7 @@ pub async fn households_page(
     page: usize,
 ) -> Result<Option<HouseholdsPageData>, ServerFnError> {
     let (db, caller) = (crate::services::db()?, crate::services::caller()?);
-    let query = HouseholdListQuery {
+    let query = crate::models::HouseholdListQuery {
         q,
         township,
         village,
@@ -130,7 +130,6 @@ pub async fn add_household(
 }
 
 #[server(prefix = "/fn", endpoint = "edit_household")]
-#[allow(clippy::too_many_arguments)]
 pub async fn edit_household(
     household_id: Option<String>,
     village_id: Option<String>,
