@@ -50,10 +50,14 @@ const PAGES = [
   "agronomist:/wallchart",
   "agronomist:/benefit",
   "agronomist:/import",
+  "agronomist:/households",
+  "agronomist:/households/{household}",
   "admin:/plots",
   "admin:/targets",
   "admin:/benefit",
   "admin:/wallchart",
+  "admin:/accounts",
+  "admin:/accounts/{account}",
 ];
 
 const base = process.argv[2] ?? "http://127.0.0.1:3100";
@@ -91,6 +95,8 @@ async function resolve(role, path) {
   const lists = {
     "{plot}": ["/plots", /href="\/plots\/(\d+)"/],
     "{shift}": ["/coop", /href="\/shifts\/(\d+)"/],
+    "{household}": ["/households", /href="\/households\/(\d+)"/],
+    "{account}": ["/accounts", /href="\/accounts\/(\d+)"/],
     "{daysheet}": ["/shifts/{shift}", /href="(\/coop\/\d+\/days\/[\d-]+)"/],
   };
   for (const [hole, [list, pattern]] of Object.entries(lists)) {

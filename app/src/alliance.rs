@@ -1191,7 +1191,10 @@ pub async fn leave_alliance(
     })
 }
 
-/// Adds a person to a household of the cooperative's township (or, for a farmer, their own).
+/// Adds a person to a household named by its code: the household pages' rule
+/// (`onboard::save_person`: admins and the township's agronomists). A household outside the
+/// caller's township is answered as one that does not exist, so codes elsewhere do not show;
+/// cooperatives and farmers may not change households (#18).
 ///
 /// # Errors
 /// Storage failures.
@@ -1203,38 +1206,21 @@ pub async fn add_person(
     phone: &str,
     able_to_work: bool,
 ) -> Result<WorkOutcome, StorageError> {
-    // Where the caller may add people; a household outside it is answered as one that does
-    // not exist, so codes elsewhere do not show.
-    let (township, own) = match caller.scope {
-        Scope::Admin => (None, None),
-        Scope::Cooperative { township_id, .. } => (Some(township_id), None),
-        Scope::Farmer { household_id } => (None, Some(household_id)),
-        Scope::Agronomist { .. } => return Ok(WorkOutcome::Forbidden),
+    let township = match caller.scope {
+        Scope::Admin => None,
+        Scope::Agronomist { township_id } => Some(township_id),
+        Scope::Cooperative { .. } | Scope::Farmer { .. } => return Ok(WorkOutcome::Forbidden),
     };
     let household = match household_by_code(db, household_code, township).await? {
-        Ok(h) if own.is_none_or(|own| own == h) => h,
-        Ok(_) => return Ok(unknown_household()),
+        Ok(h) => h,
         Err(refusal) => return Ok(refusal),
     };
-    let (name, phone) = (name.trim(), phone.trim());
-    if name.is_empty() || name.chars().count() > 30 {
-        return Ok(WorkOutcome::Refused(
-            "bad_name",
-            "请填写姓名（30 字以内）".into(),
-            "Give a name (at most 30 characters)".into(),
-        ));
-    }
-    if !phone.is_empty() && !tianlian_domain::access::is_valid_phone(phone) {
-        return Ok(WorkOutcome::Refused(
-            "bad_phone",
-            "手机号须为 11 位数字".into(),
-            "The phone must be 11 digits".into(),
-        ));
-    }
-    let phone = Some(phone).filter(|p| !p.is_empty());
-    Ok(WorkOutcome::Done(
-        work::add_person(db, household, name, phone, able_to_work).await?,
-    ))
+    let input = tianlian_domain::household::PersonInput {
+        name: name.into(),
+        phone: phone.into(),
+        able: if able_to_work { "是" } else { "否" }.into(),
+    };
+    crate::onboard::save_person(db, caller, household, None, &input).await
 }
 
 /// The id of a household by its code within a township (`None`: anywhere), or the refusal to

@@ -281,30 +281,6 @@ pub async fn leave_alliance(
     Ok(())
 }
 
-#[server(prefix = "/fn", endpoint = "add_person")]
-pub async fn add_person(
-    cooperative_id: Option<String>,
-    household: Option<String>,
-    name: Option<String>,
-    phone: Option<String>,
-    able: Option<String>,
-) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
-    let coop = id(cooperative_id).unwrap_or(0);
-    let outcome = crate::alliance::add_person(
-        &db,
-        &caller,
-        &household.unwrap_or_default(),
-        &name.unwrap_or_default(),
-        &phone.unwrap_or_default(),
-        able.is_some(),
-    )
-    .await
-    .map_err(crate::services::internal)?;
-    go(&format!("/coop?coop={coop}"), outcome, "person");
-    Ok(())
-}
-
 /// A new private calendar feed address for the farmer's household (the old one stops working).
 #[server(prefix = "/fn", endpoint = "regenerate_feed")]
 pub async fn regenerate_feed() -> Result<(), ServerFnError> {

@@ -10,7 +10,7 @@ use crate::components::notice::Notice;
 use crate::components::outbox::Outbox;
 use crate::components::pager::Pager;
 use crate::functions::alliance::{
-    AddDividend, AddMember, AddPerson, CreateLease, LeaveAlliance, PayLease, PostShift, coop_page,
+    AddDividend, AddMember, CreateLease, LeaveAlliance, PayLease, PostShift, coop_page,
 };
 use crate::models::{AllianceView, CoopList, CoopPageData, LeaseView};
 use leptos::prelude::*;
@@ -22,7 +22,6 @@ const OK: &[(&str, &str)] = &[
     ("dividend", "分红已记录。"),
     ("member", "已加入联合体。"),
     ("left", "已退出联合体，记录保留。"),
-    ("person", "已添加人员。"),
 ];
 
 #[component]
@@ -177,7 +176,7 @@ fn Coop(data: CoopPageData) -> impl IntoView {
         {members_more}
         <Leases leases=data.leases head=lease_head manage cid=cid.clone() plots=data.plots today=data.today />
         {leases_more}
-        {manage.then(|| view! { <DividendForm cid=cid.clone() /> <PersonForm cid=cid.clone() /> })}
+        {manage.then(|| view! { <DividendForm cid=cid.clone() /> <PersonsNote /> })}
     }
     .into_any()
 }
@@ -373,22 +372,14 @@ fn Alliance(a: AllianceView, manage: bool, cid: String) -> impl IntoView {
     }
 }
 
+/// Who can be booked comes from the township's household register (#18): the cooperative sees
+/// its alliance's households there and asks the township to add a person.
 #[component]
-fn PersonForm(cid: String) -> impl IntoView {
-    let add = ServerAction::<AddPerson>::new();
+fn PersonsNote() -> impl IntoView {
     view! {
         <section class="card">
-            <details>
-                <summary>"添加农户成员（可出工人员）"</summary>
-                <ActionForm action=add attr:class="shift-form">
-                    <input type="hidden" name="cooperative_id" value=cid />
-                    <div class="field"><label for="p-household">"户号"</label><input id="p-household" name="household" autocomplete="off" /></div>
-                    <div class="field"><label for="p-name">"姓名"</label><input id="p-name" name="name" /></div>
-                    <div class="field"><label for="p-phone">"手机号（可空）"</label><input id="p-phone" name="phone" inputmode="tel" /></div>
-                    <label class="check"><input type="checkbox" name="able" value="1" checked /> " 能出工"</label>
-                    <button type="submit">"添加"</button>
-                </ActionForm>
-            </details>
+            <p class="muted">"可出工人员由乡镇农技员在" <a href="/households">"农户"</a>
+                "页登记（本社联合体的农户可在那里查看）。"</p>
         </section>
     }
 }

@@ -427,7 +427,7 @@ async fn bytes_that_are_not_utf8_in_bodies_queries_headers_and_forms_never_give_
                 (
                     400,
                     Some("not_utf8"),
-                    Some("文件须为 UTF-8 编码（Excel 另存为“CSV UTF-8”）")
+                    Some("文件须为 UTF-8 编码的 CSV（Excel 另存为“CSV UTF-8”）或 XLSX 工作簿")
                 ),
                 "{url}"
             );
@@ -444,7 +444,9 @@ async fn bytes_that_are_not_utf8_in_bodies_queries_headers_and_forms_never_give_
             (status, body["error"]["message"].as_str()),
             (
                 400,
-                Some("The file must be UTF-8 (in Excel: save as “CSV UTF-8”)")
+                Some(
+                    "The file must be UTF-8 CSV (in Excel: save as “CSV UTF-8”) or an XLSX workbook"
+                )
             )
         );
         // Weather is read as text: axum's own 400.
@@ -682,11 +684,14 @@ async fn plots_by_import(app: &TestApp, agro: &reqwest::Client, village: i64) {
 /// People named with hostile text, booked on one shift: the shift reads their names back.
 /// Returns the shift.
 async fn people_on_a_shift(app: &TestApp, coop: &reqwest::Client, cooperative: i64) -> i64 {
+    // The township registers people (#18); the cooperative books them.
+    let admin = app.signed_in(ADMIN).await;
     let mut people = Vec::new();
     for s in HOSTILE {
         let (status, body) = send(
             &format!("a person named {s:?}"),
-            coop.post(app.url("/api/v1/persons"))
+            admin
+                .post(app.url("/api/v1/persons"))
                 .json(&json!({ "household": HOUSEHOLD, "name": s })),
         )
         .await;
@@ -861,13 +866,13 @@ async fn lookups_refuse_hostile_text(
             ),
             (
                 "a person's household",
-                coop.post(app.url("/api/v1/persons"))
+                agro.post(app.url("/api/v1/persons"))
                     .json(&json!({ "household": s, "name": "王五" })),
             ),
             (
                 "a person's phone",
-                coop.post(app.url("/api/v1/persons"))
-                    .json(&json!({ "household": HOUSEHOLD, "name": "王五", "phone": s })),
+                agro.post(app.url("/api/v1/persons"))
+                    .json(&json!({ "household": "demo-0-0-001", "name": "王五", "phone": s })),
             ),
             (
                 "a dividend's household",
@@ -1121,9 +1126,11 @@ async fn a_nul_character_anywhere_is_refused_with_a_400_on_both_engines() {
                 .is_some_and(|m| m.contains("NUL"))
         );
         // A percent sign followed by zeros in JSON is plain text, not a NUL.
+        let admin = app.signed_in(ADMIN).await;
         let (status, _) = send(
             "a name with 100%00",
-            coop.post(app.url("/api/v1/persons"))
+            admin
+                .post(app.url("/api/v1/persons"))
                 .json(&json!({ "household": HOUSEHOLD, "name": "100%00" })),
         )
         .await;

@@ -23,7 +23,11 @@ fn reply(o: WorkOutcome, key: &str) -> Result<(StatusCode, Json<Value>), ApiErro
         WorkOutcome::Refused(code, zh, en) => {
             let conflict = matches!(
                 code,
-                "shift_full" | "double_booked" | "already_recorded" | "changed_meanwhile"
+                "shift_full"
+                    | "double_booked"
+                    | "already_recorded"
+                    | "changed_meanwhile"
+                    | "phone_taken"
             );
             Err(if conflict {
                 ApiError::new(StatusCode::CONFLICT, code, zh, en)
@@ -457,9 +461,11 @@ fn yes() -> bool {
 
 #[utoipa::path(post, path = "/api/v1/persons", tag = "alliance", request_body = PersonBody,
     responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
-/// Adds a member of a household (who can be booked on shifts) → 201 `{"id"}`. Cooperatives for
-/// their township's households, farmers for their own.
+        (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
+/// Adds a member of a household named by its code (who can be booked on shifts) → 201
+/// `{"id"}`. Admins, and agronomists for their township's households (the household pages'
+/// rule); cooperatives and farmers 403. A phone of another household's person is 409.
 pub async fn add_person(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
