@@ -1177,7 +1177,9 @@ pub struct AccountsPageData {
     pub total: i64,
     pub page: usize,
     pub pages: usize,
+    /// Places a new account may be bound to.
     pub townships: Vec<(i64, String)>,
+    pub cooperatives: Vec<(i64, String)>,
 }
 
 /// An audit entry as an account's page lists it.

@@ -153,12 +153,18 @@ pub async fn accounts_page(
         .map(account_line)
         .collect();
     let townships = places::list_townships(db, None).await?;
+    let cooperatives = tianlian_storage::cooperatives::list(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
     Ok(Some(AccountsPageData {
         lines,
         total,
         page,
         pages,
         townships,
+        cooperatives,
     }))
 }
 
@@ -331,6 +337,133 @@ pub async fn reset_one_time(
     Ok(SlipOutcome::Slip(
         slip_for(db, &account.caller.phone, household, password).await?,
     ))
+}
+
+/// A new account as the admin's form gives it: a phone, a role and the place of the role (a
+/// township, a cooperative, or a household by its code).
+#[derive(Debug, Clone, Default)]
+pub struct AccountForm {
+    pub phone: String,
+    pub role: String,
+    pub township_id: Option<i64>,
+    pub cooperative_id: Option<i64>,
+    pub household_code: String,
+}
+
+/// Creates an account with a one-time password (admins), to be changed at its first sign-in;
+/// gives its slip.
+///
+/// # Errors
+/// Storage or hashing failures.
+pub async fn create_account(
+    db: &Db,
+    caller: &Caller,
+    form: &AccountForm,
+) -> Result<SlipOutcome, OnboardError> {
+    use tianlian_domain::access::{ScopeError, is_valid_phone, scope_for_new_account};
+    let refuse = |code, zh: &str, en: &str| {
+        Ok(SlipOutcome::Refused(WorkOutcome::Refused(
+            code,
+            zh.into(),
+            en.into(),
+        )))
+    };
+    if !can_manage_accounts(caller.scope) {
+        return Ok(SlipOutcome::Refused(WorkOutcome::Forbidden));
+    }
+    let phone = form.phone.trim();
+    if !is_valid_phone(phone) {
+        return refuse(
+            "bad_phone",
+            "手机号须为 11 位、以 1 开头的大陆手机号",
+            "The phone must be a mainland mobile number",
+        );
+    }
+    let code = form.household_code.trim();
+    let household = if code.is_empty() {
+        None
+    } else {
+        match households::id_by_code(db, code).await? {
+            Some(h) => Some(h),
+            None => {
+                return refuse(
+                    "unknown_household",
+                    "找不到该户号",
+                    "No household with this code",
+                );
+            }
+        }
+    };
+    let role = form.role.trim();
+    let pick = |wanted: &str, id: Option<i64>| if role == wanted { id } else { None };
+    let scope = match scope_for_new_account(
+        role,
+        pick("agronomist", form.township_id),
+        pick("cooperative", form.cooperative_id),
+        pick("farmer", household),
+    ) {
+        Ok(s) => s,
+        Err(ScopeError::UnknownRole) => {
+            return refuse("unknown_role", "请选择角色", "Choose a role");
+        }
+        Err(ScopeError::MissingPlace) => {
+            return refuse(
+                "missing_place",
+                "农技员须选乡镇，合作社账号须选合作社，农户账号须填户号",
+                "An agronomist needs a township, a cooperative account a cooperative, a farmer a household code",
+            );
+        }
+    };
+    let password = one_time_password();
+    let hash = crate::auth::hash_password_off_thread(&password).await?;
+    let id = match accounts::create(db, phone, &hash, scope, true).await {
+        Ok(id) => id,
+        Err(accounts::CreateAccountError::PhoneTaken) => {
+            return refuse(
+                "phone_taken",
+                "已有账号使用此手机号",
+                "An account with this phone exists",
+            );
+        }
+        Err(accounts::CreateAccountError::UnknownPlace) => {
+            return refuse(
+                "unknown_place",
+                "找不到该乡镇或合作社",
+                "No such township or cooperative",
+            );
+        }
+        Err(accounts::CreateAccountError::Storage(e)) => return Err(e.into()),
+    };
+    audit::record(
+        db,
+        &audit::AuditEntry {
+            account_id: Some(caller.account_id),
+            action: "create",
+            entity: "account",
+            entity_id: Some(id),
+            before: None,
+            after: Some(
+                serde_json::json!({ "phone": phone, "role": scope.role().code(),
+                    "township_id": pick("agronomist", form.township_id),
+                    "cooperative_id": pick("cooperative", form.cooperative_id),
+                    "household_id": pick("farmer", household) })
+                .to_string(),
+            ),
+        },
+    )
+    .await?;
+    let mut slip = slip_for(db, phone, household, password).await?;
+    if household.is_none() {
+        // The place of a township or cooperative account, where a household's would be.
+        let place = accounts::list(db, &AccountFilter::default(), id - 1, 0, 1)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .map(|r| r.place)
+            .unwrap_or_default();
+        slip.township = place;
+    }
+    Ok(SlipOutcome::Slip(slip))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -102,6 +102,7 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
             "/import/{run}/slips",
             post(crate::routes::slips::import_households),
         )
+        .route("/accounts/new", post(crate::routes::slips::create_account))
         .route("/accounts/{id}/slip", post(crate::routes::slips::reset))
         .route(
             "/households/{id}/slip",

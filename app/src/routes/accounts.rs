@@ -43,7 +43,10 @@ pub fn AccountsPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"加载中…"</p> }>
             {move || Suspend::new(async move {
                 match data().await {
-                    Ok(Some(d)) => view! { <AccountList data=d filter=key() /> }.into_any(),
+                    Ok(Some(d)) => view! {
+                        <Notice query=query.get_untracked() ok=&[] />
+                        <AccountList data=d filter=key() />
+                    }.into_any(),
                     Ok(None) => view! { <p class="notice error" role="alert">"只有管理员可以管理账号。"</p> }.into_any(),
                     Err(_) => view! { <p class="notice error" role="alert">"页面暂时无法加载，请稍后再试。"</p> }.into_any(),
                 }
@@ -92,6 +95,45 @@ fn AccountList(data: AccountsPageData, filter: (String, String, String, usize)) 
             </select></label>
             <button type="submit">"筛选"</button>
         </form>
+        <details class="card">
+            <summary>"新建账号"</summary>
+            <form method="post" action="/accounts/new">
+                <div class="field">
+                    <label for="new-phone">"手机号"</label>
+                    <input id="new-phone" name="phone" type="tel" inputmode="numeric" maxlength="11" required
+                        pattern="1[3-9][0-9]{9}" />
+                </div>
+                <div class="field">
+                    <label for="new-role">"角色"</label>
+                    <select id="new-role" name="role">
+                        <option value="farmer">"农户"</option>
+                        <option value="agronomist">"农技员"</option>
+                        <option value="cooperative">"合作社"</option>
+                        <option value="admin">"管理员"</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="new-township">"乡镇（农技员）"</label>
+                    <select id="new-township" name="township_id">
+                        <option value="">"—"</option>
+                        {data.townships.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="new-coop">"合作社（合作社账号）"</label>
+                    <select id="new-coop" name="cooperative_id">
+                        <option value="">"—"</option>
+                        {data.cooperatives.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="new-household">"户号（农户账号）"</label>
+                    <input id="new-household" name="household_code" maxlength="32" autocomplete="off" />
+                </div>
+                <button type="submit">"创建并打印登录条"</button>
+                <p class="muted">"新账号得到一次性密码，首次登录须修改。"</p>
+            </form>
+        </details>
         <p class="muted">{format!("共 {} 个账号", data.total)}</p>
         <ul class="rows account-list">
             {data.lines.into_iter().map(|a| view! { <AccountRow account=a /> }).collect_view()}
@@ -115,6 +157,7 @@ fn AccountRow(account: AccountLine) -> impl IntoView {
 }
 
 const OK: &[(&str, &str)] = &[
+    ("created", "账号已创建。"),
     ("disabled", "账号已停用，它的登录和令牌已全部失效。"),
     ("enabled", "账号已启用。"),
 ];

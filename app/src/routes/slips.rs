@@ -97,8 +97,9 @@ fn SlipSheet(
                     <section class="slip">
                         <div>
                             <h2>"田联 登录条"</h2>
-                            <p>{place.trim().to_owned()} " · 户编号 " {s.household_code.clone()}</p>
-                            <p>"户主：" {s.head_name.clone()}</p>
+                            <p>{place.trim().to_owned()}
+                                {(!s.household_code.is_empty()).then(|| format!(" · 户编号 {}", s.household_code))}</p>
+                            {(!s.head_name.is_empty()).then(|| view! { <p>"户主：" {s.head_name.clone()}</p> })}
                             <p>"登录手机号：" <strong>{s.phone.clone()}</strong></p>
                             <p>"一次性密码：" <span class="pw">{s.password.clone()}</span></p>
                             <p class="note">"首次登录后须设置自己的密码；此密码随即作废。请妥善保管，勿给他人。"</p>

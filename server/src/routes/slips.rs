@@ -158,3 +158,40 @@ pub async fn give_account(
         Err(e) => failed(e),
     }
 }
+
+/// The admin's new-account form.
+#[derive(serde::Deserialize)]
+pub struct NewAccountForm {
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    township_id: String,
+    #[serde(default)]
+    cooperative_id: String,
+    #[serde(default)]
+    household_code: String,
+}
+
+/// `POST /accounts/new`: an admin creates an account with a one-time password.
+pub async fn create_account(
+    State(state): State<AppState>,
+    Extension(caller): Extension<Caller>,
+    headers: HeaderMap,
+    axum::Form(f): axum::Form<NewAccountForm>,
+) -> Response {
+    let id = |s: &str| s.trim().parse::<i64>().ok();
+    let form = onboard::AccountForm {
+        phone: f.phone,
+        role: f.role,
+        township_id: id(&f.township_id),
+        cooperative_id: id(&f.cooperative_id),
+        household_code: f.household_code,
+    };
+    match onboard::create_account(&state.db, &caller, &form).await {
+        Ok(SlipOutcome::Slip(slip)) => sheet(&headers, &[slip], "账号已创建。", "/accounts"),
+        Ok(SlipOutcome::Refused(o)) => back_to("/accounts", o),
+        Err(e) => failed(e),
+    }
+}

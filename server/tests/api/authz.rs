@@ -1111,3 +1111,276 @@ async fn leased_land_is_worked_by_the_cooperative_that_leases_it() {
         app.finish().await;
     }
 }
+
+/// What a form post came to, as a table can say it: `login` (sent to sign in), `ok`, `error=…`
+/// (a redirect back with the outcome), `slip` (the slip sheet), `null` or `data` (a server
+/// function's answer), `missing`/`forbidden` (the import page's refusals), or the status.
+async fn form_outcome(res: reqwest::Response) -> String {
+    let status = res.status().as_u16();
+    if (300..400).contains(&status) {
+        let to = res.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_owned();
+        if to.starts_with("/login") {
+            return "login".into();
+        }
+        if let Some(e) = to.split("error=").nth(1) {
+            return format!("error={}", e.split('&').next().unwrap_or(""));
+        }
+        if to.contains("ok=") {
+            return "ok".into();
+        }
+        for refusal in ["missing", "forbidden"] {
+            if to.contains(&format!("{refusal}=1")) {
+                return refusal.into();
+            }
+        }
+        return if to.starts_with("/import?run=") {
+            "checked".into()
+        } else {
+            to
+        };
+    }
+    let body = res.text().await.unwrap_or_default();
+    match status {
+        200 if body.contains("class=\"slip\"") => "slip".into(),
+        200 if body.trim() == "null" => "null".into(),
+        200 => "data".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The onboarding forms and server functions (#18), called as each role, against a table; rows
+/// run in order, each caller after the one before.
+#[tokio::test]
+async fn every_onboarding_form_allows_and_denies_exactly_as_the_table_says() {
+    for engine in engines() {
+        let app = spawn_app_with(engine, |s| s.login_attempts_per_minute = 1000).await;
+        let other = other_farmer(&app).await;
+        let spare_household = households::id_by_code(&app.db, "demo-0-0-011")
+            .await
+            .expect("db")
+            .expect("household");
+        let spare = server::accounts::create_account(
+            &app.db,
+            "13900000008",
+            "spare-farm-2026",
+            "farmer",
+            Some(spare_household),
+        )
+        .await
+        .expect("spare");
+        let fh = households::id_by_code(&app.db, "demo-0-0-012")
+            .await
+            .expect("db")
+            .expect("household");
+        let tuanjie = app.village_id("团结村").await;
+        // The agronomist's checked household run, for the confirmation row.
+        let agro = app.signed_in(AGRONOMIST).await;
+        let (status, checked) = crate::helpers::send(
+            agro.post(app.url("/api/v1/import/households?dry_run=true"))
+                .header("content-type", "text/csv")
+                .body(
+                    "村,户编号,户主,姓名,手机号,开通账号\n和平村,FN-RUN-1,甲,甲,18877770001,是\n",
+                ),
+        )
+        .await;
+        assert_eq!(status, 200, "{checked}");
+        let run = checked["run"].as_i64().expect("run");
+
+        let clients = [
+            app.client.clone(),
+            app.signed_in(ADMIN).await,
+            agro,
+            app.signed_in(COOPERATIVE).await,
+            app.signed_in(FARMER).await,
+            app.signed_in(other).await,
+        ];
+        let (spare_s, fh_s, tuanjie_s) = (spare.to_string(), fh.to_string(), tuanjie.to_string());
+        type Fields<'a> = Vec<(&'a str, &'a str)>;
+        let rows: Vec<(&str, Fields<'_>, [&str; 6])> = vec![
+            // Reads: the data, or nothing for who may not see it.
+            (
+                "/fn/accounts_page",
+                vec![("q", ""), ("role", ""), ("status", ""), ("page", "1")],
+                ["401", "data", "null", "null", "null", "null"],
+            ),
+            (
+                "/fn/account_page",
+                vec![("id", &spare_s)],
+                ["401", "data", "null", "null", "null", "null"],
+            ),
+            (
+                "/fn/households_page",
+                vec![("q", ""), ("poor", ""), ("page", "1")],
+                ["401", "data", "data", "data", "null", "null"],
+            ),
+            (
+                "/fn/household_page",
+                vec![("id", &fh_s)],
+                ["401", "data", "data", "null", "null", "null"],
+            ),
+            // Writes.
+            (
+                "/fn/set_account_disabled",
+                vec![("account_id", &spare_s), ("disabled", "0")],
+                [
+                    "401",
+                    "ok",
+                    "error=forbidden",
+                    "error=forbidden",
+                    "error=forbidden",
+                    "error=forbidden",
+                ],
+            ),
+            (
+                "/fn/add_household",
+                vec![
+                    ("village_id", &tuanjie_s),
+                    ("code", "FN-NEW"),
+                    ("head_name", "新户"),
+                ],
+                [
+                    "401",
+                    "ok",
+                    "error=code_taken",
+                    "error=forbidden",
+                    "error=forbidden",
+                    "error=forbidden",
+                ],
+            ),
+            (
+                "/fn/edit_household",
+                vec![
+                    ("household_id", &fh_s),
+                    ("code", "demo-0-0-012"),
+                    ("head_name", "改名"),
+                    ("phone", "18899990012"),
+                ],
+                [
+                    "401",
+                    "ok",
+                    "ok",
+                    "error=not_found",
+                    "error=not_found",
+                    "error=not_found",
+                ],
+            ),
+            (
+                "/fn/save_person",
+                vec![("household_id", &fh_s), ("name", "新人")],
+                [
+                    "401",
+                    "ok",
+                    "ok",
+                    "error=not_found",
+                    "error=not_found",
+                    "error=not_found",
+                ],
+            ),
+            // The forms whose answer is a slip sheet.
+            (
+                "/accounts/new",
+                vec![
+                    ("phone", "18866660001"),
+                    ("role", "farmer"),
+                    ("household_code", "demo-0-0-013"),
+                ],
+                [
+                    "login",
+                    "slip",
+                    "error=forbidden",
+                    "error=forbidden",
+                    "error=forbidden",
+                    "error=forbidden",
+                ],
+            ),
+            (
+                "/accounts/{spare}/slip",
+                vec![],
+                [
+                    "login",
+                    "slip",
+                    "error=forbidden",
+                    "error=forbidden",
+                    "error=forbidden",
+                    "error=forbidden",
+                ],
+            ),
+            (
+                "/households/{fh}/slip",
+                vec![],
+                [
+                    "login",
+                    "slip",
+                    "error=has_account",
+                    "error=not_found",
+                    "error=not_found",
+                    "error=not_found",
+                ],
+            ),
+            (
+                "/import/{run}/slips",
+                vec![],
+                ["login", "missing", "slip", "missing", "missing", "missing"],
+            ),
+        ];
+        let mut failures = Vec::new();
+        for (path, fields, expect) in &rows {
+            let path = path
+                .replace("{spare}", &spare_s)
+                .replace("{fh}", &fh_s)
+                .replace("{run}", &run.to_string());
+            for (i, client) in clients.iter().enumerate() {
+                let mut req = client.post(app.url(&path)).form(fields);
+                // Server functions that read answer data; forms answer a page.
+                if !path.ends_with("_page") {
+                    req = req.header("accept", "text/html");
+                }
+                let got = form_outcome(req.send().await.expect("request")).await;
+                if got != expect[i] {
+                    failures.push(format!(
+                        "POST {path} as {}: got {got}, want {}",
+                        CALLERS[i], expect[i]
+                    ));
+                }
+            }
+        }
+        // The upload: checked for admins and agronomists, refused for the rest.
+        let (content_type, body) = crate::onboard::multipart(
+            "households",
+            "r.csv",
+            "村,户编号,户主,姓名\n和平村,FN-UP,乙,乙\n".as_bytes(),
+        );
+        let want = [
+            "login",
+            "checked",
+            "checked",
+            "forbidden",
+            "forbidden",
+            "forbidden",
+        ];
+        for (i, client) in clients.iter().enumerate() {
+            let req = client
+                .post(app.url("/import/upload"))
+                .header("content-type", &content_type)
+                .header("accept", "text/html")
+                .body(body.clone());
+            let got = form_outcome(req.send().await.expect("request")).await;
+            if got != want[i] {
+                failures.push(format!(
+                    "POST /import/upload as {}: got {got}, want {}",
+                    CALLERS[i], want[i]
+                ));
+            }
+        }
+        assert!(
+            failures.is_empty(),
+            "{:?}:\n{}",
+            app.engine,
+            failures.join("\n")
+        );
+        app.finish().await;
+    }
+}

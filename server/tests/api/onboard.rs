@@ -367,7 +367,7 @@ async fn agronomists_manage_their_townships_households_and_cooperatives_only_loo
 }
 
 /// A multipart form body with a `kind` field and a `file`, as a browser sends it.
-fn multipart(kind: &str, name: &str, file: &[u8]) -> (String, Vec<u8>) {
+pub fn multipart(kind: &str, name: &str, file: &[u8]) -> (String, Vec<u8>) {
     let boundary = "----tianlian-test-boundary";
     let mut body = Vec::new();
     body.extend_from_slice(
