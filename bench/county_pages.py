@@ -42,6 +42,12 @@ def pages(county):
         ("admin", "/benefit"),
         ("admin", "/wallchart"),
         ("admin", "/market"),
+        ("admin", "/accounts"),
+        ("admin", "/accounts?q=150&page=3"),
+        ("admin", "/api/v1/accounts"),
+        ("admin", "/households"),
+        ("admin", "/households?q=%E7%8E%8B"),
+        ("admin", "/api/v1/households"),
         ("agronomist", "/plots"),
         ("agronomist", "/plots/{plot}"),
         ("agronomist", "/targets"),
@@ -50,6 +56,10 @@ def pages(county):
         ("agronomist", "/benefit"),
         ("agronomist", "/forecast"),
         ("agronomist", "/api/v1/plantings"),
+        ("agronomist", "/households"),
+        ("agronomist", "/households?page=10"),
+        ("agronomist", "/households/{household}"),
+        ("cooperative", "/households"),
         ("cooperative", "/coop"),
         ("cooperative", "/coop?list=leases"),
         ("cooperative", "/coop?list=members&page=3"),
@@ -102,12 +112,14 @@ def main():
         }
         _, _, html = request(PORT, "GET", "/plots", cookie=cookies["agronomist"])
         plot = html.decode().split('href="/plots/', 1)[1].split('"', 1)[0]
+        _, _, html = request(PORT, "GET", "/households", cookie=cookies["agronomist"])
+        household = html.decode().split('href="/households/', 1)[1].split('"', 1)[0]
         print(f"{'role':<12}{'page':<22}{'status':>6}{'p50 ms':>9}{'p99 ms':>9}{'KB':>9}{'KB gz':>8}"
               + ("  wrk -c16" if args.wrk else ""))
         for role, path in pages(county):
             if args.only and args.only not in path:
                 continue
-            path = path.replace("{plot}", plot)
+            path = path.replace("{plot}", plot).replace("{household}", household)
             request(PORT, "GET", path, cookie=cookies[role])  # warm
             status, p50, p99, raw, gz = timed(path, cookies[role], args.repeat)
             extra = "  " + wrk(path, cookies[role], args.wrk_seconds) if args.wrk else ""

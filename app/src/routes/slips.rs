@@ -38,6 +38,7 @@ body { font-family: 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-s
 .slip .note { font-size: 8.5pt; color: #333; }
 .slip svg { width: 30mm; height: 30mm; }
 .slip .addr { font-size: 7.5pt; word-break: break-all; }
+@media screen and (max-width: 760px) { .sheet { width: auto; grid-template-columns: 1fr; } }
 @media print { .bar { display: none; } }
 ";
 
