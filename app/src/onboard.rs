@@ -339,6 +339,67 @@ pub async fn reset_one_time(
     ))
 }
 
+/// Creates an account on `phone` with a new one-time password (to be changed at its first
+/// sign-in) and audits it as `caller`'s: the id and the password, or the refusal.
+async fn account_with_one_time_password(
+    db: &Db,
+    caller: &Caller,
+    phone: &str,
+    scope: Scope,
+) -> Result<Result<(i64, String), SlipOutcome>, OnboardError> {
+    let refused = |code, zh: &str, en: &str| {
+        Ok(Err(SlipOutcome::Refused(WorkOutcome::Refused(
+            code,
+            zh.into(),
+            en.into(),
+        ))))
+    };
+    let password = one_time_password();
+    let hash = crate::auth::hash_password_off_thread(&password).await?;
+    let id = match accounts::create(db, phone, &hash, scope, true).await {
+        Ok(id) => id,
+        Err(accounts::CreateAccountError::PhoneTaken) => {
+            return refused(
+                "phone_taken",
+                "已有账号使用此手机号",
+                "An account with this phone exists",
+            );
+        }
+        Err(accounts::CreateAccountError::UnknownPlace) => {
+            return refused(
+                "unknown_place",
+                "找不到该乡镇、合作社或农户",
+                "No such township, cooperative or household",
+            );
+        }
+        Err(accounts::CreateAccountError::Storage(e)) => return Err(e.into()),
+    };
+    let place = match scope {
+        Scope::Admin => serde_json::Value::Null,
+        Scope::Agronomist { township_id } => serde_json::json!({ "township_id": township_id }),
+        Scope::Cooperative { cooperative_id, .. } => {
+            serde_json::json!({ "cooperative_id": cooperative_id })
+        }
+        Scope::Farmer { household_id } => serde_json::json!({ "household_id": household_id }),
+    };
+    audit::record(
+        db,
+        &audit::AuditEntry {
+            account_id: Some(caller.account_id),
+            action: "create",
+            entity: "account",
+            entity_id: Some(id),
+            before: None,
+            after: Some(
+                serde_json::json!({ "phone": phone, "role": scope.role().code(), "place": place })
+                    .to_string(),
+            ),
+        },
+    )
+    .await?;
+    Ok(Ok((id, password)))
+}
+
 /// A new account as the admin's form gives it: a phone, a role and the place of the role (a
 /// township, a cooperative, or a household by its code).
 #[derive(Debug, Clone, Default)]
@@ -414,44 +475,10 @@ pub async fn create_account(
             );
         }
     };
-    let password = one_time_password();
-    let hash = crate::auth::hash_password_off_thread(&password).await?;
-    let id = match accounts::create(db, phone, &hash, scope, true).await {
-        Ok(id) => id,
-        Err(accounts::CreateAccountError::PhoneTaken) => {
-            return refuse(
-                "phone_taken",
-                "已有账号使用此手机号",
-                "An account with this phone exists",
-            );
-        }
-        Err(accounts::CreateAccountError::UnknownPlace) => {
-            return refuse(
-                "unknown_place",
-                "找不到该乡镇或合作社",
-                "No such township or cooperative",
-            );
-        }
-        Err(accounts::CreateAccountError::Storage(e)) => return Err(e.into()),
+    let (id, password) = match account_with_one_time_password(db, caller, phone, scope).await? {
+        Ok(made) => made,
+        Err(refusal) => return Ok(refusal),
     };
-    audit::record(
-        db,
-        &audit::AuditEntry {
-            account_id: Some(caller.account_id),
-            action: "create",
-            entity: "account",
-            entity_id: Some(id),
-            before: None,
-            after: Some(
-                serde_json::json!({ "phone": phone, "role": scope.role().code(),
-                    "township_id": pick("agronomist", form.township_id),
-                    "cooperative_id": pick("cooperative", form.cooperative_id),
-                    "household_id": pick("farmer", household) })
-                .to_string(),
-            ),
-        },
-    )
-    .await?;
     let mut slip = slip_for(db, phone, household, password).await?;
     if household.is_none() {
         // The place of a township or cooperative account, where a household's would be.
@@ -866,35 +893,11 @@ pub async fn give_account(
             "Give the household's mobile number first".into(),
         )));
     };
-    let password = one_time_password();
-    let hash = crate::auth::hash_password_off_thread(&password).await?;
-    let id = match accounts::create(db, &phone, &hash, Scope::Farmer { household_id }, true).await {
-        Ok(id) => id,
-        Err(accounts::CreateAccountError::PhoneTaken) => {
-            return Ok(SlipOutcome::Refused(household_refused(&[
-                HouseholdError::PhoneTaken,
-            ])));
-        }
-        Err(accounts::CreateAccountError::UnknownPlace) => {
-            return Ok(SlipOutcome::Refused(WorkOutcome::NotFound));
-        }
-        Err(accounts::CreateAccountError::Storage(e)) => return Err(e.into()),
+    let scope = Scope::Farmer { household_id };
+    let password = match account_with_one_time_password(db, caller, &phone, scope).await? {
+        Ok((_, password)) => password,
+        Err(refusal) => return Ok(refusal),
     };
-    audit::record(
-        db,
-        &audit::AuditEntry {
-            account_id: Some(caller.account_id),
-            action: "create",
-            entity: "account",
-            entity_id: Some(id),
-            before: None,
-            after: Some(
-                serde_json::json!({ "phone": phone, "role": "farmer", "household_id": household_id })
-                    .to_string(),
-            ),
-        },
-    )
-    .await?;
     Ok(SlipOutcome::Slip(Slip {
         township: h.township_name,
         village: h.village_name,

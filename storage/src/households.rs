@@ -564,9 +564,28 @@ pub async fn update(
     Ok(())
 }
 
-fn person_json(p: &tianlian_domain::household::ValidPerson) -> String {
-    serde_json::json!({ "name": p.name, "phone": p.phone, "able_to_work": p.able_to_work })
-        .to_string()
+/// The audit entry of a person written, in the write's transaction.
+async fn audit_person(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    by: i64,
+    action: &str,
+    id: i64,
+    p: &tianlian_domain::household::ValidPerson,
+) -> Result<(), StorageError> {
+    let after =
+        serde_json::json!({ "name": p.name, "phone": p.phone, "able_to_work": p.able_to_work });
+    crate::audit::record_in(
+        &mut **tx,
+        &crate::audit::AuditEntry {
+            account_id: Some(by),
+            action,
+            entity: "person",
+            entity_id: Some(id),
+            before: None,
+            after: Some(after.to_string()),
+        },
+    )
+    .await
 }
 
 /// Adds a person to household `household_id` (its member count follows), audited.
@@ -593,18 +612,7 @@ pub async fn add_person(
         return Err(HouseholdWriteError::NotFound);
     }
     let id = insert_person_in(&mut tx, household_id, p).await?;
-    crate::audit::record_in(
-        &mut *tx,
-        &crate::audit::AuditEntry {
-            account_id: Some(by),
-            action: "create",
-            entity: "person",
-            entity_id: Some(id),
-            before: None,
-            after: Some(person_json(p)),
-        },
-    )
-    .await?;
+    audit_person(&mut tx, by, "create", id, p).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -635,18 +643,7 @@ pub async fn update_person(
     if n == 0 {
         return Err(HouseholdWriteError::NotFound);
     }
-    crate::audit::record_in(
-        &mut *tx,
-        &crate::audit::AuditEntry {
-            account_id: Some(by),
-            action: "update",
-            entity: "person",
-            entity_id: Some(person_id),
-            before: None,
-            after: Some(person_json(p)),
-        },
-    )
-    .await?;
+    audit_person(&mut tx, by, "update", person_id, p).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -58,6 +58,13 @@ fn no_content(o: WorkOutcome) -> Result<StatusCode, ApiError> {
     }
 }
 
+/// The next page's cursor: the last id of a full page (a short page is the last).
+fn next_cursor(last: Option<i64>, len: usize, limit: i64) -> Option<i64> {
+    (i64::try_from(len).unwrap_or(0) == limit)
+        .then_some(last)
+        .flatten()
+}
+
 /// A sign-in slip as JSON: shown once; the one-time password is not stored in clear.
 pub fn slip_json(s: &Slip) -> Value {
     json!({
@@ -245,9 +252,7 @@ pub async fn list_households(
         onboard::households_after(&state.db, &caller, &query, cursor.unwrap_or(0), limit)
             .await?
             .ok_or_else(ApiError::forbidden)?;
-    let next = (i64::try_from(lines.len()).unwrap_or(0) == limit)
-        .then(|| lines.last().map(|l| l.id))
-        .flatten();
+    let next = next_cursor(lines.last().map(|l| l.id), lines.len(), limit);
     Ok(Json(
         json!({ "households": lines, "total": total, "next_cursor": next }),
     ))
