@@ -192,9 +192,16 @@ pub async fn coop_page(
         })
         .map(|p| p.id)
         .collect();
-    // The labour a cooperative's land will need: its township's plantings (read, not shown).
+    // The labour a cooperative's land will need: the plantings on its own land only (read, not
+    // shown). At the county a township holds 5,000 plantings; forecasting them all for one
+    // cooperative's few hundred plots was most of this page's time.
     let list = if labour {
-        crate::services::ScopedPlantings::load_in(db, township)
+        let own: Vec<_> = plot_rows
+            .iter()
+            .filter(|p| ours.contains(&p.id))
+            .cloned()
+            .collect();
+        crate::services::ScopedPlantings::on(db, own)
             .await?
             .with_forecasts(db, cache, today)
             .await?

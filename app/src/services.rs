@@ -320,6 +320,20 @@ impl ScopedPlantings {
         Ok(ScopedPlantings { plots, rows })
     }
 
+    /// The plantings on these plots (already read and already the caller's), in chunks of 500
+    /// plots so no statement carries too many parameters.
+    ///
+    /// # Errors
+    /// Storage failures.
+    pub async fn on(db: &Db, plots: Vec<PlotRow>) -> Result<ScopedPlantings, StorageError> {
+        let mut rows = Vec::new();
+        for chunk in plots.chunks(500) {
+            let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
+            rows.extend(plantings::on_plots(db, &ids).await?);
+        }
+        Ok(ScopedPlantings { plots, rows })
+    }
+
     /// Every planting with its forecast as it stood on `as_of`, by plot and planting.
     ///
     /// # Errors

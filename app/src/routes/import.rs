@@ -63,7 +63,7 @@ fn ImportForm(run: ServerAction<RunImport>, kind: String) -> impl IntoView {
             <h2>"上传文件"</h2>
             <form method="post" action="/import/upload" enctype="multipart/form-data" class="import-form">
                 <div class="field">
-                    <label for="upload-kind">"导入内容"</label>
+                    <label for="upload-kind">"文件内容"</label>
                     <KindSelect id="upload-kind" kind=kind.clone() />
                 </div>
                 <div class="field">
