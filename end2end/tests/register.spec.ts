@@ -28,12 +28,14 @@ test("an agronomist adds and edits a plot, then imports plots after a dry run", 
   await page.goto("/import");
   await page.getByLabel("导入内容").selectOption("plots");
   await page.getByLabel(/CSV 内容/).fill(`村\t地块\t面积\n新民村\tIMP-${tag}\t2\n新民村\tIMP-${tag}\t3\n`);
-  await page.getByRole("button", { name: "检查（不保存）" }).click();
+  // The paste form is the second on the page (the first uploads a file).
+  await page.getByRole("button", { name: "检查（不保存）" }).last().click();
   await expect(page.getByRole("alert")).toContainText("有 1 处问题");
   await expect(page.getByRole("cell", { name: "与第 2 行重复" })).toBeVisible();
 
   await page.getByLabel(/CSV 内容/).fill(`村\t地块\t面积\n新民村\tIMP-${tag}\t2\n`);
-  await page.getByRole("button", { name: "检查（不保存）" }).click();
+  // The paste form is the second on the page (the first uploads a file).
+  await page.getByRole("button", { name: "检查（不保存）" }).last().click();
   await expect(page.getByRole("status")).toHaveText("检查通过：1 行地块可以导入，尚未保存。");
   await page.getByRole("button", { name: "导入这 1 行" }).click();
   await expect(page.getByRole("status")).toHaveText("已导入 1 行地块。");
