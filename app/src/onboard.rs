@@ -200,11 +200,7 @@ pub async fn account_page(
     if !can_manage_accounts(caller.scope) {
         return Ok(None);
     }
-    let Some(row) = accounts::list(db, &AccountFilter::default(), id - 1, 0, 1)
-        .await?
-        .into_iter()
-        .find(|r| r.id == id)
-    else {
+    let Some(row) = accounts::listed(db, id).await? else {
         return Ok(None);
     };
     let trail = audit::of_account(db, id, 50)
@@ -482,10 +478,8 @@ pub async fn create_account(
     let mut slip = slip_for(db, phone, household, password).await?;
     if household.is_none() {
         // The place of a township or cooperative account, where a household's would be.
-        let place = accounts::list(db, &AccountFilter::default(), id - 1, 0, 1)
+        let place = accounts::listed(db, id)
             .await?
-            .into_iter()
-            .find(|r| r.id == id)
             .map(|r| r.place)
             .unwrap_or_default();
         slip.township = place;
@@ -627,14 +621,7 @@ async fn may_see(db: &Db, caller: &Caller, h: &HouseholdRow) -> Result<bool, Sto
         HouseholdView::All => true,
         HouseholdView::Township(t) => h.township_id == t,
         HouseholdView::Alliance { cooperative_id } => {
-            let filter = HouseholdFilter {
-                alliance_of: Some(cooperative_id),
-                ..HouseholdFilter::default()
-            };
-            households::list(db, &filter, h.id - 1, 0, 1)
-                .await?
-                .first()
-                .is_some_and(|r| r.id == h.id)
+            households::in_alliance_of(db, h.id, cooperative_id).await?
         }
         HouseholdView::Nothing => false,
     })

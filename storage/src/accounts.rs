@@ -361,6 +361,18 @@ pub async fn list(
         .collect()
 }
 
+/// Account `id` as the list shows it (with its place), if there is one.
+///
+/// # Errors
+/// The database could not be read, or a stored role is unknown.
+pub async fn listed(db: &Db, id: i64) -> Result<Option<AccountListRow>, StorageError> {
+    // Ids are whole numbers in order: the first account after `id - 1` is `id` if it exists.
+    Ok(list(db, &AccountFilter::default(), id - 1, 0, 1)
+        .await?
+        .into_iter()
+        .find(|r| r.id == id))
+}
+
 /// How many accounts the filter holds.
 ///
 /// # Errors

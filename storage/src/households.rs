@@ -298,6 +298,22 @@ pub async fn count_in(db: &Db, filter: &HouseholdFilter) -> Result<i64, StorageE
     .await?)
 }
 
+/// Whether household `id` is a current member of an alliance of cooperative `cooperative_id`.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn in_alliance_of(db: &Db, id: i64, cooperative_id: i64) -> Result<bool, StorageError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM alliance_members m JOIN alliances al ON al.id = m.alliance_id
+         WHERE m.household_id = $1 AND m.left_on IS NULL AND al.cooperative_id = $2",
+    )
+    .bind(id)
+    .bind(cooperative_id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(n > 0)
+}
+
 /// Household `id` with its place.
 ///
 /// # Errors
