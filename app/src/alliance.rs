@@ -3,16 +3,15 @@
 //! Each use case checks who is asking first. Only compiled with `ssr`.
 
 use crate::models::{
-    AllianceView, BenefitData, BenefitLine, BenefitPayer, CoopPageData, CooperativeOption,
-    DemandDay, LeasePaymentView, LeaseView, MemberView, MyPayData, PayLine, ShiftPageData,
-    ShiftView, SuggestionView, WorkerLine,
+    AllianceView, BENEFIT_LINES_PER_PAGE, BenefitData, BenefitLine, BenefitPayer, CoopPageData,
+    CooperativeOption, DemandDay, LeasePaymentView, LeaseView, MemberView, MyPayData, PayLine,
+    ShiftPageData, ShiftView, SuggestionView, WorkerLine,
 };
 use chrono::{Datelike, NaiveDate};
 use std::collections::{HashMap, HashSet};
 use tianlian_domain::access::{
     Caller, CooperativeView, Scope, can_manage_cooperative, can_view_cooperative, cooperative_view,
 };
-use tianlian_domain::benefit::{HouseholdInfo, IncomeItem, IncomeKind, benefit_report};
 use tianlian_domain::labour::{self, PlantingLabourInput};
 use tianlian_domain::lease::{self, LeaseError, NewLeaseInput};
 use tianlian_domain::season::season_of;
@@ -897,8 +896,20 @@ pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, Stora
     }))
 }
 
+/// Which lines of the benefit report to read: a page of [`BENEFIT_LINES_PER_PAGE`] (1-based,
+/// clamped to the last), or `limit` lines from position `offset` (the API's cursor).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BenefitWindow {
+    Page(usize),
+    From { offset: usize, limit: usize },
+}
+
 /// The benefit report for the season holding `day`, in the caller's townships (admins all,
-/// agronomists and cooperatives their township). Farmers: `None`.
+/// agronomists and cooperatives their township): the whole report's totals and payers, how
+/// many lines `text` (the start of a household code or part of the head's name) and
+/// `poor_only` admit, and the `window` of those lines, poor households first and the lowest
+/// income per person first. Sums, totals and counts come from SQL, so a county's report is
+/// never loaded whole. Farmers: `None`.
 ///
 /// # Errors
 /// Storage failures.
@@ -906,6 +917,9 @@ pub async fn benefit(
     db: &Db,
     caller: &Caller,
     day: NaiveDate,
+    text: Option<&str>,
+    poor_only: bool,
+    window: BenefitWindow,
 ) -> Result<Option<BenefitData>, StorageError> {
     let township = match caller.scope {
         Scope::Admin => None,
@@ -916,85 +930,93 @@ pub async fn benefit(
     };
     let _turn = crate::services::report_turn().await;
     let (from, until) = season_of(day);
-    let households = store::households(db, township).await?;
-    let income = store::income(db, township, from, until).await?;
     let line_fen = store::income_line(db, from.year()).await?;
-    let infos: Vec<HouseholdInfo> = households
-        .iter()
-        .map(|h| HouseholdInfo {
-            id: h.id,
-            name: h.head_name.clone(),
-            members: u32::try_from(h.members).unwrap_or(0),
-            is_poor: h.is_poor != 0,
-        })
-        .collect();
-    let items: Vec<IncomeItem> = income
-        .iter()
-        .map(|i| IncomeItem {
-            household_id: i.household_id,
-            payer_id: i.cooperative_id,
-            kind: match i.kind.as_str() {
-                "lease" => IncomeKind::LeaseFee,
-                "wage" => IncomeKind::Wage,
-                _ => IncomeKind::Dividend,
-            },
-            amount: Fen::new(i.amount_fen),
-        })
-        .collect();
-    let report = benefit_report(&infos, &items, line_fen.unwrap_or(Fen::ZERO));
-    let codes: HashMap<i64, &str> = households.iter().map(|h| (h.id, h.code.as_str())).collect();
-    let coops: HashMap<i64, String> = cooperatives::list(db)
-        .await?
+    let measure = line_fen.unwrap_or(Fen::ZERO);
+    let filter = store::BenefitFilter {
+        township,
+        from,
+        until,
+        text: text.map(str::to_owned),
+        poor_only,
+    };
+    let totals = store::benefit_totals(db, &filter, measure).await?;
+    let matching = usize::try_from(totals.matching).unwrap_or(0);
+    let (page, pages, offset, limit) = match window {
+        BenefitWindow::Page(p) => {
+            let pages = matching.div_ceil(BENEFIT_LINES_PER_PAGE).max(1);
+            let page = p.clamp(1, pages);
+            let offset = (page - 1) * BENEFIT_LINES_PER_PAGE;
+            (page, pages, offset, BENEFIT_LINES_PER_PAGE)
+        }
+        BenefitWindow::From { offset, limit } => {
+            let limit = limit.max(1);
+            (
+                offset / limit + 1,
+                matching.div_ceil(limit).max(1),
+                offset,
+                limit,
+            )
+        }
+    };
+    let rows = store::benefit_lines(
+        db,
+        &filter,
+        i64::try_from(offset).unwrap_or(i64::MAX),
+        i64::try_from(limit).unwrap_or(i64::MAX),
+    )
+    .await?;
+    let payers = store::benefit_payers(db, township, from, until).await?;
+    let lines = rows
         .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
-    let mut lines: Vec<BenefitLine> = report
-        .households
-        .iter()
-        .filter(|h| h.total != Fen::ZERO || h.is_poor)
-        .map(|h| BenefitLine {
-            household_code: codes
-                .get(&h.household_id)
-                .map(|c| (*c).to_owned())
-                .unwrap_or_default(),
-            head_name: h.name.clone(),
-            members: i64::from(h.members),
-            is_poor: h.is_poor,
-            lease_fees: h.lease_fees,
-            wages: h.wages,
-            dividends: h.dividends,
-            total: h.total,
-            per_person: h.per_person.unwrap_or(Fen::ZERO),
-            meets_line: line_fen.and(h.meets_line),
+        .map(|r| {
+            let b = tianlian_domain::benefit::household_line(
+                r.id,
+                &r.head_name,
+                u32::try_from(r.members).unwrap_or(0),
+                r.is_poor != 0,
+                Fen::new(r.lease_fen),
+                Fen::new(r.wage_fen),
+                Fen::new(r.dividend_fen),
+                measure,
+            );
+            BenefitLine {
+                household_code: r.code,
+                head_name: b.name,
+                members: r.members,
+                is_poor: b.is_poor,
+                lease_fees: b.lease_fees,
+                wages: b.wages,
+                dividends: b.dividends,
+                total: b.total,
+                per_person: b.per_person.unwrap_or(Fen::ZERO),
+                meets_line: line_fen.and(b.meets_line),
+            }
         })
         .collect();
-    // Poor households first, the furthest below the line first.
-    lines.sort_by_key(|l| (!l.is_poor, l.per_person, l.household_code.clone()));
     Ok(Some(BenefitData {
         season: format!("{}—{}", from.year(), until.year()),
         from: from.to_string(),
         until: until.to_string(),
         income_line: line_fen,
-        payers: report
-            .payers
-            .iter()
+        payers: payers
+            .into_iter()
             .map(|p| BenefitPayer {
-                cooperative: coops.get(&p.payer_id).cloned().unwrap_or_default(),
-                to_all: p.to_all,
-                to_poor: p.to_poor,
+                cooperative: p.name,
+                to_all: Fen::new(p.to_all_fen),
+                to_poor: Fen::new(p.to_poor_fen),
             })
             .collect(),
-        total: report.total,
-        total_to_poor: report.total_to_poor,
-        poor_households: usize::try_from(report.poor_households).unwrap_or(0),
+        total: Fen::new(totals.total_fen),
+        total_to_poor: Fen::new(totals.to_poor_fen),
+        poor_households: usize::try_from(totals.poor_households).unwrap_or(0),
         poor_meeting_line: if line_fen.is_some() {
-            usize::try_from(report.poor_households_meeting_line).unwrap_or(0)
+            usize::try_from(totals.poor_meeting_line).unwrap_or(0)
         } else {
             0
         },
-        matching: lines.len(),
-        page: 1,
-        pages: 1,
+        matching,
+        page,
+        pages,
         lines,
     }))
 }

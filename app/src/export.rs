@@ -2,12 +2,13 @@
 //! spreadsheet software shows the Chinese headers) and XLSX (rust_xlsxwriter). Tables are built
 //! from the same use cases as the pages, so an export shows exactly what the caller may see.
 //! Plots and plantings, which grow with the county, are read a page of [`EXPORT_PAGE`] at a time
-//! in id order; their CSV is streamed page by page, so memory does not grow with the county
-//! (their XLSX is still assembled whole: a workbook is one zip).
+//! in id order and written page by page, so memory does not grow with the county: their CSV
+//! is streamed as it is read, and their XLSX is written by [`XlsxPages`] in rust_xlsxwriter's
+//! constant-memory mode (rows go to a temporary file, and the zip is streamed out at the end).
 //! Only with `ssr`.
 
 use crate::forecasting::ClimateCache;
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use tianlian_domain::Lang;
 use tianlian_domain::access::Caller;
 use tianlian_storage::{Db, StorageError};
@@ -72,16 +73,32 @@ fn text(s: impl Into<String>) -> Cell {
 pub const EXPORT_PAGE: i64 = 1_000;
 
 impl Export {
-    /// Whether the export is read a page at a time, in id order (the lists that grow with the
-    /// county: plots and plantings), so its CSV can be streamed.
+    /// Whether the export is read a page at a time (the lists that grow with the county:
+    /// plots and plantings in id order, the benefit report in its own order), so it can be
+    /// streamed.
     pub fn is_paged(self) -> bool {
-        matches!(self, Export::Plots | Export::Plantings)
+        matches!(self, Export::Plots | Export::Plantings | Export::Benefit)
     }
 }
 
 /// The sheet name and column headers of a paged export.
 pub fn sheet(what: Export) -> (&'static str, Vec<&'static str>) {
     match what {
+        Export::Benefit => (
+            "联农带农效益",
+            vec![
+                "户号",
+                "户主",
+                "人口",
+                "贫困户",
+                "流转费（元）",
+                "工资（元）",
+                "分红（元）",
+                "合计（元）",
+                "人均（元）",
+                "达到收入线",
+            ],
+        ),
         Export::Plantings => (
             "种植",
             vec![
@@ -115,8 +132,9 @@ pub fn sheet(what: Export) -> (&'static str, Vec<&'static str>) {
     }
 }
 
-/// Up to `size` rows of a paged export (plots or plantings the caller may see) after `cursor`,
-/// and the next page's cursor (`None` after the last).
+/// Up to `size` rows of a paged export (plots or plantings the caller may see after the id
+/// `cursor`; the benefit report's lines from the position `cursor`), and the next page's cursor
+/// (`None` after the last).
 ///
 /// # Errors
 /// The database failed.
@@ -128,6 +146,9 @@ pub async fn page(
     cursor: Option<i64>,
     size: i64,
 ) -> Result<(Vec<Vec<Cell>>, Option<i64>), StorageError> {
+    if what == Export::Benefit {
+        return benefit_page(db, caller, cursor, size).await;
+    }
     let all = tianlian_storage::plots::PlotQuery::default();
     if what == Export::Plantings {
         let (list, next) =
@@ -176,6 +197,50 @@ pub async fn page(
     Ok((rows, next))
 }
 
+/// Up to `size` lines of this season's benefit report from position `cursor` (0 when `None`),
+/// in the report's order, and the next position (`None` after the last). Farmers: none.
+async fn benefit_page(
+    db: &Db,
+    caller: &Caller,
+    cursor: Option<i64>,
+    size: i64,
+) -> Result<(Vec<Vec<Cell>>, Option<i64>), StorageError> {
+    let today = crate::forecasting::china_today();
+    let offset = usize::try_from(cursor.unwrap_or(0)).unwrap_or(0);
+    let limit = usize::try_from(size).unwrap_or(1);
+    let window = crate::alliance::BenefitWindow::From { offset, limit };
+    let Some(report) = crate::alliance::benefit(db, caller, today, None, false, window).await?
+    else {
+        return Ok((Vec::new(), None));
+    };
+    let end = offset + report.lines.len();
+    let next = (end < report.matching).then(|| i64::try_from(end).unwrap_or(i64::MAX));
+    let money = |f: tianlian_domain::Fen| Cell::Number(f.get() as f64 / 100.0);
+    let rows = report
+        .lines
+        .into_iter()
+        .map(|l| {
+            vec![
+                text(l.household_code),
+                text(l.head_name),
+                Cell::Number(l.members as f64),
+                text(if l.is_poor { "是" } else { "否" }),
+                money(l.lease_fees),
+                money(l.wages),
+                money(l.dividends),
+                money(l.total),
+                money(l.per_person),
+                text(match l.meets_line {
+                    Some(true) => "是",
+                    Some(false) => "否",
+                    None => "",
+                }),
+            ]
+        })
+        .collect();
+    Ok((rows, next))
+}
+
 /// Builds the table the caller may see.
 ///
 /// # Errors
@@ -187,7 +252,7 @@ pub async fn table(
     what: Export,
 ) -> Result<Table, StorageError> {
     Ok(match what {
-        Export::Plots | Export::Plantings => {
+        Export::Plots | Export::Plantings | Export::Benefit => {
             let (name, headers) = sheet(what);
             let mut rows = Vec::new();
             let mut cursor = None;
@@ -240,49 +305,6 @@ pub async fn table(
                 })
                 .collect(),
         },
-        Export::Benefit => {
-            let today = crate::forecasting::china_today();
-            let report = crate::alliance::benefit(db, caller, today).await?;
-            let money = |f: tianlian_domain::Fen| Cell::Number(f.get() as f64 / 100.0);
-            Table {
-                name: "联农带农效益",
-                headers: vec![
-                    "户号",
-                    "户主",
-                    "人口",
-                    "贫困户",
-                    "流转费（元）",
-                    "工资（元）",
-                    "分红（元）",
-                    "合计（元）",
-                    "人均（元）",
-                    "达到收入线",
-                ],
-                rows: report
-                    .map(|r| r.lines)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|l| {
-                        vec![
-                            text(l.household_code),
-                            text(l.head_name),
-                            Cell::Number(l.members as f64),
-                            text(if l.is_poor { "是" } else { "否" }),
-                            money(l.lease_fees),
-                            money(l.wages),
-                            money(l.dividends),
-                            money(l.total),
-                            money(l.per_person),
-                            text(match l.meets_line {
-                                Some(true) => "是",
-                                Some(false) => "否",
-                                None => "",
-                            }),
-                        ]
-                    })
-                    .collect(),
-            }
-        }
         Export::Market => {
             let page = crate::planning::market_page(db, cache, caller, None).await?;
             Table {
@@ -425,24 +447,75 @@ pub fn csv_rows(rows: &[Vec<Cell>]) -> Vec<u8> {
 pub fn to_xlsx(table: &Table) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
-    sheet.set_name(table.name)?;
+    head(sheet, table.name, &table.headers)?;
+    for (r, row) in table.rows.iter().enumerate() {
+        write_row(sheet, r as u32 + 1, row)?;
+    }
+    book.save_to_buffer()
+}
+
+fn head(sheet: &mut Worksheet, name: &str, headers: &[&str]) -> Result<(), XlsxError> {
+    sheet.set_name(name)?;
     let bold = Format::new().set_bold();
-    for (c, h) in table.headers.iter().enumerate() {
+    for (c, h) in headers.iter().enumerate() {
         sheet.write_string_with_format(0, c as u16, *h, &bold)?;
         sheet.set_column_width(c as u16, 14)?;
     }
-    for (r, row) in table.rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Text(t) => sheet.write_string(r, c, t)?,
-                Cell::Number(n) => sheet.write_number(r, c, *n)?,
-                Cell::Int(i) => sheet.write_number(r, c, *i as f64)?,
-            };
-        }
+    Ok(())
+}
+
+fn write_row(sheet: &mut Worksheet, r: u32, row: &[Cell]) -> Result<(), XlsxError> {
+    for (c, cell) in row.iter().enumerate() {
+        let c = c as u16;
+        match cell {
+            Cell::Text(t) => sheet.write_string(r, c, t)?,
+            Cell::Number(n) => sheet.write_number(r, c, *n)?,
+            Cell::Int(i) => sheet.write_number(r, c, *i as f64)?,
+        };
     }
-    book.save_to_buffer()
+    Ok(())
+}
+
+/// A one-sheet XLSX workbook written a page of rows at a time in constant memory: each row goes
+/// to a temporary file as it is written (rust_xlsxwriter's `constant_memory` mode), and
+/// [`XlsxPages::finish`] writes the zip to any writer, so a county-wide export never holds its
+/// rows in memory. Blocking I/O: run it off the async threads.
+pub struct XlsxPages {
+    book: Workbook,
+    next_row: u32,
+}
+
+impl XlsxPages {
+    /// A workbook with the sheet `name` and its bold header row.
+    ///
+    /// # Errors
+    /// The temporary file could not be made.
+    pub fn new(name: &str, headers: &[&str]) -> Result<Self, XlsxError> {
+        let mut book = Workbook::new();
+        head(book.add_worksheet_with_constant_memory()?, name, headers)?;
+        Ok(XlsxPages { book, next_row: 1 })
+    }
+
+    /// Appends `rows` below the rows written so far.
+    ///
+    /// # Errors
+    /// The temporary file failed, or the sheet is full (1,048,576 rows).
+    pub fn write(&mut self, rows: &[Vec<Cell>]) -> Result<(), XlsxError> {
+        let sheet = self.book.worksheet_from_index(0)?;
+        for row in rows {
+            write_row(sheet, self.next_row, row)?;
+            self.next_row += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes the finished workbook to `out`.
+    ///
+    /// # Errors
+    /// The writer or the temporary file failed.
+    pub fn finish(mut self, out: impl std::io::Write + Send) -> Result<(), XlsxError> {
+        self.book.save_to_writer(out)
+    }
 }
 
 #[cfg(test)]
@@ -473,5 +546,29 @@ mod tests {
         assert!(lines[5].starts_with("\"'\tx\"") || lines[5].starts_with("'\tx"));
         assert!(csv.contains("'\rx"));
         assert_eq!(lines.last().copied(), Some("1-010 =ok,0"));
+    }
+
+    #[test]
+    fn a_workbook_written_a_page_at_a_time_reads_back_every_row_in_order() {
+        use calamine::{Data, Reader, Xlsx};
+        let mut book = XlsxPages::new("地块", &["地块", "面积（亩）"]).expect("book");
+        for page in 0..3 {
+            let rows: Vec<Vec<Cell>> = (0..1_000)
+                .map(|i| {
+                    let n = page * 1_000 + i;
+                    vec![text(format!("P-{n}")), Cell::Number(f64::from(n) / 100.0)]
+                })
+                .collect();
+            book.write(&rows).expect("page");
+        }
+        let mut out = Vec::new();
+        book.finish(&mut out).expect("zip");
+        let mut read: Xlsx<_> = Xlsx::new(std::io::Cursor::new(out)).expect("a valid xlsx");
+        let sheet = read.worksheet_range("地块").expect("sheet");
+        assert_eq!(sheet.height(), 3_001, "the header and 3,000 rows");
+        assert_eq!(sheet.get((0, 1)), Some(&Data::String("面积（亩）".into())));
+        assert_eq!(sheet.get((1, 0)), Some(&Data::String("P-0".into())));
+        assert_eq!(sheet.get((3_000, 0)), Some(&Data::String("P-2999".into())));
+        assert_eq!(sheet.get((2_001, 1)), Some(&Data::Float(20.0)));
     }
 }

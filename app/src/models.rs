@@ -909,29 +909,6 @@ pub struct BenefitData {
 /// Households a page of the benefit report shows.
 pub const BENEFIT_LINES_PER_PAGE: usize = 100;
 
-impl BenefitData {
-    /// Keeps one page of the lines that `text` (the start of a household code, or part of the
-    /// head's name) and `poor_only` admit; the totals stay the whole report's.
-    pub fn narrow(mut self, text: Option<&str>, poor_only: bool, page: usize) -> Self {
-        let text = text.map(str::trim).filter(|t| !t.is_empty());
-        self.lines.retain(|l| {
-            (!poor_only || l.is_poor)
-                && text.is_none_or(|t| l.household_code.starts_with(t) || l.head_name.contains(t))
-        });
-        self.matching = self.lines.len();
-        self.pages = self.matching.div_ceil(BENEFIT_LINES_PER_PAGE).max(1);
-        self.page = page.clamp(1, self.pages);
-        let start = (self.page - 1) * BENEFIT_LINES_PER_PAGE;
-        self.lines = self
-            .lines
-            .drain(..)
-            .skip(start)
-            .take(BENEFIT_LINES_PER_PAGE)
-            .collect();
-        self
-    }
-}
-
 /// "我的日历": the signed-in household's plantings with their forecasts, a month calendar,
 /// upcoming shifts and pay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -986,39 +963,6 @@ pub struct MyForecast {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn line(code: &str, name: &str, poor: bool) -> BenefitLine {
-        BenefitLine {
-            household_code: code.into(),
-            head_name: name.into(),
-            members: 3,
-            is_poor: poor,
-            lease_fees: Fen::default(),
-            wages: Fen::default(),
-            dividends: Fen::default(),
-            total: Fen::default(),
-            per_person: Fen::default(),
-            meets_line: None,
-        }
-    }
-
-    fn report(lines: Vec<BenefitLine>) -> BenefitData {
-        BenefitData {
-            season: "2026".into(),
-            from: String::new(),
-            until: String::new(),
-            income_line: None,
-            lines,
-            payers: Vec::new(),
-            total: Fen::default(),
-            total_to_poor: Fen::default(),
-            poor_households: 0,
-            poor_meeting_line: 0,
-            matching: 0,
-            page: 0,
-            pages: 0,
-        }
-    }
 
     fn member(n: usize, left: bool) -> MemberView {
         MemberView {
@@ -1090,41 +1034,6 @@ mod tests {
                 .map(|a| a.members.len())
                 .sum::<usize>(),
             10
-        );
-    }
-
-    #[test]
-    fn the_benefit_report_pages_a_hundred_households_and_searches_code_name_and_poverty() {
-        let lines: Vec<BenefitLine> = (0..250u32)
-            .map(|i| {
-                line(
-                    &format!("H-{i:03}"),
-                    &format!("户主{i}"),
-                    i.is_multiple_of(5),
-                )
-            })
-            .collect();
-        let third = report(lines.clone()).narrow(None, false, 3);
-        assert_eq!((third.matching, third.page, third.pages), (250, 3, 3));
-        assert_eq!(third.lines.len(), 50);
-        assert_eq!(third.lines[0].household_code, "H-200");
-        // Past the end: the last page; before the start: the first.
-        assert_eq!(report(lines.clone()).narrow(None, false, 99).page, 3);
-        assert_eq!(report(lines.clone()).narrow(None, false, 0).page, 1);
-        let poor = report(lines.clone()).narrow(None, true, 1);
-        assert_eq!(poor.matching, 50);
-        assert!(poor.lines.iter().all(|l| l.is_poor));
-        let code = report(lines.clone()).narrow(Some(" H-12"), false, 1);
-        assert_eq!(code.matching, 10, "H-120…H-129 (H-012 does not start so)");
-        let name = report(lines.clone()).narrow(Some("主7"), false, 1);
-        assert_eq!(
-            name.matching, 11,
-            "户主7 and 户主70…79 (户主170 holds 主1, not 主7)"
-        );
-        let none = report(lines).narrow(Some("zzz"), false, 1);
-        assert_eq!(
-            (none.matching, none.page, none.pages, none.lines.len()),
-            (0, 1, 1, 0)
         );
     }
 }

@@ -140,17 +140,7 @@ pub fn benefit_report(
         }
     }
     for l in &mut lines {
-        l.total = l.lease_fees + l.wages + l.dividends;
-        let members = i64::from(l.members);
-        if members > 0 {
-            l.per_person = Some(Fen::new(l.total.get().div_euclid(members)));
-            if l.is_poor {
-                l.meets_line = Some(
-                    i128::from(l.total.get())
-                        >= i128::from(income_line_per_person.get()) * i128::from(members),
-                );
-            }
-        }
+        settle_line(l, income_line_per_person);
     }
     lines.sort_by_key(|l| l.household_id);
     payers.sort_by_key(|p| p.payer_id);
@@ -164,6 +154,44 @@ pub fn benefit_report(
         households: lines,
         payers,
     }
+}
+
+/// Fills in a line's total, its income per person and whether a poor household reaches
+/// `income_line_per_person` (the one rule the whole report and a single page of it share).
+pub fn settle_line(l: &mut HouseholdBenefit, income_line_per_person: Fen) {
+    l.total = l.lease_fees + l.wages + l.dividends;
+    l.per_person = None;
+    l.meets_line = None;
+    let members = i64::from(l.members);
+    if members > 0 {
+        l.per_person = Some(Fen::new(l.total.get().div_euclid(members)));
+        if l.is_poor {
+            l.meets_line = Some(
+                i128::from(l.total.get())
+                    >= i128::from(income_line_per_person.get()) * i128::from(members),
+            );
+        }
+    }
+}
+
+/// One household's line from its sums by kind, settled against `income_line_per_person`.
+#[allow(clippy::too_many_arguments)]
+pub fn household_line(
+    household_id: i64,
+    name: &str,
+    members: u32,
+    is_poor: bool,
+    lease_fees: Fen,
+    wages: Fen,
+    dividends: Fen,
+    income_line_per_person: Fen,
+) -> HouseholdBenefit {
+    let mut l = line(household_id, name, members, is_poor);
+    l.lease_fees = lease_fees;
+    l.wages = wages;
+    l.dividends = dividends;
+    settle_line(&mut l, income_line_per_person);
+    l
 }
 
 fn line(household_id: i64, name: &str, members: u32, is_poor: bool) -> HouseholdBenefit {

@@ -529,6 +529,21 @@ pub struct IncomeRow {
     pub amount_fen: i64,
 }
 
+/// Money paid to households between `$2` and `$3` (inclusive): lease payments marked paid,
+/// wages paid out (日结 payments), dividends — by the cooperatives of township `$1` (or all).
+const INCOME: &str = "SELECT 'lease' AS kind, l.household_id, l.cooperative_id, lp.amount_fen
+   FROM lease_payments lp JOIN leases l ON l.id = lp.lease_id JOIN cooperatives c ON c.id = l.cooperative_id
+   WHERE lp.paid_on >= $2 AND lp.paid_on <= $3 AND ($1 IS NULL OR c.township_id = $1)
+ UNION ALL
+ SELECT 'wage' AS kind, pe.household_id, s.cooperative_id, wp.amount_fen
+   FROM wage_payments wp JOIN persons pe ON pe.id = wp.person_id JOIN shifts s ON s.id = wp.shift_id
+   JOIN cooperatives c ON c.id = s.cooperative_id
+   WHERE wp.paid_on >= $2 AND wp.paid_on <= $3 AND ($1 IS NULL OR c.township_id = $1)
+ UNION ALL
+ SELECT 'dividend' AS kind, d.household_id, d.cooperative_id, d.amount_fen
+   FROM dividends d JOIN cooperatives c ON c.id = d.cooperative_id
+   WHERE d.paid_on >= $2 AND d.paid_on <= $3 AND ($1 IS NULL OR c.township_id = $1)";
+
 /// Money paid to households between `from` and `until` (inclusive): lease payments marked
 /// paid, wages paid out (日结 payments), dividends — within a township or everywhere.
 ///
@@ -540,25 +555,195 @@ pub async fn income(
     from: NaiveDate,
     until: NaiveDate,
 ) -> Result<Vec<IncomeRow>, StorageError> {
-    Ok(sqlx::query_as(
-        "SELECT 'lease' AS kind, l.household_id, l.cooperative_id, lp.amount_fen
-           FROM lease_payments lp JOIN leases l ON l.id = lp.lease_id JOIN cooperatives c ON c.id = l.cooperative_id
-           WHERE lp.paid_on >= $2 AND lp.paid_on <= $3 AND ($1 IS NULL OR c.township_id = $1)
-         UNION ALL
-         SELECT 'wage' AS kind, pe.household_id, s.cooperative_id, wp.amount_fen
-           FROM wage_payments wp JOIN persons pe ON pe.id = wp.person_id JOIN shifts s ON s.id = wp.shift_id
-           JOIN cooperatives c ON c.id = s.cooperative_id
-           WHERE wp.paid_on >= $2 AND wp.paid_on <= $3 AND ($1 IS NULL OR c.township_id = $1)
-         UNION ALL
-         SELECT 'dividend' AS kind, d.household_id, d.cooperative_id, d.amount_fen
-           FROM dividends d JOIN cooperatives c ON c.id = d.cooperative_id
-           WHERE d.paid_on >= $2 AND d.paid_on <= $3 AND ($1 IS NULL OR c.township_id = $1)",
+    Ok(sqlx::query_as(INCOME)
+        .bind(township)
+        .bind(iso(from))
+        .bind(iso(until))
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// The benefit report's lines, as a CTE named `lines` (parameters `$1` township or NULL, `$2`
+/// and `$3` the season): every household of the township, and any household paid by its
+/// cooperatives, with its season's lease fees, wages and dividends summed by kind, its total
+/// and its total per person (rounded down to the fen; 0 without members). Only households that
+/// were paid or are poor have a line.
+fn benefit_lines_cte() -> String {
+    format!(
+        "WITH income AS ({INCOME}),
+         per AS (SELECT household_id,
+             CAST(SUM(CASE WHEN kind = 'lease' THEN amount_fen ELSE 0 END) AS BIGINT) AS lease_fen,
+             CAST(SUM(CASE WHEN kind = 'wage' THEN amount_fen ELSE 0 END) AS BIGINT) AS wage_fen,
+             CAST(SUM(CASE WHEN kind = 'dividend' THEN amount_fen ELSE 0 END) AS BIGINT) AS dividend_fen
+           FROM income GROUP BY household_id),
+         sums AS (SELECT h.id, h.code, h.head_name, h.members, h.is_poor,
+             COALESCE(per.lease_fen, 0) AS lease_fen, COALESCE(per.wage_fen, 0) AS wage_fen,
+             COALESCE(per.dividend_fen, 0) AS dividend_fen,
+             COALESCE(per.lease_fen, 0) + COALESCE(per.wage_fen, 0) + COALESCE(per.dividend_fen, 0) AS total
+           FROM households h JOIN villages v ON v.id = h.village_id
+           LEFT JOIN per ON per.household_id = h.id
+           WHERE $1 IS NULL OR v.township_id = $1 OR per.household_id IS NOT NULL),
+         lines AS (SELECT sums.*, CASE WHEN members > 0 THEN total / members ELSE 0 END AS per_person
+           FROM sums WHERE total <> 0 OR is_poor = 1)"
     )
-    .bind(township)
-    .bind(iso(from))
-    .bind(iso(until))
-    .fetch_all(db.pool())
-    .await?)
+}
+
+/// Which lines of the benefit report a list shows: poor households only, and a search text
+/// (the start of the household code, or part of the head's name; `%` and `_` match only
+/// themselves).
+#[derive(Debug, Clone, Default)]
+pub struct BenefitFilter {
+    pub township: Option<i64>,
+    pub from: NaiveDate,
+    pub until: NaiveDate,
+    pub text: Option<String>,
+    pub poor_only: bool,
+}
+
+impl BenefitFilter {
+    /// `(code prefix, name part)` patterns for `LIKE … ESCAPE '\'`.
+    fn patterns(&self) -> (Option<String>, Option<String>) {
+        match self
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            Some(t) => {
+                let t = crate::like_escaped(t);
+                (Some(format!("{t}%")), Some(format!("%{t}%")))
+            }
+            None => (None, None),
+        }
+    }
+}
+
+/// The `WHERE` of the lines a [`BenefitFilter`] admits, with its parameters at `$4` to `$6`.
+const BENEFIT_MATCH: &str = "($4 = 0 OR is_poor = 1)
+    AND ($5 IS NULL OR code LIKE $5 ESCAPE '\\' OR head_name LIKE $6 ESCAPE '\\')";
+
+/// One household's line of the benefit report.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct BenefitLineRow {
+    pub id: i64,
+    pub code: String,
+    pub head_name: String,
+    pub members: i64,
+    pub is_poor: i64,
+    pub lease_fen: i64,
+    pub wage_fen: i64,
+    pub dividend_fen: i64,
+}
+
+/// The benefit report's totals over every line, and how many lines the filter admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
+pub struct BenefitTotals {
+    pub total_fen: i64,
+    pub to_poor_fen: i64,
+    pub poor_households: i64,
+    /// Poor households with members whose total reaches `line × members` (the line passed in).
+    pub poor_meeting_line: i64,
+    pub matching: i64,
+}
+
+/// The report's totals (over the whole season and scope) and the count of lines `filter`
+/// admits, measured against `line` per person: one SQL aggregate.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn benefit_totals(
+    db: &Db,
+    filter: &BenefitFilter,
+    line: Fen,
+) -> Result<BenefitTotals, StorageError> {
+    let (prefix, part) = filter.patterns();
+    let sql = format!(
+        "{} SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT) AS total_fen,
+           CAST(COALESCE(SUM(CASE WHEN is_poor = 1 THEN total ELSE 0 END), 0) AS BIGINT) AS to_poor_fen,
+           CAST(COALESCE(SUM(CASE WHEN is_poor = 1 THEN 1 ELSE 0 END), 0) AS BIGINT) AS poor_households,
+           CAST(COALESCE(SUM(CASE WHEN is_poor = 1 AND members > 0 AND total >= $7 * members
+             THEN 1 ELSE 0 END), 0) AS BIGINT) AS poor_meeting_line,
+           CAST(COALESCE(SUM(CASE WHEN {BENEFIT_MATCH} THEN 1 ELSE 0 END), 0) AS BIGINT) AS matching
+         FROM lines",
+        benefit_lines_cte()
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(filter.township)
+        .bind(iso(filter.from))
+        .bind(iso(filter.until))
+        .bind(i64::from(filter.poor_only))
+        .bind(prefix)
+        .bind(part)
+        .bind(line.get())
+        .fetch_one(db.pool())
+        .await?)
+}
+
+/// `limit` lines that `filter` admits from `offset` on, in the report's order: poor households
+/// first, the lowest income per person first, then by household code.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn benefit_lines(
+    db: &Db,
+    filter: &BenefitFilter,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<BenefitLineRow>, StorageError> {
+    let (prefix, part) = filter.patterns();
+    let sql = format!(
+        "{} SELECT id, code, head_name, CAST(members AS BIGINT) AS members,
+           CAST(is_poor AS BIGINT) AS is_poor, lease_fen, wage_fen, dividend_fen
+         FROM lines WHERE {BENEFIT_MATCH}
+         ORDER BY is_poor DESC, per_person, code LIMIT $7 OFFSET $8",
+        benefit_lines_cte()
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(filter.township)
+        .bind(iso(filter.from))
+        .bind(iso(filter.until))
+        .bind(i64::from(filter.poor_only))
+        .bind(prefix)
+        .bind(part)
+        .bind(limit.max(0))
+        .bind(offset.max(0))
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// What one cooperative paid households in the season: to all, and to poor households.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PayerRow {
+    pub cooperative_id: i64,
+    pub name: String,
+    pub to_all_fen: i64,
+    pub to_poor_fen: i64,
+}
+
+/// The season's payers in township `township` (or all), by cooperative id.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn benefit_payers(
+    db: &Db,
+    township: Option<i64>,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<Vec<PayerRow>, StorageError> {
+    let sql = format!(
+        "WITH income AS ({INCOME})
+         SELECT i.cooperative_id, c.name, CAST(SUM(i.amount_fen) AS BIGINT) AS to_all_fen,
+           CAST(SUM(CASE WHEN h.is_poor = 1 THEN i.amount_fen ELSE 0 END) AS BIGINT) AS to_poor_fen
+         FROM income i JOIN cooperatives c ON c.id = i.cooperative_id
+         LEFT JOIN households h ON h.id = i.household_id
+         GROUP BY i.cooperative_id, c.name ORDER BY i.cooperative_id"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(township)
+        .bind(iso(from))
+        .bind(iso(until))
+        .fetch_all(db.pool())
+        .await?)
 }
 
 /// The income line per person for a year, if set.

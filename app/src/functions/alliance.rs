@@ -237,10 +237,16 @@ pub async fn benefit_page(
     let day = day
         .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
         .unwrap_or_else(crate::forecasting::china_today);
-    let report = crate::alliance::benefit(&db, &caller, day)
-        .await
-        .map_err(crate::services::internal)?;
-    Ok(report.map(|r| r.narrow(q.as_deref(), poor, page)))
+    crate::alliance::benefit(
+        &db,
+        &caller,
+        day,
+        q.as_deref(),
+        poor,
+        crate::alliance::BenefitWindow::Page(page),
+    )
+    .await
+    .map_err(crate::services::internal)
 }
 
 #[server(prefix = "/fn", endpoint = "add_member")]

@@ -181,6 +181,33 @@ async fn whole_list_exports_are_read_a_page_at_a_time_and_keep_every_row_once() 
             "{:?}",
             app.engine
         );
+        // The streamed XLSX (written in constant memory): the same rows, read back by calamine.
+        for (file, sheet, expected) in [
+            ("plantings.xlsx", "种植", plantings.len()),
+            ("plots.xlsx", "地块", plots.len()),
+        ] {
+            let res = client
+                .get(app.url(&format!("/api/v1/export/{file}")))
+                .send()
+                .await
+                .expect("xlsx");
+            assert_eq!(res.status().as_u16(), 200);
+            assert!(
+                res.headers()["content-type"]
+                    .to_str()
+                    .expect("type")
+                    .contains("spreadsheetml")
+            );
+            let bytes = res.bytes().await.expect("body");
+            let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("a valid xlsx");
+            let range = book.worksheet_range(sheet).expect("the sheet");
+            assert_eq!(range.height(), expected + 1, "{:?}: {file}", app.engine);
+            assert_eq!(range.get((0, 0)), Some(&Data::String("乡镇".into())));
+            assert!(matches!(
+                range.get((1, 3)),
+                Some(Data::Float(_)) | Some(Data::String(_))
+            ));
+        }
         app.finish().await;
     }
 }

@@ -382,7 +382,30 @@ async fn the_benefit_report_sums_lease_fees_wages_and_dividends_per_household() 
         assert_eq!(status, 201);
         let (status, report) = send(coop.get(app.url("/api/v1/benefit?day=2026-12-01"))).await;
         assert_eq!(status, 200, "{report}");
-        let lines = report["lines"].as_array().expect("lines");
+        // Every line, walking the pages of 7 by their cursor.
+        let mut lines: Vec<serde_json::Value> = Vec::new();
+        let mut cursor: Option<i64> = None;
+        loop {
+            let at = cursor.map(|c| format!("&cursor={c}")).unwrap_or_default();
+            let url = format!("/api/v1/benefit?day=2026-12-01&limit=7{at}");
+            let (status, page) = send(coop.get(app.url(&url))).await;
+            assert_eq!(status, 200, "{page}");
+            let got = page["lines"].as_array().expect("lines");
+            assert!(got.len() <= 7);
+            assert_eq!(
+                page["total"], report["total"],
+                "the totals are the whole report's"
+            );
+            lines.extend(got.iter().cloned());
+            match page["next_cursor"].as_i64() {
+                Some(c) => cursor = Some(c),
+                None => break,
+            }
+        }
+        assert_eq!(
+            lines.len() as u64,
+            report["matching"].as_u64().expect("matching")
+        );
         let line = lines
             .iter()
             .find(|l| l["household_code"] == "demo-1-0-000")
@@ -394,7 +417,7 @@ async fn the_benefit_report_sums_lease_fees_wages_and_dividends_per_household() 
             Some(total),
             "every fen is in a line"
         );
-        for l in lines {
+        for l in &lines {
             assert_eq!(
                 l["total"].as_i64(),
                 Some(
@@ -404,6 +427,12 @@ async fn the_benefit_report_sums_lease_fees_wages_and_dividends_per_household() 
                 )
             );
         }
+        // Poor households first, the lowest income per person first.
+        let order: Vec<(bool, i64)> = lines
+            .iter()
+            .map(|l| (l["is_poor"] != true, l["per_person"].as_i64().unwrap_or(0)))
+            .collect();
+        assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
         assert!(
             report["total_to_poor"].as_i64().unwrap_or(0) > 0,
             "the demo paid poor households: {report}"
@@ -626,8 +655,12 @@ async fn the_cooperative_sees_its_seasons_labour_demand_against_members_able_to_
                 .any(|m| m["is_poor"] == true && m["mentor"].is_string())
         );
         assert!(
-            page["leases"].as_array().expect("leases").len() >= 100,
+            page["lease_total"].as_u64().unwrap_or(0) >= 100,
             "石羊村 and 龙桥村 plots are leased"
+        );
+        assert!(
+            page["leases"].as_array().expect("leases").len() <= 10,
+            "the summary shows the first 10"
         );
         let (status, html) = app.get_text_as(&coop, "/coop").await;
         assert_eq!(status, 200);
@@ -700,4 +733,238 @@ async fn the_cooperative_page_shows_the_first_rows_and_pages_each_list_whole() {
 
 fn urlencode(text: &str) -> String {
     text.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+/// The report's SQL (sums by household, totals, counts, payers, the filter) against the pure
+/// `domain::benefit::benefit_report` over the same rows read plainly.
+#[tokio::test]
+async fn the_benefit_reports_sql_agrees_with_the_domains_report_over_the_same_rows() {
+    use app::alliance::{BenefitWindow, benefit};
+    use tianlian_domain::Fen;
+    use tianlian_domain::benefit::{HouseholdInfo, IncomeItem, IncomeKind, benefit_report};
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("day");
+        let (from, until) = tianlian_domain::season::season_of(day);
+        // A dividend to a household of another township from 欣源, so a line outside the
+        // township's own households is in the report too.
+        let xy = app.xinyuan().await;
+        let other = alliance::households(&app.db, None)
+            .await
+            .expect("households")
+            .into_iter()
+            .find(|h| h.code.starts_with("demo-0-"))
+            .expect("a household of the other township");
+        alliance::add_dividend(&app.db, xy, other.id, Fen::new(777), day, "")
+            .await
+            .expect("dividend");
+        let huilan = app.township_id("回澜镇").await;
+        for (caller, township) in [
+            (crate::helpers::admin_caller(), None),
+            (
+                tianlian_domain::access::Caller {
+                    scope: tianlian_domain::access::Scope::Agronomist {
+                        township_id: huilan,
+                    },
+                    ..crate::helpers::admin_caller()
+                },
+                Some(huilan),
+            ),
+        ] {
+            let line = alliance::income_line(&app.db, chrono::Datelike::year(&from))
+                .await
+                .expect("line")
+                .unwrap_or(Fen::ZERO);
+            let income = alliance::income(&app.db, township, from, until)
+                .await
+                .expect("income");
+            // The township's households and any household its cooperatives paid, as they are
+            // (a poor household of another township paid here counts as poor).
+            let own: std::collections::HashSet<i64> = alliance::households(&app.db, township)
+                .await
+                .expect("rows")
+                .iter()
+                .map(|h| h.id)
+                .collect();
+            let households: Vec<_> = alliance::households(&app.db, None)
+                .await
+                .expect("rows")
+                .into_iter()
+                .filter(|h| own.contains(&h.id) || income.iter().any(|i| i.household_id == h.id))
+                .collect();
+            let infos: Vec<HouseholdInfo> = households
+                .iter()
+                .map(|h| HouseholdInfo {
+                    id: h.id,
+                    name: h.head_name.clone(),
+                    members: u32::try_from(h.members).unwrap_or(0),
+                    is_poor: h.is_poor != 0,
+                })
+                .collect();
+            let items: Vec<IncomeItem> = income
+                .iter()
+                .map(|i| IncomeItem {
+                    household_id: i.household_id,
+                    payer_id: i.cooperative_id,
+                    kind: match i.kind.as_str() {
+                        "lease" => IncomeKind::LeaseFee,
+                        "wage" => IncomeKind::Wage,
+                        _ => IncomeKind::Dividend,
+                    },
+                    amount: Fen::new(i.amount_fen),
+                })
+                .collect();
+            let expected = benefit_report(&infos, &items, line);
+            let all = BenefitWindow::From {
+                offset: 0,
+                limit: 1_000_000,
+            };
+            let got = benefit(&app.db, &caller, day, None, false, all)
+                .await
+                .expect("report")
+                .expect("not a farmer");
+            assert_eq!(got.total, expected.total, "{:?} {township:?}", app.engine);
+            assert_eq!(got.total_to_poor, expected.total_to_poor);
+            assert_eq!(got.poor_households as u32, expected.poor_households);
+            assert_eq!(
+                got.poor_meeting_line as u32,
+                expected.poor_households_meeting_line
+            );
+            let paid: Vec<_> = expected
+                .households
+                .iter()
+                .filter(|h| h.total != Fen::ZERO || h.is_poor)
+                .collect();
+            assert_eq!(got.lines.len(), paid.len());
+            assert_eq!(got.matching, paid.len());
+            for h in paid {
+                let l = got
+                    .lines
+                    .iter()
+                    .find(|l| l.head_name == h.name && l.total == h.total)
+                    .unwrap_or_else(|| panic!("a line for {h:?}"));
+                assert_eq!(
+                    (l.lease_fees, l.wages, l.dividends),
+                    (h.lease_fees, h.wages, h.dividends)
+                );
+                assert_eq!(Some(l.per_person), h.per_person.or(Some(Fen::ZERO)));
+            }
+            let payers: Vec<(Fen, Fen)> =
+                got.payers.iter().map(|p| (p.to_all, p.to_poor)).collect();
+            let want: Vec<(Fen, Fen)> = expected
+                .payers
+                .iter()
+                .map(|p| (p.to_all, p.to_poor))
+                .collect();
+            assert_eq!(payers, want);
+            // The filter: poor only, and a name search, counted over the whole report.
+            let poor = benefit(&app.db, &caller, day, None, true, all)
+                .await
+                .expect("poor")
+                .expect("report");
+            assert_eq!(poor.matching, expected.poor_households as usize);
+            assert!(poor.lines.iter().all(|l| l.is_poor));
+            let name = &got.lines[0].head_name;
+            let found = benefit(&app.db, &caller, day, Some(name), false, all)
+                .await
+                .expect("search")
+                .expect("report");
+            assert!(
+                found.matching >= 1
+                    && found
+                        .lines
+                        .iter()
+                        .all(|l| l.head_name.contains(name.as_str()))
+            );
+            assert_eq!(
+                found.total, got.total,
+                "a search keeps the whole report's totals"
+            );
+            // A code matches from its start only; `%` and `_` are plain characters.
+            let code = &got.lines[0].household_code;
+            let prefix = &code[..code.len() - 1];
+            let by_code = benefit(&app.db, &caller, day, Some(prefix), false, all)
+                .await
+                .expect("code")
+                .expect("report");
+            let starting = got
+                .lines
+                .iter()
+                .filter(|l| l.household_code.starts_with(prefix) || l.head_name.contains(prefix))
+                .count();
+            assert_eq!(by_code.matching, starting, "{prefix}");
+            for inside in [&code[1..], "demo%", "demo_1"] {
+                let none = benefit(&app.db, &caller, day, Some(inside), false, all)
+                    .await
+                    .expect("inside")
+                    .expect("report");
+                assert_eq!(none.matching, 0, "{inside}");
+                assert_eq!((none.page, none.pages), (1, 1));
+            }
+            // A page past the last is the last.
+            let last = benefit(
+                &app.db,
+                &caller,
+                day,
+                None,
+                false,
+                BenefitWindow::Page(9_999),
+            )
+            .await
+            .expect("page")
+            .expect("report");
+            assert_eq!(last.page, last.pages);
+            assert!(!last.lines.is_empty());
+        }
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_cooperatives_lists_page_through_the_api_with_counts_over_all_of_them() {
+    for engine in engines() {
+        let app = spawn_app(engine).await;
+        let coop = app.signed_in(COOPERATIVE).await;
+        let xy = app.xinyuan().await;
+        let (status, summary) =
+            send(coop.get(app.url(&format!("/api/v1/cooperatives/{xy}")))).await;
+        assert_eq!(status, 200);
+        let total = summary["member_total"].as_u64().expect("member_total") as usize;
+        let first: usize = summary["alliances"]
+            .as_array()
+            .expect("alliances")
+            .iter()
+            .map(|a| a["members"].as_array().map_or(0, Vec::len))
+            .sum();
+        assert!(total > 10, "the demo alliance has {total} members");
+        assert!(first <= 10 * summary["alliances"].as_array().map_or(1, Vec::len));
+        // Every member once, a page of 50 at a time.
+        let mut seen = std::collections::HashSet::new();
+        let mut page = 1;
+        loop {
+            let url = format!("/api/v1/cooperatives/{xy}?list=members&page={page}");
+            let (status, body) = send(coop.get(app.url(&url))).await;
+            assert_eq!(status, 200, "{body}");
+            assert_eq!(body["member_total"].as_u64(), Some(total as u64));
+            for a in body["alliances"].as_array().expect("alliances") {
+                for m in a["members"].as_array().expect("members") {
+                    assert!(seen.insert(m["id"].as_i64().expect("id")), "{m}");
+                }
+            }
+            if page >= body["pages"].as_u64().expect("pages") as usize {
+                break;
+            }
+            page += 1;
+        }
+        assert_eq!(seen.len(), total);
+        let (status, leases) =
+            send(coop.get(app.url(&format!("/api/v1/cooperatives/{xy}?list=leases&page=1")))).await;
+        assert_eq!(status, 200);
+        assert!(leases["leases"].as_array().map_or(0, Vec::len) <= 15);
+        let (status, body) =
+            send(coop.get(app.url(&format!("/api/v1/cooperatives/{xy}?list=everything")))).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(body["error"]["code"], "bad_list");
+        app.finish().await;
+    }
 }

@@ -40,19 +40,63 @@ fn reply(o: WorkOutcome, key: &str) -> Result<(StatusCode, Json<Value>), ApiErro
     }
 }
 
-/// A cooperative's page: alliances, leases with payments, shifts from today, labour demand.
+/// Which of a cooperative's lists to page through.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CooperativeQuery {
+    /// `shifts` (from today on), `members` (of every alliance) or `leases`, 50 a page (leases
+    /// 15, each with its payments). Absent: the summary, with the first 10 of each list.
+    #[param(inline, value_type = Option<CoopListName>)]
+    list: Option<String>,
+    /// Members and leases: part of the household head's name or the start of its code (leases
+    /// also the plot code or village).
+    #[param(max_length = 40)]
+    q: Option<String>,
+    /// The page of the list, from 1 (past the last: the last).
+    #[param(minimum = 1)]
+    page: Option<usize>,
+}
+
+/// The lists of `GET /api/v1/cooperatives/{id}`.
+#[derive(serde::Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CoopListName {
+    Shifts,
+    Members,
+    Leases,
+}
+
+/// A cooperative's page: the summary (what needs doing, labour demand, the first rows of each
+/// list, with counts over all of them), or one page of one list (`list`, `q`, `page`). The
+/// counts (`shift_total`, `member_total`, `lease_total`), `page` and `pages` say how much there is.
 #[utoipa::path(get, path = "/api/v1/cooperatives/{id}", tag = "alliance",
-    params(("id" = i64, Path, description = "Cooperative id")),
-    responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    params(("id" = i64, Path, description = "Cooperative id"), CooperativeQuery),
+    responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn cooperative(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
+    Query(q): Query<CooperativeQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let page = alliance::coop_page(&state.db, &state.climates, &caller, Some(id), true).await?;
+    let list = app::models::CoopList::from_code(q.list.as_deref());
+    if q.list.is_some() && list == app::models::CoopList::Summary {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_list",
+            "list 须为 shifts、members 或 leases",
+            "list must be shifts, members or leases",
+        ));
+    }
+    let labour = list == app::models::CoopList::Summary;
+    let page = alliance::coop_page(&state.db, &state.climates, &caller, Some(id), labour).await?;
     match &page.cooperative {
-        Some(c) if c.id == id => Ok(Json(json!(page))),
+        Some(c) if c.id == id => Ok(Json(json!(page.narrow(
+            list,
+            q.q.as_deref(),
+            q.page.unwrap_or(1)
+        )))),
         _ => Err(ApiError::not_found()),
     }
 }
@@ -320,25 +364,50 @@ pub async fn my_pay(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct BenefitQuery {
     /// Any day of the season (1 July – 30 June); today when left out.
     day: Option<chrono::NaiveDate>,
+    /// The start of a household code, or part of the head's name.
+    #[param(max_length = 40)]
+    q: Option<String>,
+    /// Only poor households' lines (the totals stay the whole report's).
+    poor: Option<bool>,
 }
 
-#[utoipa::path(get, path = "/api/v1/benefit", tag = "alliance", params(BenefitQuery),
+#[utoipa::path(get, path = "/api/v1/benefit", tag = "alliance", params(BenefitQuery, super::plots::PageQuery),
     responses((status = 200, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-/// The season's benefit report in the caller's townships; 403 for farmers.
+/// A page of the season's benefit report in the caller's townships: the whole report's totals
+/// and payers, `matching` (the lines `q` and `poor` admit), `limit` of those lines (poor
+/// households first, the lowest income per person first, then by code) from `cursor`, and
+/// `next_cursor` (the position of the next line, null after the last). 403 for farmers.
 pub async fn benefit(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     Query(q): Query<BenefitQuery>,
+    Query(page): Query<super::plots::PageQuery>,
 ) -> Result<Json<Value>, ApiError> {
+    let (cursor, limit) = page.parse()?;
+    let offset = usize::try_from(cursor.unwrap_or(0)).unwrap_or(0);
+    let limit = usize::try_from(limit).unwrap_or(1);
     let day = q.day.unwrap_or_else(app::forecasting::china_today);
-    let report = alliance::benefit(&state.db, &caller, day)
-        .await?
-        .ok_or_else(ApiError::forbidden)?;
-    Ok(Json(json!(report)))
+    let window = alliance::BenefitWindow::From { offset, limit };
+    let report = alliance::benefit(
+        &state.db,
+        &caller,
+        day,
+        q.q.as_deref(),
+        q.poor.unwrap_or(false),
+        window,
+    )
+    .await?
+    .ok_or_else(ApiError::forbidden)?;
+    let end = offset + report.lines.len();
+    let next_cursor = (end < report.matching).then_some(end);
+    let mut body = json!(report);
+    body["next_cursor"] = json!(next_cursor);
+    Ok(Json(body))
 }
 
 #[derive(Deserialize, ToSchema)]
