@@ -40,6 +40,9 @@ def pages(county):
         ("admin", "/api/v1/plantings"),
         ("admin", "/targets"),
         ("admin", "/benefit"),
+        ("admin", "/benefit?poor=1&page=20"),
+        ("admin", "/api/v1/benefit"),
+        ("admin", "/api/v1/benefit?cursor=5000"),
         ("admin", "/wallchart"),
         ("admin", "/market"),
         ("admin", "/accounts"),
@@ -63,6 +66,8 @@ def pages(county):
         ("cooperative", "/coop"),
         ("cooperative", "/coop?list=leases"),
         ("cooperative", "/coop?list=members&page=3"),
+        ("cooperative", "/api/v1/cooperatives/{coop}"),
+        ("cooperative", "/api/v1/cooperatives/{coop}?list=members&page=2"),
         ("farmer", "/my"),
         ("farmer", "/my/pay"),
     ]
@@ -114,12 +119,14 @@ def main():
         plot = html.decode().split('href="/plots/', 1)[1].split('"', 1)[0]
         _, _, html = request(PORT, "GET", "/households", cookie=cookies["agronomist"])
         household = html.decode().split('href="/households/', 1)[1].split('"', 1)[0]
+        _, _, html = request(PORT, "GET", "/coop", cookie=cookies["cooperative"])
+        coop = html.decode().split('coop=', 1)[1].split('&', 1)[0].split('"', 1)[0]
         print(f"{'role':<12}{'page':<22}{'status':>6}{'p50 ms':>9}{'p99 ms':>9}{'KB':>9}{'KB gz':>8}"
               + ("  wrk -c16" if args.wrk else ""))
         for role, path in pages(county):
             if args.only and args.only not in path:
                 continue
-            path = path.replace("{plot}", plot).replace("{household}", household)
+            path = path.replace("{plot}", plot).replace("{household}", household).replace("{coop}", coop)
             request(PORT, "GET", path, cookie=cookies[role])  # warm
             status, p50, p99, raw, gz = timed(path, cookies[role], args.repeat)
             extra = "  " + wrk(path, cookies[role], args.wrk_seconds) if args.wrk else ""
