@@ -94,6 +94,15 @@ pub struct MemberRow {
     pub left_on: Option<String>,
 }
 
+const MEMBER_SELECT: &str = "SELECT m.id, a.id AS alliance_id, a.name AS alliance_name,
+    c.id AS cooperative_id, c.name AS cooperative_name, h.id AS household_id,
+    h.code AS household_code, h.head_name, h.members, h.is_poor, h.poor_since_year, m.role,
+    mh.head_name AS mentor_name, m.joined_on, m.left_on
+  FROM alliance_members m JOIN alliances a ON a.id = m.alliance_id
+  JOIN cooperatives c ON c.id = a.cooperative_id JOIN households h ON h.id = m.household_id
+  LEFT JOIN alliance_members mm ON mm.id = m.mentor_id
+  LEFT JOIN households mh ON mh.id = mm.household_id";
+
 /// Memberships of the cooperatives in `cooperative` (or of a township's, or all), left ones too.
 ///
 /// # Errors
@@ -104,16 +113,11 @@ pub async fn members(
     township: Option<i64>,
     household: Option<i64>,
 ) -> Result<Vec<MemberRow>, StorageError> {
-    Ok(sqlx::query_as(
-        "SELECT m.id, a.id AS alliance_id, a.name AS alliance_name, c.id AS cooperative_id,
-            c.name AS cooperative_name, h.id AS household_id, h.code AS household_code, h.head_name,
-            h.members, h.is_poor, h.poor_since_year, m.role, mh.head_name AS mentor_name, m.joined_on, m.left_on
-         FROM alliance_members m JOIN alliances a ON a.id = m.alliance_id
-         JOIN cooperatives c ON c.id = a.cooperative_id JOIN households h ON h.id = m.household_id
-         LEFT JOIN alliance_members mm ON mm.id = m.mentor_id LEFT JOIN households mh ON mh.id = mm.household_id
+    Ok(sqlx::query_as(&format!(
+        "{MEMBER_SELECT}
          WHERE ($1 IS NULL OR c.id = $1) AND ($2 IS NULL OR c.township_id = $2) AND ($3 IS NULL OR h.id = $3)
-         ORDER BY a.id, m.role, h.code, m.id",
-    )
+         ORDER BY a.id, m.role, h.code, m.id"
+    ))
     .bind(cooperative)
     .bind(township)
     .bind(household)
@@ -218,19 +222,228 @@ async fn leases_where(
         }
         None => (String::new(), "l.ends_on, l.id".to_owned()),
     };
-    let sql = format!(
-        "SELECT l.id, l.plot_id, p.code AS plot_code, v.name AS village, l.household_id, h.head_name,
-            l.cooperative_id, c.name AS cooperative_name, l.area_centi_mu, l.fee_per_mu_year_fen,
-            l.starts_on, l.ends_on, l.schedule
-         FROM leases l JOIN plots p ON p.id = l.plot_id JOIN villages v ON v.id = p.village_id
-         JOIN households h ON h.id = l.household_id JOIN cooperatives c ON c.id = l.cooperative_id
-         WHERE 1 = 1{terms}{page_terms}
-         ORDER BY {order}"
-    );
+    let sql = format!("{LEASE_SELECT} WHERE 1 = 1{terms}{page_terms} ORDER BY {order}");
     let rows: Vec<LRow> = crate::bind_all(sqlx::query_as(&sql), binds)
         .fetch_all(db.pool())
         .await?;
     rows.into_iter().map(LeaseRow::try_from).collect()
+}
+
+const LEASE_SELECT: &str = "SELECT l.id, l.plot_id, p.code AS plot_code, v.name AS village,
+    l.household_id, h.head_name, l.cooperative_id, c.name AS cooperative_name, l.area_centi_mu,
+    l.fee_per_mu_year_fen, l.starts_on, l.ends_on, l.schedule
+  FROM leases l JOIN plots p ON p.id = l.plot_id JOIN villages v ON v.id = p.village_id
+  JOIN households h ON h.id = l.household_id JOIN cooperatives c ON c.id = l.cooperative_id";
+
+/// `(prefix, part)` patterns for `LIKE … ESCAPE '\'` from a search text, `None` when blank.
+fn search_patterns(text: Option<&str>) -> (Option<String>, Option<String>) {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => {
+            let t = crate::like_escaped(t);
+            (Some(format!("{t}%")), Some(format!("%{t}%")))
+        }
+        None => (None, None),
+    }
+}
+
+/// The leases of a cooperative that `text` admits (part of the household head's name or of the
+/// village, or the start of the plot code), `$2` and `$3` the patterns.
+const LEASE_MATCH: &str = "l.cooperative_id = $1 AND ($2 IS NULL OR p.code LIKE $2 ESCAPE '\\'
+    OR h.head_name LIKE $3 ESCAPE '\\' OR v.name LIKE $3 ESCAPE '\\')";
+
+/// `limit` of a cooperative's leases that `text` admits, from `offset` on, by end date (the
+/// soonest first) and id.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn cooperative_leases(
+    db: &Db,
+    cooperative_id: i64,
+    text: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<LeaseRow>, StorageError> {
+    let (prefix, part) = search_patterns(text);
+    let sql =
+        format!("{LEASE_SELECT} WHERE {LEASE_MATCH} ORDER BY l.ends_on, l.id LIMIT $4 OFFSET $5");
+    let rows: Vec<LRow> = sqlx::query_as(&sql)
+        .bind(cooperative_id)
+        .bind(prefix)
+        .bind(part)
+        .bind(limit.max(0))
+        .bind(offset.max(0))
+        .fetch_all(db.pool())
+        .await?;
+    rows.into_iter().map(LeaseRow::try_from).collect()
+}
+
+/// A cooperative's leases counted: all of them, their area, those ending between `soon_from`
+/// and `soon_until` (inclusive), and those a search admits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, sqlx::FromRow)]
+pub struct LeaseTally {
+    pub leases: i64,
+    pub area_centi_mu: i64,
+    pub ending_soon: i64,
+    pub matching: i64,
+}
+
+/// One SQL aggregate over a cooperative's leases (see [`LeaseTally`]).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn lease_tally(
+    db: &Db,
+    cooperative_id: i64,
+    text: Option<&str>,
+    soon_from: NaiveDate,
+    soon_until: NaiveDate,
+) -> Result<LeaseTally, StorageError> {
+    let (prefix, part) = search_patterns(text);
+    let sql = format!(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS leases,
+           CAST(COALESCE(SUM(l.area_centi_mu), 0) AS BIGINT) AS area_centi_mu,
+           CAST(COALESCE(SUM(CASE WHEN l.ends_on >= $4 AND l.ends_on <= $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS ending_soon,
+           CAST(COALESCE(SUM(CASE WHEN {LEASE_MATCH} THEN 1 ELSE 0 END), 0) AS BIGINT) AS matching
+         FROM leases l JOIN plots p ON p.id = l.plot_id JOIN villages v ON v.id = p.village_id
+         JOIN households h ON h.id = l.household_id
+         WHERE l.cooperative_id = $1"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(cooperative_id)
+        .bind(prefix)
+        .bind(part)
+        .bind(iso(soon_from))
+        .bind(iso(soon_until))
+        .fetch_one(db.pool())
+        .await?)
+}
+
+/// A cooperative's unpaid lease payments due on or before `until` (overdue included): how
+/// many, and their sum in fen.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn payments_due(
+    db: &Db,
+    cooperative_id: i64,
+    until: NaiveDate,
+) -> Result<(i64, i64), StorageError> {
+    Ok(sqlx::query_as(
+        "SELECT CAST(COUNT(*) AS BIGINT), CAST(COALESCE(SUM(lp.amount_fen), 0) AS BIGINT)
+         FROM lease_payments lp JOIN leases l ON l.id = lp.lease_id
+         WHERE l.cooperative_id = $1 AND lp.paid_on IS NULL AND lp.due_on <= $2",
+    )
+    .bind(cooperative_id)
+    .bind(iso(until))
+    .fetch_one(db.pool())
+    .await?)
+}
+
+/// The plots a cooperative leases on `day` (a lease running to `day` or later), by id.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn leased_plots(
+    db: &Db,
+    cooperative_id: i64,
+    day: NaiveDate,
+) -> Result<Vec<i64>, StorageError> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT plot_id FROM leases WHERE cooperative_id = $1 AND ends_on >= $2 ORDER BY plot_id",
+    )
+    .bind(cooperative_id)
+    .bind(iso(day))
+    .fetch_all(db.pool())
+    .await?)
+}
+
+/// A cooperative's alliances with their members counted: everyone who joined, those in it now
+/// and the poor among those; alliances without members are left out.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct AllianceCount {
+    pub id: i64,
+    pub name: String,
+    pub total: i64,
+    pub current: i64,
+    pub poor: i64,
+    /// Members that `text` admits (see [`cooperative_members`]).
+    pub matching: i64,
+}
+
+/// The members `text` admits (part of the head's name or the start of the household code),
+/// `$2` and `$3` the patterns.
+const MEMBER_MATCH: &str =
+    "($2 IS NULL OR h.code LIKE $2 ESCAPE '\\' OR h.head_name LIKE $3 ESCAPE '\\')";
+
+/// A cooperative's alliances with their counts, by id (one SQL aggregate).
+///
+/// # Errors
+/// The database could not be read.
+pub async fn alliance_counts(
+    db: &Db,
+    cooperative_id: i64,
+    text: Option<&str>,
+) -> Result<Vec<AllianceCount>, StorageError> {
+    let (prefix, part) = search_patterns(text);
+    let sql = format!(
+        "SELECT a.id, a.name, CAST(COUNT(*) AS BIGINT) AS total,
+           CAST(SUM(CASE WHEN m.left_on IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS current,
+           CAST(SUM(CASE WHEN m.left_on IS NULL AND h.is_poor = 1 THEN 1 ELSE 0 END) AS BIGINT) AS poor,
+           CAST(SUM(CASE WHEN {MEMBER_MATCH} THEN 1 ELSE 0 END) AS BIGINT) AS matching
+         FROM alliance_members m JOIN alliances a ON a.id = m.alliance_id
+         JOIN households h ON h.id = m.household_id
+         WHERE a.cooperative_id = $1 GROUP BY a.id, a.name ORDER BY a.id"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(cooperative_id)
+        .bind(prefix)
+        .bind(part)
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// `limit` of a cooperative's memberships (of one alliance, or all) that `text` admits, from
+/// `offset` on: by alliance, those in it now first, then by role, household code and id.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn cooperative_members(
+    db: &Db,
+    cooperative_id: i64,
+    alliance: Option<i64>,
+    text: Option<&str>,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<MemberRow>, StorageError> {
+    let (prefix, part) = search_patterns(text);
+    let sql = format!(
+        "{MEMBER_SELECT} WHERE c.id = $1 AND {MEMBER_MATCH} AND ($4 IS NULL OR a.id = $4)
+         ORDER BY a.id, CASE WHEN m.left_on IS NULL THEN 0 ELSE 1 END, m.role, h.code, m.id
+         LIMIT $5 OFFSET $6"
+    );
+    Ok(sqlx::query_as(&sql)
+        .bind(cooperative_id)
+        .bind(prefix)
+        .bind(part)
+        .bind(alliance)
+        .bind(limit.max(0))
+        .bind(offset.max(0))
+        .fetch_all(db.pool())
+        .await?)
+}
+
+/// The households in a cooperative's alliances now, by id.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn member_households(db: &Db, cooperative_id: i64) -> Result<Vec<i64>, StorageError> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT m.household_id FROM alliance_members m JOIN alliances a ON a.id = m.alliance_id
+         WHERE a.cooperative_id = $1 AND m.left_on IS NULL ORDER BY m.household_id",
+    )
+    .bind(cooperative_id)
+    .fetch_all(db.pool())
+    .await?)
 }
 
 impl TryFrom<LRow> for LeaseRow {
@@ -603,18 +816,7 @@ pub struct BenefitFilter {
 impl BenefitFilter {
     /// `(code prefix, name part)` patterns for `LIKE … ESCAPE '\'`.
     fn patterns(&self) -> (Option<String>, Option<String>) {
-        match self
-            .text
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-        {
-            Some(t) => {
-                let t = crate::like_escaped(t);
-                (Some(format!("{t}%")), Some(format!("%{t}%")))
-            }
-            None => (None, None),
-        }
+        search_patterns(self.text.as_deref())
     }
 }
 

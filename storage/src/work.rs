@@ -154,6 +154,49 @@ pub async fn list(
     )
 }
 
+/// `limit` of a cooperative's shifts from `from` on, from `offset` on, by day and id.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn cooperative_shifts(
+    db: &Db,
+    cooperative_id: i64,
+    from: NaiveDate,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<ShiftRow>, StorageError> {
+    convert(
+        sqlx::query_as(&format!(
+            "{SELECT} WHERE s.cooperative_id = $1 AND s.day >= $2 ORDER BY s.day, s.id
+             LIMIT $3 OFFSET $4"
+        ))
+        .bind(cooperative_id)
+        .bind(iso(from))
+        .bind(limit.max(0))
+        .bind(offset.max(0))
+        .fetch_all(db.pool())
+        .await?,
+    )
+}
+
+/// How many shifts a cooperative has from `from` on.
+///
+/// # Errors
+/// The database could not be read.
+pub async fn count_from(
+    db: &Db,
+    cooperative_id: i64,
+    from: NaiveDate,
+) -> Result<i64, StorageError> {
+    Ok(sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM shifts WHERE cooperative_id = $1 AND day >= $2",
+    )
+    .bind(cooperative_id)
+    .bind(iso(from))
+    .fetch_one(db.pool())
+    .await?)
+}
+
 /// A person who works shifts, with their household.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PersonRow {

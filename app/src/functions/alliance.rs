@@ -39,13 +39,9 @@ pub async fn coop_page(
     let (db, caller) = (crate::services::db()?, crate::services::caller()?);
     let cache = use_context::<crate::forecasting::ClimateCache>().unwrap_or_default();
     let list = crate::models::CoopList::from_code(list.as_deref());
-    let labour = list == crate::models::CoopList::Summary;
-    Ok(
-        crate::alliance::coop_page(&db, &cache, &caller, coop, labour)
-            .await
-            .map_err(crate::services::internal)?
-            .narrow(list, q.as_deref(), page),
-    )
+    crate::alliance::coop_page(&db, &cache, &caller, coop, list, q.as_deref(), page)
+        .await
+        .map_err(crate::services::internal)
 }
 
 #[server(prefix = "/fn", endpoint = "post_shift")]

@@ -957,6 +957,64 @@ async fn a_cooperatives_lists_page_through_the_api_with_counts_over_all_of_them(
             page += 1;
         }
         assert_eq!(seen.len(), total);
+        // Against every membership read plainly: counts per alliance, who left comes last.
+        let all = alliance::members(&app.db, Some(xy), None, None)
+            .await
+            .expect("members");
+        assert_eq!(all.len(), total);
+        for a in summary["alliances"].as_array().expect("alliances") {
+            let id = a["id"].as_i64().expect("id");
+            let of: Vec<_> = all.iter().filter(|m| m.alliance_id == id).collect();
+            let now = of.iter().filter(|m| m.left_on.is_none()).count();
+            let poor = of
+                .iter()
+                .filter(|m| m.left_on.is_none() && m.is_poor != 0)
+                .count();
+            assert_eq!(a["current"].as_u64(), Some(now as u64));
+            assert_eq!(a["poor"].as_u64(), Some(poor as u64));
+            let shown = a["members"].as_array().expect("members");
+            assert_eq!(shown.len(), of.len().min(10));
+            let left: Vec<bool> = shown.iter().map(|m| !m["left_on"].is_null()).collect();
+            assert!(left.windows(2).all(|w| w[0] <= w[1]), "who left comes last");
+        }
+        // A search by the start of a household code, counted over every alliance.
+        let code = &all[all.len() / 2].household_code;
+        let prefix = &code[..code.len() - 1];
+        let (_, found) = send(coop.get(app.url(&format!(
+            "/api/v1/cooperatives/{xy}?list=members&q={prefix}"
+        ))))
+        .await;
+        let want = all
+            .iter()
+            .filter(|m| m.household_code.starts_with(prefix) || m.head_name.contains(prefix))
+            .count();
+        let got: usize = found["alliances"]
+            .as_array()
+            .expect("alliances")
+            .iter()
+            .map(|a| a["members"].as_array().map_or(0, Vec::len))
+            .sum();
+        assert_eq!(got, want.min(50), "{prefix}");
+        assert_eq!(
+            found["member_total"].as_u64(),
+            Some(total as u64),
+            "the count stays whole"
+        );
+        // Leases: the count, area and pages from SQL against every lease read plainly.
+        let leases_all = alliance::leases(&app.db, Some(xy), None, None)
+            .await
+            .expect("leases");
+        assert_eq!(
+            summary["lease_total"].as_u64(),
+            Some(leases_all.len() as u64)
+        );
+        let area: i64 = leases_all.iter().map(|l| l.area.centi()).sum();
+        assert_eq!(
+            summary["lease_area"].as_i64(),
+            Some(area),
+            "{}",
+            summary["lease_area"]
+        );
         let (status, leases) =
             send(coop.get(app.url(&format!("/api/v1/cooperatives/{xy}?list=leases&page=1")))).await;
         assert_eq!(status, 200);

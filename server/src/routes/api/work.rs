@@ -89,14 +89,18 @@ pub async fn cooperative(
             "list must be shifts, members or leases",
         ));
     }
-    let labour = list == app::models::CoopList::Summary;
-    let page = alliance::coop_page(&state.db, &state.climates, &caller, Some(id), labour).await?;
+    let page = alliance::coop_page(
+        &state.db,
+        &state.climates,
+        &caller,
+        Some(id),
+        list,
+        q.q.as_deref(),
+        q.page.unwrap_or(1),
+    )
+    .await?;
     match &page.cooperative {
-        Some(c) if c.id == id => Ok(Json(json!(page.narrow(
-            list,
-            q.q.as_deref(),
-            q.page.unwrap_or(1)
-        )))),
+        Some(c) if c.id == id => Ok(Json(json!(page))),
         _ => Err(ApiError::not_found()),
     }
 }
