@@ -234,25 +234,31 @@ pub async fn coop_page(
         }
         _ => Vec::new(),
     };
-    // The land the cooperative works: plots it leases now and plots its members own.
-    let member_households: HashSet<i64> = store::member_households(db, coop.id)
-        .await?
-        .into_iter()
-        .collect();
-    let leased_plots: HashSet<i64> = store::leased_plots(db, coop.id, today)
-        .await?
-        .into_iter()
-        .collect();
-    let township = tianlian_domain::access::PlotFilter::Township(coop.township_id);
-    let plot_rows = plots::list_active(db, township, None).await?;
-    let ours: Vec<_> = plot_rows
-        .into_iter()
-        .filter(|p| {
-            leased_plots.contains(&p.id)
-                || p.owner_household_id
-                    .is_some_and(|h| member_households.contains(&h))
-        })
-        .collect();
+    // The land the cooperative works (plots it leases now and plots its members own): the
+    // summary's labour demand and the shift and lease forms need it; the other lists do not.
+    let ours = match list {
+        CoopList::Summary | CoopList::Leases => {
+            let member_households: HashSet<i64> = store::member_households(db, coop.id)
+                .await?
+                .into_iter()
+                .collect();
+            let leased_plots: HashSet<i64> = store::leased_plots(db, coop.id, today)
+                .await?
+                .into_iter()
+                .collect();
+            let township = tianlian_domain::access::PlotFilter::Township(coop.township_id);
+            plots::list_active(db, township, None)
+                .await?
+                .into_iter()
+                .filter(|p| {
+                    leased_plots.contains(&p.id)
+                        || p.owner_household_id
+                            .is_some_and(|h| member_households.contains(&h))
+                })
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let able = store::able_people(db, coop.id).await?;
     let able = u32::try_from(able).unwrap_or(u32::MAX);
     let mut data = CoopPageData {

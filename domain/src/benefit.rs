@@ -158,7 +158,7 @@ pub fn benefit_report(
 
 /// Fills in a line's total, its income per person and whether a poor household reaches
 /// `income_line_per_person` (the one rule the whole report and a single page of it share).
-pub fn settle_line(l: &mut HouseholdBenefit, income_line_per_person: Fen) {
+fn settle_line(l: &mut HouseholdBenefit, income_line_per_person: Fen) {
     l.total = l.lease_fees + l.wages + l.dividends;
     l.per_person = None;
     l.meets_line = None;

@@ -732,7 +732,9 @@ pub async fn add_dividend(
     .await?)
 }
 
-/// One payment to a household, of any kind, for the benefit report.
+/// One payment to a household, of any kind: the rows behind the benefit report, read plainly
+/// (tests check the report's SQL against `domain::benefit::benefit_report` over them).
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct IncomeRow {
     /// `lease`, `wage` or `dividend`.
@@ -757,6 +759,7 @@ const INCOME: &str = "SELECT 'lease' AS kind, l.household_id, l.cooperative_id, 
    FROM dividends d JOIN cooperatives c ON c.id = d.cooperative_id
    WHERE d.paid_on >= $2 AND d.paid_on <= $3 AND ($1 IS NULL OR c.township_id = $1)";
 
+#[cfg(any(test, feature = "testing"))]
 /// Money paid to households between `from` and `until` (inclusive): lease payments marked
 /// paid, wages paid out (日结 payments), dividends — within a township or everywhere.
 ///
@@ -977,7 +980,8 @@ pub async fn set_income_line(db: &Db, year: i32, per_person: Fen) -> Result<(), 
     Ok(())
 }
 
-/// Households of a township (or all) with what the benefit report needs.
+/// Households of a township (or all) with what the benefit report needs, read plainly (tests).
+#[cfg(any(test, feature = "testing"))]
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct HouseholdRow {
     pub id: i64,
@@ -987,6 +991,7 @@ pub struct HouseholdRow {
     pub is_poor: i32,
 }
 
+#[cfg(any(test, feature = "testing"))]
 /// Every household of a township (or everywhere).
 ///
 /// # Errors
