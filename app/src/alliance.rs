@@ -1209,8 +1209,17 @@ pub async fn add_member(
             "The role must be able or member",
         );
     }
-    let homes = store::households(db, Some(township)).await?;
-    let Some(home) = homes.iter().find(|h| h.code == household_code.trim()) else {
+    let found = match tianlian_storage::households::id_by_code_in_township(
+        db,
+        household_code.trim(),
+        Some(township),
+    )
+    .await?
+    {
+        Some(id) => tianlian_storage::households::get(db, id).await?,
+        None => None,
+    };
+    let Some(home) = found else {
         return refuse(
             "unknown_household",
             "本乡镇没有该户号",
@@ -1225,7 +1234,7 @@ pub async fn add_member(
         );
     }
     let mentor = match mentor_member_id {
-        None if home.is_poor != 0 && role == "member" => {
+        None if home.poor.is_registered() && role == "member" => {
             return refuse(
                 "mentor_required",
                 "贫困户须指定帮扶的致富能人",
