@@ -4,7 +4,7 @@
 //! never a loop over days.
 
 use super::climate::{Climate, SpreadBasis, july_first};
-use super::crops::{CropModel, Development, PlantedAs};
+use super::crops::{CropChoice, CropModel, Development, PlantedAs};
 use super::{ForecastError, Protection};
 use crate::Mu;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -61,13 +61,30 @@ impl SeasonTable {
                     base_c,
                     upper_c,
                     degree_days,
+                    cool_gate,
                 } => {
                     running_total(
                         &mut cum,
                         means.iter().map(|&m| degree_day(m, base_c, upper_c)),
                     );
                     let cum = &cum;
-                    Box::new(move |planted| reach(cum, planted, degree_days))
+                    match cool_gate {
+                        None => Box::new(move |planted| reach(cum, planted, degree_days)),
+                        Some(gate) => {
+                            let cool = next_run(&means, |m| m < gate.mean_below_c, gate.days);
+                            let wait = usize::from(gate.days.max(1)) - 1;
+                            let rest = (degree_days - gate.after_degree_days).max(0.0);
+                            Box::new(move |planted| {
+                                // Old enough to form a curd, then the first cool run wholly
+                                // after that day, then the curd grows from the day after.
+                                let ready = reach(cum, planted, gate.after_degree_days)?;
+                                let initiated = *cool.get(ready + wait)?;
+                                (initiated != NONE)
+                                    .then(|| reach(cum, usize::from(initiated) + 1, rest))
+                                    .flatten()
+                            })
+                        }
+                    }
                 }
                 Development::MorelTrigger {
                     min_incubation_days,
@@ -88,7 +105,7 @@ impl SeasonTable {
                             }
                         }),
                     );
-                    let trigger = next_trigger(&means, trigger_mean_c, trigger_days);
+                    let trigger = next_run(&means, |m| m > trigger_mean_c, trigger_days);
                     // The run of warm days must lie wholly after the incubation.
                     let wait = usize::from(min_incubation_days) + usize::from(trigger_days) - 1;
                     let cum = &cum;
@@ -187,14 +204,14 @@ fn running_total(cum: &mut Vec<f32>, daily: impl Iterator<Item = f32>) {
     }
 }
 
-/// For each day, the first day at or after it that ends a run of `days` days with means above
-/// `threshold`.
-fn next_trigger(means: &[f32], threshold: f32, days: u16) -> Vec<u16> {
+/// For each day, the first day at or after it that ends a run of `days` days whose means all
+/// pass `test`.
+fn next_run(means: &[f32], test: impl Fn(f32) -> bool, days: u16) -> Vec<u16> {
     let mut run = 0u16;
     let ends: Vec<bool> = means
         .iter()
         .map(|&m| {
-            run = if m > threshold { run + 1 } else { 0 };
+            run = if test(m) { run.saturating_add(1) } else { 0 };
             run >= days
         })
         .collect();
@@ -218,6 +235,8 @@ pub fn quantile_rank(n: usize, q: f64) -> usize {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Forecast {
     pub crop: String,
+    /// The crop type the forecast used (`overwintering`, `early`, …).
+    pub crop_type: String,
     pub planted_on: NaiveDate,
     pub planted_as: PlantedAs,
     /// First harvest in half the climate years (P50).
@@ -246,6 +265,7 @@ pub struct StartRange {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TableKey {
     pub crop: &'static str,
+    pub kind: &'static str,
     pub protection: Protection,
     pub season_year: i32,
     /// The last observed day the table uses (observed days before `observed_until` within the
@@ -260,27 +280,32 @@ pub trait TableStore {
     fn table(&self, key: TableKey, build: &dyn Fn() -> SeasonTable) -> Arc<SeasonTable>;
 }
 
-/// Forecasts for one crop, protection and site, building season tables as they are needed.
+/// Forecasts for one crop (a named type, or the type each planting date calls for),
+/// protection and site, building season tables as they are needed.
 pub struct Forecaster<'a> {
-    model: &'static CropModel,
+    choice: CropChoice,
     protection: Protection,
     climate: &'a Climate,
     observed_until: Option<NaiveDate>,
-    tables: Vec<Arc<SeasonTable>>,
+    tables: Vec<(&'static str, Arc<SeasonTable>)>,
     store: Option<&'a dyn TableStore>,
     scratch: Vec<u16>,
 }
 
+/// z of the 90th percentile of a normal distribution: the model's error, a standard deviation
+/// in days, widens P10–P90 by this many of them on each side.
+const Z90: f64 = 1.281_551_6;
+
 impl<'a> Forecaster<'a> {
     /// `observed_until` is today when the site has observed weather for this season.
     pub fn new(
-        model: &'static CropModel,
+        choice: impl Into<CropChoice>,
         protection: Protection,
         climate: &'a Climate,
         observed_until: Option<NaiveDate>,
     ) -> Self {
         Forecaster {
-            model,
+            choice: choice.into(),
             protection,
             climate,
             observed_until,
@@ -297,27 +322,51 @@ impl<'a> Forecaster<'a> {
         self
     }
 
-    pub fn model(&self) -> &'static CropModel {
-        self.model
+    /// The same site, protection, weather and table store, for one type only.
+    #[must_use]
+    pub fn fixed_to(&self, model: &'static CropModel) -> Forecaster<'a> {
+        Forecaster {
+            choice: CropChoice::Fixed(model),
+            protection: self.protection,
+            climate: self.climate,
+            observed_until: self.observed_until,
+            tables: Vec::new(),
+            store: self.store,
+            scratch: Vec::new(),
+        }
+    }
+
+    pub fn choice(&self) -> CropChoice {
+        self.choice
+    }
+
+    /// The type a planting on `date` uses here.
+    pub fn model_on(&self, date: NaiveDate) -> &'static CropModel {
+        self.choice.model_on(date, self.climate.normal(date).tmax)
     }
 
     pub fn climate(&self) -> &'a Climate {
         self.climate
     }
 
-    fn table_for(&mut self, date: NaiveDate) -> &SeasonTable {
+    fn table_for(&mut self, model: &'static CropModel, date: NaiveDate) -> &SeasonTable {
         let year = season_year(date);
         let anchor = july_first(year);
-        match self.tables.iter().position(|t| t.anchor == anchor) {
-            Some(i) => &self.tables[i],
+        match self
+            .tables
+            .iter()
+            .position(|(kind, t)| *kind == model.kind && t.anchor == anchor)
+        {
+            Some(i) => &self.tables[i].1,
             None => {
-                let (model, protection, climate) = (self.model, self.protection, self.climate);
+                let (protection, climate) = (self.protection, self.climate);
                 let until = self.observed_until;
                 let build = || SeasonTable::build(model, protection, climate, year, until);
                 let table = match self.store {
                     Some(store) => {
                         let key = TableKey {
                             crop: model.code,
+                            kind: model.kind,
                             protection,
                             season_year: year,
                             observed_through: until
@@ -327,21 +376,37 @@ impl<'a> Forecaster<'a> {
                     }
                     None => Arc::new(build()),
                 };
-                self.tables.push(table);
-                &self.tables[self.tables.len() - 1]
+                self.tables.push((model.kind, table));
+                &self.tables[self.tables.len() - 1].1
             }
         }
     }
 
     /// P10/P50/P90 first-harvest dates of a planting on `planted_on`; `None` when the crop does
     /// not reach harvest within a season in at least that share of climate years.
+    ///
+    /// P50 is the climate years' median. P10 and P90 join two independent spreads: the climate
+    /// years' own (their 10th and 90th percentiles) and the model's error measured on the
+    /// validation set ([`CropModel::error_sd_days`]), as the root of the sum of their squares.
     pub fn start_range(&mut self, planted_on: NaiveDate) -> Option<StartRange> {
+        let model = self.model_on(planted_on);
         let mut scratch = std::mem::take(&mut self.scratch);
         let range = self
-            .table_for(planted_on)
+            .table_for(model, planted_on)
             .start_range(planted_on, &mut scratch);
         self.scratch = scratch;
-        range
+        let range = range?;
+        let model_days = Z90 * f64::from(model.error_sd_days);
+        let widen = |climate_days: i64| {
+            let days = (climate_days as f64).hypot(model_days).round() as i64;
+            Duration::days(days)
+        };
+        Some(StartRange {
+            // Never before the planting itself.
+            p10: (range.p50 - widen((range.p50 - range.p10).num_days())).max(planted_on),
+            p50: range.p50,
+            p90: range.p50 + widen((range.p90 - range.p50).num_days()),
+        })
     }
 
     /// The forecast of a planting of `area` on `planted_on`.
@@ -349,23 +414,42 @@ impl<'a> Forecaster<'a> {
     /// # Errors
     /// [`ForecastError::NoHarvest`] when the crop does not reach harvest in most climate years.
     pub fn forecast(&mut self, planted_on: NaiveDate, area: Mu) -> Result<Forecast, ForecastError> {
+        let model = self.model_on(planted_on);
         let range = self
             .start_range(planted_on)
             .ok_or(ForecastError::NoHarvest)?;
-        let days = i64::from(self.model.harvest_days);
+        let end = harvest_end(model, self.climate, range.p50);
         Ok(Forecast {
-            crop: self.model.code.to_owned(),
+            crop: model.code.to_owned(),
+            crop_type: model.kind.to_owned(),
             planted_on,
-            planted_as: self.model.planted_as,
+            planted_as: model.planted_as,
             harvest_start: range.p50,
-            harvest_peak: range.p50 + Duration::days(days / 2),
-            harvest_end: range.p50 + Duration::days(days),
+            harvest_peak: range.p50 + (end - range.p50) / 2,
+            harvest_end: end,
             harvest_start_p10: range.p10,
             harvest_start_p90: range.p90,
-            yield_kg: expected_yield_kg(self.model, area),
+            yield_kg: expected_yield_kg(model, area),
             basis: self.climate.basis(),
         })
     }
+}
+
+/// The end of harvest from its first day: `harvest_days` later, or earlier for a type that
+/// bolts, on the last day before the normal daily mean passes its limit (at least one day of
+/// harvest).
+pub fn harvest_end(model: &CropModel, climate: &Climate, start: NaiveDate) -> NaiveDate {
+    let full = start + Duration::days(i64::from(model.harvest_days));
+    let Some(limit) = model.bolts_above_c else {
+        return full;
+    };
+    (start + Duration::days(1))
+        .iter_days()
+        .take_while(|d| *d <= full)
+        .find(|d| climate.normal(*d).mean() > limit)
+        .map_or(full, |hot| {
+            (hot - Duration::days(1)).max(start + Duration::days(1))
+        })
 }
 
 /// Area × yield per mu, rounded to the kilogram (area is held in hundredths of a mu).

@@ -9,10 +9,13 @@ pub mod climate;
 pub mod crops;
 pub mod engine;
 pub mod schedule;
+pub mod validation;
 pub mod weather_csv;
 
 pub use climate::{Climate, DailyTemp, MonthlyNormals, SITES, SiteSeed, SpreadBasis};
-pub use crops::{CROP_MODELS, CropModel, Development, PlantedAs, crop_model};
+pub use crops::{
+    CROP_MODELS, CropChoice, CropModel, Development, PlantedAs, crop_model, crop_type, crop_types,
+};
 pub use engine::{
     Forecast, Forecaster, SeasonTable, StartRange, TableKey, TableStore, season_year,
 };
@@ -67,6 +70,8 @@ impl Protection {
 pub enum ForecastError {
     #[error("unknown crop")]
     UnknownCrop,
+    #[error("unknown crop type")]
+    UnknownCropType,
     #[error("unknown site")]
     UnknownSite,
     #[error("unknown protection")]
@@ -89,6 +94,7 @@ impl ForecastError {
     pub fn code(&self) -> &'static str {
         match self {
             ForecastError::UnknownCrop => "unknown_crop",
+            ForecastError::UnknownCropType => "unknown_crop_type",
             ForecastError::UnknownSite => "unknown_site",
             ForecastError::UnknownProtection => "unknown_protection",
             ForecastError::InvalidDate => "invalid_date",
@@ -105,6 +111,10 @@ impl ForecastError {
             ForecastError::UnknownCrop => (
                 "未知作物（可用：celtuce、cauliflower、morel、chuanxiong、houttuynia）",
                 "Unknown crop (use celtuce, cauliflower, morel, chuanxiong or houttuynia)",
+            ),
+            ForecastError::UnknownCropType => (
+                "未知品种类型（莴笋：overwintering 越冬、spring 春、early_autumn 早秋、late_autumn 秋；花菜：overwintering 越冬、early 早熟、mid 中熟、late 晚熟、spring 春；羊肚菌、折耳根：field；川芎：basin）",
+                "Unknown crop type (celtuce: overwintering, spring, early_autumn, late_autumn; cauliflower: overwintering, early, mid, late, spring; morel, houttuynia: field; chuanxiong: basin)",
             ),
             ForecastError::UnknownSite => ("未知地点", "Unknown site"),
             ForecastError::UnknownProtection => (
@@ -147,8 +157,22 @@ pub const MAX_AREA_MU: i64 = 100_000;
 ///
 /// # Errors
 /// [`ForecastError::UnknownCrop`].
-pub fn parse_crop(code: &str) -> Result<&'static CropModel, ForecastError> {
-    crop_model(code.trim()).ok_or(ForecastError::UnknownCrop)
+pub fn parse_crop(code: &str) -> Result<CropChoice, ForecastError> {
+    parse_crop_type(code, None)
+}
+
+/// Reads a crop code and, optionally, one of its types (blank: picked per planting).
+///
+/// # Errors
+/// [`ForecastError::UnknownCrop`] or [`ForecastError::UnknownCropType`].
+pub fn parse_crop_type(code: &str, kind: Option<&str>) -> Result<CropChoice, ForecastError> {
+    let model = crop_model(code.trim()).ok_or(ForecastError::UnknownCrop)?;
+    match kind.map(str::trim) {
+        None | Some("") => Ok(CropChoice::Auto(model.code)),
+        Some(kind) => crop_type(model.code, kind)
+            .map(CropChoice::Fixed)
+            .ok_or(ForecastError::UnknownCropType),
+    }
 }
 
 /// Reads a protection code; missing means open field.

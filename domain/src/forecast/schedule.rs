@@ -2,7 +2,7 @@
 //! market, the earliest date worth planting, and the daily planting rate a plan target needs.
 
 use super::ForecastError;
-use super::crops::{PlantingWindow, WindowEdge};
+use super::crops::{CropModel, PlantingWindow, WindowEdge};
 use super::engine::Forecaster;
 use crate::calendar;
 use crate::{Lang, Mu};
@@ -71,7 +71,32 @@ impl PlantingWindow {
         } else {
             date >= from || date <= to
         };
-        in_dates && self.tmax_below_c.is_none_or(|limit| normal_tmax < limit)
+        in_dates
+            && self.tmax_below_c.is_none_or(|limit| normal_tmax < limit)
+            && self.tmax_above_c.is_none_or(|limit| normal_tmax > limit)
+    }
+
+    /// Days from `date` to the nearest day of the window's dates (0 inside it), looking at the
+    /// windows of the year before, the year itself and the year after.
+    pub fn days_from(&self, date: NaiveDate) -> i64 {
+        let year = date.year();
+        (year - 1..=year + 1)
+            .filter_map(|y| {
+                let from = edge(self.from, y)?;
+                let mut to = edge(self.to, y)?;
+                if to < from {
+                    to = edge(self.to, y + 1)?;
+                }
+                Some(if date < from {
+                    (from - date).num_days()
+                } else if date > to {
+                    (date - to).num_days()
+                } else {
+                    0
+                })
+            })
+            .min()
+            .unwrap_or(i64::MAX)
     }
 }
 
@@ -93,17 +118,43 @@ pub struct BackwardSchedule {
     /// Earliest planting worth making: inside the crop's planting window and still in harvest
     /// (P50) on the market day.
     pub earliest_planting: Option<NaiveDate>,
-    /// Whether the latest P50 date lies inside the crop's usual planting window.
+    /// Whether the latest P50 date lies inside the crop type's usual planting window.
     pub latest_in_window: bool,
+    /// The crop type the schedule is for.
+    pub crop_type: String,
 }
 
-/// Works backwards from `market` for the crop of `forecaster`.
+/// Works backwards from `market` for the crop of `forecaster`. For a named type, that type;
+/// otherwise every type of the crop is worked back and the answer is the type whose latest
+/// planting lies in its own window (of several, the one that leaves the most time to plant;
+/// of none, the same among all).
 ///
 /// # Errors
 /// [`ForecastError::MarketUnreachable`] when no planting in the [`SEARCH_DAYS`] before the
 /// market reaches it in half the climate years.
 pub fn backward(
     forecaster: &mut Forecaster<'_>,
+    market: NaiveDate,
+) -> Result<BackwardSchedule, ForecastError> {
+    let mut best: Option<BackwardSchedule> = None;
+    for model in forecaster.choice().candidates() {
+        let Ok(s) = backward_for(&mut forecaster.fixed_to(model), model, market) else {
+            continue;
+        };
+        let better = best.as_ref().is_none_or(|b| {
+            (s.latest_in_window, s.latest_planting_p50)
+                > (b.latest_in_window, b.latest_planting_p50)
+        });
+        if better {
+            best = Some(s);
+        }
+    }
+    best.ok_or(ForecastError::MarketUnreachable)
+}
+
+fn backward_for(
+    forecaster: &mut Forecaster<'_>,
+    model: &'static CropModel,
     market: NaiveDate,
 ) -> Result<BackwardSchedule, ForecastError> {
     let first = market - Duration::days(SEARCH_DAYS);
@@ -121,7 +172,6 @@ pub fn backward(
     };
     let latest_p50 = latest(|r| r.p50).ok_or(ForecastError::MarketUnreachable)?;
     let latest_p90 = latest(|r| r.p90);
-    let model = forecaster.model();
     let climate = forecaster.climate();
     let harvest = Duration::days(i64::from(model.harvest_days));
     let still_in_harvest = |i: usize| {
@@ -149,6 +199,7 @@ pub fn backward(
         latest_planting_p90: latest_p90,
         earliest_planting: earliest,
         latest_in_window: in_window(latest_p50),
+        crop_type: model.kind.to_owned(),
     })
 }
 

@@ -52,8 +52,14 @@ fn maoxian_cauliflower_transplanted_in_early_december_matures_in_february() {
 /// 茂县 (January mean 1 °C).
 #[test]
 fn celtuce_in_chengdu_is_weeks_ahead_of_maoxian() {
-    let mao = forecast("celtuce", "maoxian", Protection::Open, d(2026, 12, 5));
-    let cdu = forecast("celtuce", "chengdu", Protection::Open, d(2026, 12, 5));
+    let overwintering = crop_type("celtuce", "overwintering").expect("type");
+    let at = |site: &str| {
+        let climate = climate(site);
+        Forecaster::new(overwintering, Protection::Open, &climate, None)
+            .forecast(d(2026, 12, 5), Mu::from_whole(10))
+            .expect("forecast")
+    };
+    let (mao, cdu) = (at("maoxian"), at("chengdu"));
     assert!(
         (mao.harvest_start - cdu.harvest_start).num_days() >= 14,
         "{mao:?} {cdu:?}"
@@ -103,7 +109,7 @@ fn houttuynia_planted_at_start_of_spring_is_dug_through_the_next_late_february()
 fn yield_is_area_times_yield_per_mu() {
     let f = forecast("celtuce", "maoxian", Protection::Open, d(2026, 12, 1));
     assert_eq!(f.yield_kg, 25_000);
-    let model = parse_crop("morel").expect("crop");
+    let model = crop_model("morel").expect("crop");
     assert_eq!(
         engine::expected_yield_kg(model, Mu::from_centi(1_050)),
         1_785
@@ -168,10 +174,18 @@ fn market_targets_resolve_against_the_spring_festival() {
 #[test]
 fn backward_schedule_for_the_spring_festival_market_in_maoxian() {
     let climate = climate("maoxian");
-    let model = parse_crop("celtuce").expect("crop");
-    let mut f = Forecaster::new(model, Protection::Open, &climate, None);
+    let mut auto = Forecaster::new(
+        parse_crop("celtuce").expect("crop"),
+        Protection::Open,
+        &climate,
+        None,
+    );
     let market = d(2027, 2, 20);
-    let s = backward(&mut f, market).expect("reachable");
+    let s = backward(&mut auto, market).expect("reachable");
+    // For a Spring Festival market at 茂县, the engine works back with the overwintering type.
+    assert_eq!(s.crop_type, "overwintering");
+    let model = crop_type("celtuce", &s.crop_type).expect("type");
+    let mut f = Forecaster::new(model, Protection::Open, &climate, None);
     let p90 = s.latest_planting_p90.expect("p90");
     assert!(p90 <= s.latest_planting_p50);
     let at = f.start_range(s.latest_planting_p50).expect("range");
@@ -191,7 +205,7 @@ fn backward_schedule_for_the_spring_festival_market_in_maoxian() {
 
 #[test]
 fn chuanxiong_windows_are_read_in_solar_terms() {
-    let model = parse_crop("chuanxiong").expect("crop");
+    let model = crop_model("chuanxiong").expect("crop");
     // 立秋 2026 = 7 Aug, 白露 2026 = 7 Sep.
     assert!(model.window.contains(d(2026, 8, 15), 30.0));
     assert!(!model.window.contains(d(2026, 8, 6), 30.0));
@@ -200,7 +214,7 @@ fn chuanxiong_windows_are_read_in_solar_terms() {
 
 #[test]
 fn morels_are_sown_only_once_the_day_maximum_falls_below_20() {
-    let model = parse_crop("morel").expect("crop");
+    let model = crop_model("morel").expect("crop");
     assert!(!model.window.contains(d(2026, 9, 10), 25.0));
     assert!(model.window.contains(d(2026, 11, 1), 15.0));
 }
@@ -384,7 +398,8 @@ fn a_shared_table_store_builds_each_table_once_and_changes_no_answer() {
         );
     }
     let climate = Climate::new(&seed.normals, observed, seed.code);
-    let model = parse_crop("celtuce").expect("crop");
+    // One type (an automatic choice would take the spring type for 1 March: another table).
+    let model = crop_type("celtuce", "overwintering").expect("type");
     let store = CountingStore::default();
     let planted = [d(2026, 11, 20), d(2026, 12, 5), d(2027, 3, 1)];
     for today in [d(2026, 12, 1), d(2026, 12, 8)] {
@@ -415,4 +430,218 @@ fn a_shared_table_store_builds_each_table_once_and_changes_no_answer() {
         climate.last_observed_before(d(2026, 7, 1), d(2026, 11, 1)),
         None
     );
+}
+
+/// Every case of the validation set (published calendars, `validation.rs`): P50 first harvest
+/// inside the published window.
+#[test]
+fn every_validation_case_harvests_inside_its_published_window() {
+    let mut misses = Vec::new();
+    for case in validation::CASES {
+        let o = validation::run(case).unwrap_or_else(|e| panic!("{}: {e:?}", case.id));
+        if !o.inside() {
+            misses.push(format!(
+                "{}: P50 {} outside {:?} ({:+} d)",
+                case.id, o.p50, o.window, o.miss_days
+            ));
+        }
+    }
+    assert!(misses.is_empty(), "{misses:#?}");
+}
+
+#[test]
+fn the_validation_set_has_six_published_cases_per_crop() {
+    for crop in validation::CROPS {
+        let n = validation::cases_of(crop).count();
+        assert!(n >= 6, "{crop}: {n} cases");
+    }
+}
+
+/// The model error each crop's P10–P90 carries is the one the validation set measures.
+#[test]
+fn each_crops_model_error_is_the_one_the_validation_set_measures() {
+    for crop in validation::CROPS {
+        let measured = validation::measured_error_sd_days(crop).expect("cases");
+        for model in crop_types(crop) {
+            assert!(
+                (f64::from(model.error_sd_days) - measured).abs() <= 0.5,
+                "{crop}/{}: {} in crops.rs, {measured:.1} measured",
+                model.kind,
+                model.error_sd_days
+            );
+        }
+    }
+}
+
+/// `docs/forecast-validation.md` is what `validation::report()` writes now
+/// (`UPDATE_VALIDATION_REPORT=1` rewrites it).
+#[test]
+fn the_validation_report_is_current() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/forecast-validation.md"
+    );
+    let report = validation::report();
+    if std::env::var_os("UPDATE_VALIDATION_REPORT").is_some() {
+        std::fs::write(path, &report).expect("write the report");
+    }
+    let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        on_disk == report,
+        "docs/forecast-validation.md is stale: rerun with UPDATE_VALIDATION_REPORT=1"
+    );
+}
+
+fn auto_kind(crop: &str, site: &str, planted: NaiveDate) -> &'static str {
+    let climate = climate(site);
+    let f = Forecaster::new(
+        parse_crop(crop).expect("crop"),
+        Protection::Open,
+        &climate,
+        None,
+    );
+    f.model_on(planted).kind
+}
+
+/// Without a named type, the planting date and the place pick one: 茂县's cold late-November
+/// planting is the overwintering crop, the same date in 上海-like mild winters (成都) the spring
+/// crop; autumn dates pick the autumn types and maturity groups.
+#[test]
+fn the_engine_picks_a_type_from_the_date_and_the_place() {
+    assert_eq!(
+        auto_kind("celtuce", "maoxian", d(2026, 11, 25)),
+        "overwintering"
+    );
+    assert_eq!(auto_kind("celtuce", "chengdu", d(2026, 11, 10)), "spring");
+    assert_eq!(
+        auto_kind("celtuce", "maoxian", d(2026, 10, 20)),
+        "late_autumn"
+    );
+    assert_eq!(
+        auto_kind("celtuce", "chengdu", d(2026, 8, 10)),
+        "early_autumn"
+    );
+    assert_eq!(auto_kind("celtuce", "chengdu", d(2027, 2, 20)), "spring");
+    assert_eq!(auto_kind("cauliflower", "chengdu", d(2026, 7, 10)), "early");
+    assert_eq!(auto_kind("cauliflower", "chengdu", d(2026, 8, 10)), "mid");
+    assert_eq!(auto_kind("cauliflower", "chengdu", d(2026, 9, 20)), "late");
+    assert_eq!(
+        auto_kind("cauliflower", "maoxian", d(2026, 12, 1)),
+        "overwintering"
+    );
+    assert_eq!(
+        auto_kind("cauliflower", "chengdu", d(2027, 3, 15)),
+        "spring"
+    );
+    // Outside every window: the nearest one (June is nearest early cauliflower's 20 June).
+    assert_eq!(auto_kind("cauliflower", "chengdu", d(2026, 6, 1)), "early");
+    assert_eq!(auto_kind("morel", "shifang", d(2026, 11, 5)), "field");
+    // The forecast says which type it used.
+    let f = forecast("celtuce", "maoxian", Protection::Open, d(2026, 11, 25));
+    assert_eq!(f.crop_type, "overwintering");
+}
+
+#[test]
+fn a_named_type_is_used_and_an_unknown_one_refused() {
+    let named = parse_crop_type("celtuce", Some("spring")).expect("type");
+    let climate = climate("maoxian");
+    let f = Forecaster::new(named, Protection::Open, &climate, None)
+        .forecast(d(2026, 11, 25), Mu::from_whole(1))
+        .expect("forecast");
+    assert_eq!(f.crop_type, "spring");
+    assert_eq!(
+        parse_crop_type("celtuce", Some(" ")),
+        Ok(CropChoice::Auto("celtuce"))
+    );
+    assert_eq!(
+        parse_crop_type("celtuce", Some("early")),
+        Err(ForecastError::UnknownCropType)
+    );
+    assert_eq!(
+        parse_crop_type("rice", Some("early")),
+        Err(ForecastError::UnknownCrop)
+    );
+    assert_eq!(ForecastError::UnknownCropType.code(), "unknown_crop_type");
+}
+
+/// Cauliflower's curd waits for cool days: the same planting at a uniformly warmer place can
+/// harvest later, not earlier, once the days there stay too warm for the curd.
+#[test]
+fn a_warm_autumn_holds_the_cauliflower_curd_back() {
+    let early = crop_type("cauliflower", "early").expect("type");
+    let seed = climate::site_seed("chengdu").expect("site");
+    let mut warm = seed.normals;
+    warm.tmin
+        .iter_mut()
+        .chain(warm.tmax.iter_mut())
+        .for_each(|t| *t += 3.0);
+    let (normal, warm) = (
+        Climate::new(&seed.normals, BTreeMap::new(), seed.code),
+        Climate::new(&warm, BTreeMap::new(), seed.code),
+    );
+    let at = |c: &Climate| {
+        Forecaster::new(early, Protection::Open, c, None)
+            .start_range(d(2026, 7, 25))
+            .expect("range")
+            .p50
+    };
+    assert!(at(&warm) > at(&normal), "{} vs {}", at(&warm), at(&normal));
+    assert!(early.needs_chilling());
+    assert!(
+        !crop_type("celtuce", "spring")
+            .expect("type")
+            .needs_chilling()
+    );
+}
+
+/// Celtuce bolts in heat: a spring crop whose harvest runs into days with a normal mean above
+/// 25 °C stops there, before its 20 days are out.
+#[test]
+fn celtuce_harvest_stops_when_the_heat_makes_it_bolt() {
+    let spring = crop_type("celtuce", "spring").expect("type");
+    let climate = climate("chengdu");
+    let start = d(2027, 6, 20);
+    let end = engine::harvest_end(spring, &climate, start);
+    assert!(end < start + Duration::days(20), "{end}");
+    assert!(climate.normal(end + Duration::days(1)).mean() > 25.0);
+    // In April the full 20 days are harvested.
+    assert_eq!(
+        engine::harvest_end(spring, &climate, d(2027, 4, 1)),
+        d(2027, 4, 21)
+    );
+}
+
+/// Observed weather for the season replaces the climate years' days up to today, so the
+/// P10–P90 range narrows as the season goes on (here observed days equal to the normals).
+#[test]
+fn the_range_narrows_as_observed_weather_comes_in() {
+    let seed = climate::site_seed("maoxian").expect("site");
+    let planted = d(2026, 11, 12);
+    let width = |observed_to: Option<NaiveDate>| {
+        let mut observed = BTreeMap::new();
+        if let Some(to) = observed_to {
+            let normals = seed.normals.curve();
+            for day in d(2026, 7, 1).iter_days().take_while(|x| *x < to) {
+                observed.insert(day, normals.on(day));
+            }
+        }
+        let climate = Climate::new(&seed.normals, observed, seed.code);
+        let model = crop_type("celtuce", "overwintering").expect("type");
+        let r = Forecaster::new(model, Protection::Open, &climate, observed_to)
+            .start_range(planted)
+            .expect("range");
+        (r.p90 - r.p10).num_days()
+    };
+    let (none, december, january) = (
+        width(None),
+        width(Some(d(2026, 12, 15))),
+        width(Some(d(2027, 1, 20))),
+    );
+    // The climate years' part shrinks; the model's own error (±1.28 σ) stays.
+    assert!(
+        december < none && january <= december,
+        "{none} {december} {january}"
+    );
+    let floor = (2.0 * 1.281_551_6 * f64::from(crops::CELTUCE_ERROR_SD_DAYS)).round() as i64;
+    assert!(january >= floor - 1, "{january} {floor}");
 }
