@@ -179,6 +179,8 @@ impl ClimateCache {
 /// A forecast request as typed or posted (text fields, validated here).
 pub struct ForecastQuery<'a> {
     pub crop: &'a str,
+    /// A type of the crop; `None` or blank: picked from the planting date and place.
+    pub crop_type: Option<&'a str>,
     pub site: &'a str,
     pub protection: Option<&'a str>,
     pub planted_on: &'a str,
@@ -204,7 +206,7 @@ pub async fn forecast(
     cache: &ClimateCache,
     q: &ForecastQuery<'_>,
 ) -> Result<(Forecast, Protection, SiteRow), EngineError> {
-    let model = forecast::parse_crop(q.crop)?;
+    let model = forecast::parse_crop_type(q.crop, q.crop_type)?;
     let protection = forecast::parse_protection(q.protection)?;
     let planted_on = forecast::parse_day(q.planted_on)?;
     let area = forecast::parse_area(q.area_mu)?;
@@ -230,11 +232,12 @@ pub async fn backward(
     db: &Db,
     cache: &ClimateCache,
     crop: &str,
+    crop_type: Option<&str>,
     site: &str,
     protection: Option<&str>,
     market: MarketTarget,
 ) -> Result<BackwardSchedule, EngineError> {
-    let model = forecast::parse_crop(crop)?;
+    let model = forecast::parse_crop_type(crop, crop_type)?;
     let protection = forecast::parse_protection(protection)?;
     let market = market.date()?;
     let SiteClimate {
@@ -307,6 +310,7 @@ pub async fn forecast_page(
 
     let query = ForecastQuery {
         crop: &form.crop,
+        crop_type: Some(&form.crop_type),
         site: &form.site,
         protection: Some(&form.protection),
         planted_on: &form.planted_on,
@@ -314,6 +318,8 @@ pub async fn forecast_page(
     };
     let forecast = match forecast(db, cache, &query).await {
         Ok((f, _, _)) => Ok(ForecastView {
+            crop_type_zh: type_label(&f.crop, &f.crop_type),
+            type_picked: form.crop_type.trim().is_empty(),
             planted_as_zh: match f.planted_as {
                 PlantedAs::Sowing => "播种".into(),
                 PlantedAs::Transplanting => "移栽".into(),
@@ -347,12 +353,14 @@ pub async fn forecast_page(
             db,
             cache,
             &form.crop,
+            Some(&form.crop_type),
             &form.site,
             Some(&form.protection),
             market,
         )
         .await
         .map(|s| BackwardView {
+            crop_type_zh: type_label(&form.crop, &s.crop_type),
             market_date: s.market_date,
             latest_p50: s.latest_planting_p50,
             latest_p90: s.latest_planting_p90,
@@ -407,6 +415,11 @@ pub async fn forecast_page(
         spring_festival: calendar::spring_festival(year).ok(),
         terms,
     })
+}
+
+/// "越冬莴笋"-style name of a crop's type (the code itself if unknown).
+pub fn type_label(crop: &str, kind: &str) -> String {
+    forecast::crop_type(crop.trim(), kind).map_or_else(|| kind.to_owned(), |m| m.kind_zh.to_owned())
 }
 
 /// Forecasts for stored plantings of one site (`None` for a planting the engine cannot place:
@@ -536,6 +549,7 @@ mod tests {
         };
         let key = |season_year| TableKey {
             crop: model.code,
+            kind: model.kind,
             protection: Protection::Open,
             season_year,
             observed_through: None,

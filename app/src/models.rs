@@ -276,6 +276,8 @@ pub struct SiteOption {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ForecastForm {
     pub crop: String,
+    /// A type of the crop (`overwintering`, `early`, …); empty: the engine picks one.
+    pub crop_type: String,
     pub site: String,
     pub protection: String,
     pub planted_on: String,
@@ -288,6 +290,9 @@ pub struct ForecastForm {
 /// A forecast as the page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForecastView {
+    /// The crop type used (越冬莴笋, 早熟花菜, …) and whether the engine picked it.
+    pub crop_type_zh: String,
+    pub type_picked: bool,
     pub planted_as_zh: String,
     pub harvest_start: chrono::NaiveDate,
     pub harvest_start_p10: chrono::NaiveDate,
@@ -301,6 +306,7 @@ pub struct ForecastView {
 /// A backward schedule as the page shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BackwardView {
+    pub crop_type_zh: String,
     pub market_date: chrono::NaiveDate,
     pub latest_p50: chrono::NaiveDate,
     pub latest_p90: Option<chrono::NaiveDate>,

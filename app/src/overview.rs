@@ -7,7 +7,7 @@ use crate::models::{CountyOverview, SupplyPeak, TownshipOverview};
 use std::collections::{BTreeMap, HashMap};
 use tianlian_domain::access::{Caller, Scope};
 use tianlian_domain::forecast::PlanState;
-use tianlian_domain::forecast::{self, climate::july_first, season_year};
+use tianlian_domain::forecast::{climate::july_first, season_year};
 use tianlian_domain::market::{self, Supply};
 use tianlian_domain::targets::{self, PlantedItem};
 use tianlian_domain::{Mu, PlantingStatus};
@@ -181,14 +181,14 @@ async fn supply_peak(
         .enumerate()
         .filter_map(|(n, (&(crop, _, on, planned), f))| {
             let f = f?;
-            let model = forecast::crop_model(crop)?;
             Some(Supply {
                 planting_id: i64::try_from(n).unwrap_or(i64::MAX),
                 crop: crop.to_owned(),
                 start_p10: f.harvest_start_p10,
                 start_p50: f.harvest_start,
                 start_p90: f.harvest_start_p90,
-                harvest_days: model.harvest_days,
+                harvest_days: u32::try_from((f.harvest_end - f.harvest_start).num_days())
+                    .unwrap_or(0),
                 yield_kg: f.yield_kg,
                 movable: planned,
                 planted_on: on,

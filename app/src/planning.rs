@@ -502,14 +502,14 @@ pub async fn market_page(
         .zip(&forecasts)
         .filter_map(|(r, f)| {
             let f = f.as_ref()?;
-            let model = forecast::crop_model(&r.crop_code)?;
             Some(Supply {
                 planting_id: r.id,
                 crop: r.crop_code.clone(),
                 start_p10: f.harvest_start_p10,
                 start_p50: f.harvest_start,
                 start_p90: f.harvest_start_p90,
-                harvest_days: model.harvest_days,
+                harvest_days: u32::try_from((f.harvest_end - f.harvest_start).num_days())
+                    .unwrap_or(0),
                 yield_kg: f.yield_kg,
                 movable: r.status == tianlian_domain::PlantingStatus::Planned,
                 planted_on: r.planted_on.unwrap_or(r.planned_on),
@@ -540,7 +540,7 @@ pub async fn market_page(
                     let forecasters =
                         RefCell::new(Vec::<(String, Protection, Forecaster<'_>)>::new());
                     market::flatten(&supplies, &capacity, |s, to| {
-                        let model = forecast::crop_model(&s.crop)?;
+                        let model = forecast::parse_crop(&s.crop).ok()?;
                         let protection = protections.get(&s.planting_id).copied()?;
                         let mut list = forecasters.borrow_mut();
                         let i = match list

@@ -17,6 +17,8 @@ test("celtuce planted in early December at 茂县 is forecast for February", asy
   const forecast = page.getByRole("region", { name: "采收预测" });
   await expect(forecast).toContainText("开始采收：2027-02-");
   await expect(forecast).toContainText("预计产量 25000 公斤");
+  // No type chosen: the page says which type the engine picked for 茂县 in December.
+  await expect(forecast).toContainText("品种类型：越冬莴笋（按日期和地点自动选择）");
   const backward = page.getByRole("region", { name: "倒排工期" });
   await expect(backward).toContainText("上市日期 2027-01-30");
   await expect(backward).toContainText("最晚种植：");
@@ -30,4 +32,18 @@ test("an area that is not a number is explained, not an error page", async ({ pa
   await expect(page.getByRole("alert")).toContainText("面积应为大于 0");
   // The backward schedule does not depend on the area and is still shown.
   await expect(page.getByRole("region", { name: "倒排工期" })).toBeVisible();
+});
+
+test("a named crop type is used and shown: spring celtuce set out in December comes in spring", async ({ page }) => {
+  await signIn(page, AGRONOMIST, "/forecast");
+  await page.getByLabel("作物").selectOption({ label: "莴笋" });
+  await page.getByLabel("品种类型").selectOption({ label: "春莴笋" });
+  await page.getByLabel("地点").selectOption({ label: "茂县" });
+  await page.getByLabel("种植日期").fill("2026-12-05");
+  await page.getByRole("button", { name: "计算" }).click();
+  const forecast = page.getByRole("region", { name: "采收预测" });
+  await expect(forecast).toContainText("品种类型：春莴笋");
+  await expect(forecast).not.toContainText("自动选择");
+  await expect(forecast).toContainText(/开始采收：2027-0[3-5]-/);
+  await expect(page.getByLabel("品种类型")).toHaveValue("spring");
 });

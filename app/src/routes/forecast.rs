@@ -8,7 +8,16 @@ use crate::models::{BackwardView, CropOption, ForecastForm, ForecastView, SiteOp
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use tianlian_domain::Lang;
-use tianlian_domain::forecast::Protection;
+use tianlian_domain::forecast::{self, Protection};
+
+/// The crop's Chinese name for the type list's groups.
+fn crop_name(code: &str) -> &'static str {
+    match code {
+        "celtuce" => "莴笋",
+        "cauliflower" => "花菜",
+        _ => "其他",
+    }
+}
 
 #[component]
 pub fn ForecastPage() -> impl IntoView {
@@ -18,6 +27,7 @@ pub fn ForecastPage() -> impl IntoView {
         let field = |k: &str| q.get(k).unwrap_or_default();
         ForecastForm {
             crop: field("crop"),
+            crop_type: field("crop_type"),
             site: field("site"),
             protection: field("protection"),
             planted_on: field("planted_on"),
@@ -66,6 +76,29 @@ fn ForecastFormView(
                     {crops.into_iter().map(|c| option(c.code, c.name_zh, &form.crop)).collect_view()}
                 </select>
             </label>
+            <label>"品种类型"
+                <select name="crop_type">
+                    <option value="" selected=form.crop_type.is_empty()>"自动（按日期和地点）"</option>
+                    {forecast::CROP_MODELS
+                        .chunk_by(|a, b| a.code == b.code)
+                        .filter(|types| types.len() > 1)
+                        .map(|types| {
+                            let crop = types[0].code;
+                            view! {
+                                <optgroup label=crop_name(crop)>
+                                    {types
+                                        .iter()
+                                        .map(|m| {
+                                            let selected = form.crop == crop && form.crop_type == m.kind;
+                                            view! { <option value=m.kind selected=selected>{m.kind_zh}</option> }
+                                        })
+                                        .collect_view()}
+                                </optgroup>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
             <label>"地点"
                 <select name="site">
                     {sites.into_iter().map(|s| option(s.code, s.name_zh, &form.site)).collect_view()}
@@ -102,6 +135,7 @@ fn ForecastResult(forecast: Result<ForecastView, String>) -> impl IntoView {
         Ok(f) => view! {
             <section class="card" aria-labelledby="forecast-h">
                 <h2 id="forecast-h">"采收预测"</h2>
+                <p>{format!("品种类型：{}{}", f.crop_type_zh, if f.type_picked { "（按日期和地点自动选择）" } else { "" })}</p>
                 <p class="big">{format!("开始采收：{}", f.harvest_start)}</p>
                 <p>{format!("十年中有八年在 {} 至 {} 之间开始（P10–P90）", f.harvest_start_p10, f.harvest_start_p90)}</p>
                 <p>{format!("采收高峰 {} · 采收结束 {}", f.harvest_peak, f.harvest_end)}</p>
@@ -120,7 +154,7 @@ fn BackwardResult(backward: Result<BackwardView, String>, form: ForecastForm) ->
         Ok(b) => view! {
             <section class="card" aria-labelledby="backward-h">
                 <h2 id="backward-h">"倒排工期"</h2>
-                <p>{format!("上市日期 {}（{} 年春节前 {} 天）", b.market_date, form.market_year, form.days_before)}</p>
+                <p>{format!("上市日期 {}（{} 年春节前 {} 天）· {}", b.market_date, form.market_year, form.days_before, b.crop_type_zh)}</p>
                 <p class="big">{format!("最晚种植：{}（五成把握）", b.latest_p50)}</p>
                 <p>{match b.latest_p90 {
                     Some(d) => format!("九成把握须在 {d} 前种下"),

@@ -111,6 +111,24 @@ async fn the_seed_case_forecast_says_february_with_a_range_and_a_yield() {
         assert_eq!(f["yield_kg"], 25_000);
         assert_eq!(f["planted_as"], "transplanting");
         assert_eq!(f["spread"], json!({ "kind": "normals", "years": 30 }));
+        // No type named: 茂县 in early December is the overwintering crop, and the answer says so.
+        assert_eq!(f["crop_type"], "overwintering", "{f}");
+        assert_eq!(f["crop_type_zh"], "越冬莴笋");
+        assert_eq!(f["crop_type_picked"], true);
+
+        // A named type is used: spring celtuce set out on the same day comes in April–May.
+        let (status, spring) = post(
+            &app,
+            "/api/v1/forecast",
+            json!({ "crop": "celtuce", "crop_type": "spring", "site": "maoxian",
+                    "planted_on": "2026-12-05", "area_mu": 10 }),
+            None,
+        )
+        .await;
+        assert_eq!(status, 200, "{spring}");
+        assert_eq!(spring["crop_type"], "spring");
+        assert_eq!(spring["crop_type_picked"], false);
+        assert!(spring["harvest_start"].as_str() > Some(start), "{spring}");
 
         // Plastic mulch never makes it later.
         let (_, mulch) = post(
@@ -138,6 +156,7 @@ async fn bad_forecast_requests_get_a_4xx_with_a_code_never_a_5xx() {
         };
         let cases = [
             (with("crop", json!("rice")), 422, "unknown_crop"),
+            (with("crop_type", json!("early")), 422, "unknown_crop_type"),
             (with("site", json!("lhasa")), 422, "unknown_site"),
             (
                 with("protection", json!("greenhouse")),
@@ -212,12 +231,14 @@ async fn backward_schedules_work_from_the_spring_festival_or_a_date() {
         let p50 = s["latest_planting_p50"].as_str().expect("p50").to_owned();
         let p90 = s["latest_planting_p90"].as_str().expect("p90");
         assert!(p90 <= p50.as_str(), "{s}");
+        assert_eq!(s["crop_type"], "overwintering", "{s}");
 
-        // Round trip: the latest P50 planting reaches first harvest by the market day.
+        // Round trip: the latest P50 planting of that type reaches first harvest by the market.
         let (_, f) = post(
             &app,
             "/api/v1/forecast",
-            json!({ "crop": "celtuce", "site": "maoxian", "planted_on": p50, "area_mu": 1 }),
+            json!({ "crop": "celtuce", "crop_type": s["crop_type"], "site": "maoxian",
+                    "planted_on": p50, "area_mu": 1 }),
             None,
         )
         .await;

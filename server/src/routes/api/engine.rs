@@ -127,6 +127,10 @@ pub struct ForecastRequest {
     /// `celtuce`, `cauliflower`, `morel`, `chuanxiong` or `houttuynia`.
     #[serde(default)]
     crop: String,
+    /// A type of the crop: celtuce `overwintering`, `spring`, `early_autumn`, `late_autumn`;
+    /// cauliflower `overwintering`, `early`, `mid`, `late`, `spring`; morel and houttuynia
+    /// `field`; chuanxiong `basin`. Missing or blank: picked from the planting date and site.
+    crop_type: Option<String>,
     /// `maoxian`, `shifang`, `chengdu`, or a site added as data.
     #[serde(default)]
     site: String,
@@ -142,6 +146,12 @@ pub struct ForecastRequest {
 #[derive(Serialize, ToSchema)]
 pub struct ForecastResponse {
     crop: String,
+    /// The crop type the forecast used (named, or picked from the date and site).
+    crop_type: String,
+    /// Its Chinese name (越冬莴笋, 早熟花菜, …).
+    crop_type_zh: String,
+    /// Whether the engine picked the type (the request named none).
+    crop_type_picked: bool,
     site: String,
     protection: String,
     planted_on: NaiveDate,
@@ -193,6 +203,7 @@ pub async fn forecast(
     let area = b.area_mu.as_ref().map(Amount::text).unwrap_or_default();
     let query = ForecastQuery {
         crop: &b.crop,
+        crop_type: b.crop_type.as_deref(),
         site: &b.site,
         protection: b.protection.as_deref(),
         planted_on: &b.planted_on,
@@ -201,6 +212,9 @@ pub async fn forecast(
     let (f, protection, site) = forecasting::forecast(&state.db, &state.climates, &query).await?;
     let area: Mu = forecast::parse_area(&area)?;
     Ok(Json(ForecastResponse {
+        crop_type_zh: forecasting::type_label(&f.crop, &f.crop_type),
+        crop_type_picked: b.crop_type.as_deref().is_none_or(|t| t.trim().is_empty()),
+        crop_type: f.crop_type,
         crop: f.crop,
         site: site.code,
         protection: protection.code().into(),
@@ -248,6 +262,9 @@ impl Market {
 pub struct BackwardRequest {
     #[serde(default)]
     crop: String,
+    /// A type of the crop (as for a forecast); missing or blank: the type whose latest planting
+    /// lies in its own planting window.
+    crop_type: Option<String>,
     #[serde(default)]
     site: String,
     protection: Option<String>,
@@ -256,6 +273,8 @@ pub struct BackwardRequest {
 
 #[derive(Serialize, ToSchema)]
 pub struct BackwardResponse {
+    /// The crop type the schedule is for.
+    crop_type: String,
     market_date: NaiveDate,
     /// Latest planting that reaches first harvest by the market in half the climate years.
     latest_planting_p50: NaiveDate,
@@ -285,12 +304,14 @@ pub async fn backward(
         &state.db,
         &state.climates,
         &b.crop,
+        b.crop_type.as_deref(),
         &b.site,
         b.protection.as_deref(),
         market,
     )
     .await?;
     Ok(Json(BackwardResponse {
+        crop_type: s.crop_type,
         market_date: s.market_date,
         latest_planting_p50: s.latest_planting_p50,
         latest_planting_p90: s.latest_planting_p90,
