@@ -10,7 +10,8 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::collections::BTreeMap;
 use std::hint::black_box;
 use tianlian_domain::forecast::{
-    CROP_MODELS, Climate, Protection, SITES, SeasonTable, climate::SYNTHETIC_MEMBERS,
+    CROP_MODELS, Climate, CropChoice, Forecaster, Protection, SITES, SeasonTable,
+    climate::SYNTHETIC_MEMBERS,
 };
 
 const PLANTINGS: usize = 100_000;
@@ -68,6 +69,54 @@ fn forecast_county(c: &mut Criterion) {
             reached
         });
     });
+
+    // The same county through the engine's front door: each planting's crop type picked from
+    // its date and place, the model error joined to the climate spread. One forecaster per
+    // site, crop and cover keeps its season tables, built before the clock starts.
+    let climates: Vec<Climate> = SITES
+        .iter()
+        .map(|s| Climate::new(&s.normals, BTreeMap::new(), s.code))
+        .collect();
+    let mut crops: Vec<&'static str> = CROP_MODELS.iter().map(|m| m.code).collect();
+    crops.dedup();
+    let mut forecasters: Vec<Forecaster<'_>> = Vec::new();
+    for climate in &climates {
+        for crop in &crops {
+            for protection in Protection::ALL {
+                forecasters.push(Forecaster::new(
+                    CropChoice::Auto(crop),
+                    protection,
+                    climate,
+                    None,
+                ));
+            }
+        }
+    }
+    let mut x: u64 = 0x5EED;
+    let front: Vec<(usize, NaiveDate)> = (0..PLANTINGS)
+        .map(|_| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (
+                (x >> 33) as usize % forecasters.len(),
+                NaiveDate::from_ymd_opt(2026, 7, 1).expect("date")
+                    + Duration::days(((x >> 17) % 300) as i64),
+            )
+        })
+        .collect();
+    for &(f, on) in &front {
+        black_box(forecasters[f].start_range(on));
+    }
+    group.bench_function(
+        "100k plantings x 30 climate years, type picked per planting",
+        |b| {
+            b.iter(|| {
+                front
+                    .iter()
+                    .filter(|&&(f, on)| forecasters[f].start_range(on).is_some())
+                    .count()
+            });
+        },
+    );
     group.finish();
 
     let climate = Climate::new(&SITES[0].normals, BTreeMap::new(), SITES[0].code);

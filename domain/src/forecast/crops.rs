@@ -532,15 +532,23 @@ impl CropChoice {
     }
 
     /// The type for a planting on `date` at a place whose normal day maximum that day is
-    /// `normal_tmax`: a named type; else the first type whose window (dates and temperature
-    /// rule) holds the date; else the type whose window is fewest days away.
-    pub fn model_on(self, date: NaiveDate, normal_tmax: f32) -> &'static CropModel {
+    /// `normal_tmax()` (asked only when a window has a temperature rule): a named type; a
+    /// crop's only type; else the first type whose window (dates and temperature rule) holds
+    /// the date; else the type whose window is fewest days away.
+    pub fn model_on(self, date: NaiveDate, normal_tmax: impl Fn() -> f32) -> &'static CropModel {
         match self {
             CropChoice::Fixed(model) => model,
             CropChoice::Auto(code) => {
                 let types = || crop_types(code);
+                let mut only = types();
+                if let (Some(first), None) = (only.next(), only.next()) {
+                    return first;
+                }
+                let needs_tmax = types()
+                    .any(|m| m.window.tmax_below_c.is_some() || m.window.tmax_above_c.is_some());
+                let tmax = if needs_tmax { normal_tmax() } else { 0.0 };
                 types()
-                    .find(|m| m.window.contains(date, normal_tmax))
+                    .find(|m| m.window.contains(date, tmax))
                     .or_else(|| types().min_by_key(|m| m.window.days_from(date)))
                     .unwrap_or(&CROP_MODELS[0])
             }

@@ -342,7 +342,8 @@ impl<'a> Forecaster<'a> {
 
     /// The type a planting on `date` uses here.
     pub fn model_on(&self, date: NaiveDate) -> &'static CropModel {
-        self.choice.model_on(date, self.climate.normal(date).tmax)
+        self.choice
+            .model_on(date, || self.climate.normal(date).tmax)
     }
 
     pub fn climate(&self) -> &'a Climate {

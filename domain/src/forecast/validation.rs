@@ -498,7 +498,7 @@ pub fn run(case: &Case) -> Result<Outcome, CaseError> {
     let error_days =
         (middle(f.harvest_start, f.harvest_end) - middle(window.0, window.1)).num_days();
     let auto_kind = CropChoice::Auto(model.code)
-        .model_on(planted, climate.normal(planted).tmax)
+        .model_on(planted, || climate.normal(planted).tmax)
         .kind;
     Ok(Outcome {
         planted,
