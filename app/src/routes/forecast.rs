@@ -78,7 +78,7 @@ fn ForecastFormView(
             </label>
             <label>"品种类型"
                 <select name="crop_type">
-                    <option value="" selected=form.crop_type.is_empty()>"自动（按日期和地点）"</option>
+                    <option value="" selected=form.crop_type.is_empty()>"自动选择"</option>
                     {forecast::CROP_MODELS
                         .chunk_by(|a, b| a.code == b.code)
                         .filter(|types| types.len() > 1)
