@@ -44,6 +44,28 @@ pub fn caller() -> Result<Caller, ServerFnError> {
     try_caller().ok_or_else(|| ServerFnError::new("请先登录 / Sign in first"))
 }
 
+/// What every signed-in server function starts from: the database, who is asking, and the
+/// shared climate cache (forecasts). `let Ctx { db, caller, .. } = Ctx::get()?;`
+pub struct Ctx {
+    pub db: Db,
+    pub caller: Caller,
+    pub cache: crate::forecasting::ClimateCache,
+}
+
+impl Ctx {
+    /// The request's context.
+    ///
+    /// # Errors
+    /// No database in the context (a bug, logged) or no one signed in.
+    pub fn get() -> Result<Ctx, ServerFnError> {
+        Ok(Ctx {
+            db: db()?,
+            caller: caller()?,
+            cache: use_context::<crate::forecasting::ClimateCache>().unwrap_or_default(),
+        })
+    }
+}
+
 /// Logs a storage failure with its cause and returns a plain message for the user.
 pub fn internal(e: StorageError) -> ServerFnError {
     tracing::error!(error = ?e, "storage failure");

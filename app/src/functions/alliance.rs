@@ -3,6 +3,8 @@
 //! with a redirect carrying `ok=…` or `error=code&msg=…`, the same with and without wasm.
 
 use crate::models::{BenefitData, CoopPageData, MyPayData, ShiftPageData};
+#[cfg(feature = "ssr")]
+use crate::services::Ctx;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
@@ -36,8 +38,7 @@ pub async fn coop_page(
     q: Option<String>,
     page: usize,
 ) -> Result<CoopPageData, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
-    let cache = use_context::<crate::forecasting::ClimateCache>().unwrap_or_default();
+    let Ctx { db, caller, cache } = Ctx::get()?;
     let list = crate::models::CoopList::from_code(list.as_deref());
     crate::alliance::coop_page(&db, &cache, &caller, coop, list, q.as_deref(), page)
         .await
@@ -56,7 +57,7 @@ pub async fn post_shift(
     hourly_yuan: Option<String>,
 ) -> Result<(), ServerFnError> {
     use crate::alliance::WorkOutcome;
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
     let input = tianlian_domain::shifts::NewShiftInput {
         date: date.unwrap_or_default(),
@@ -77,7 +78,7 @@ pub async fn post_shift(
 
 #[server(prefix = "/fn", endpoint = "shift_page")]
 pub async fn shift_page(id: i64) -> Result<Option<ShiftPageData>, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     crate::alliance::shift_page(&db, &caller, id)
         .await
         .map_err(crate::services::internal)
@@ -88,7 +89,7 @@ pub async fn assign_person(
     shift_id: Option<String>,
     person_id: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
     let outcome = crate::alliance::assign(&db, &caller, shift, id(person_id).unwrap_or(0))
         .await
@@ -103,7 +104,7 @@ pub async fn assign_household(
     shift_id: Option<String>,
     household: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
     let outcome =
         crate::alliance::assign_household(&db, &caller, shift, &household.unwrap_or_default())
@@ -120,7 +121,7 @@ pub async fn record_hours(
     hours: Option<String>,
     replaces: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
     let outcome = crate::alliance::record_hours(
         &db,
@@ -138,7 +139,7 @@ pub async fn record_hours(
 
 #[server(prefix = "/fn", endpoint = "settle_shift")]
 pub async fn settle_shift(shift_id: Option<String>) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
     let outcome = crate::alliance::settle(&db, &caller, shift)
         .await
@@ -158,7 +159,7 @@ pub async fn create_lease(
     ends_on: Option<String>,
     schedule: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
     let input = tianlian_domain::lease::NewLeaseInput {
         area: area.unwrap_or_default(),
@@ -180,7 +181,7 @@ pub async fn pay_lease(
     payment_id: Option<String>,
     cooperative_id: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
     let outcome = crate::alliance::pay_lease(&db, &caller, id(payment_id).unwrap_or(0))
         .await
@@ -196,7 +197,7 @@ pub async fn add_dividend(
     amount: Option<String>,
     note: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
     let outcome = crate::alliance::add_dividend(
         &db,
@@ -214,7 +215,7 @@ pub async fn add_dividend(
 
 #[server(prefix = "/fn", endpoint = "my_pay")]
 pub async fn my_pay() -> Result<Option<MyPayData>, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     crate::alliance::my_pay(&db, &caller)
         .await
         .map_err(crate::services::internal)
@@ -229,7 +230,7 @@ pub async fn benefit_page(
     poor: bool,
     page: usize,
 ) -> Result<Option<BenefitData>, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let day = day
         .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
         .unwrap_or_else(crate::forecasting::china_today);
@@ -253,7 +254,7 @@ pub async fn add_member(
     role: Option<String>,
     mentor_id: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
     let outcome = crate::alliance::add_member(
         &db,
@@ -274,7 +275,7 @@ pub async fn leave_alliance(
     cooperative_id: Option<String>,
     member_id: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
     let outcome = crate::alliance::leave_alliance(&db, &caller, id(member_id).unwrap_or(0))
         .await
@@ -286,7 +287,7 @@ pub async fn leave_alliance(
 /// A new private calendar feed address for the farmer's household (the old one stops working).
 #[server(prefix = "/fn", endpoint = "regenerate_feed")]
 pub async fn regenerate_feed() -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     match crate::feed::household_of(&caller) {
         Some(h) => {
             crate::feed::regenerate(&db, h)
@@ -305,7 +306,7 @@ pub async fn regenerate_feed() -> Result<(), ServerFnError> {
 /// Turns the farmer's calendar feed off.
 #[server(prefix = "/fn", endpoint = "revoke_feed")]
 pub async fn revoke_feed() -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     match crate::feed::household_of(&caller) {
         Some(h) => {
             tianlian_storage::feeds::revoke(&db, h)

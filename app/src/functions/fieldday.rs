@@ -9,10 +9,12 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use super::alliance::{go, id};
+#[cfg(feature = "ssr")]
+use crate::services::Ctx;
 
 #[server(prefix = "/fn", endpoint = "fill_shift")]
 pub async fn fill_shift(shift_id: Option<String>) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
     let outcome = crate::fieldday::fill(&db, &caller, shift)
         .await
@@ -27,7 +29,7 @@ pub async fn book_ticked(
     shift_id: Option<String>,
     #[server(default)] people: Vec<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
     let people: Vec<i64> = people.into_iter().filter_map(|p| id(Some(p))).collect();
     let outcome = crate::fieldday::book(&db, &caller, shift, &people)
@@ -42,7 +44,7 @@ pub async fn unbook_person(
     shift_id: Option<String>,
     person_id: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
     let outcome = crate::fieldday::unbook(&db, &caller, shift, id(person_id).unwrap_or(0))
         .await
@@ -53,7 +55,7 @@ pub async fn unbook_person(
 
 #[server(prefix = "/fn", endpoint = "load_roll_call")]
 pub async fn load_roll_call(id: i64) -> Result<Option<RollCallData>, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     crate::fieldday::roll_call_page(&db, &caller, id)
         .await
         .map_err(crate::services::internal)
@@ -77,7 +79,7 @@ pub async fn submit_roll_call(
     key: Option<String>,
     #[server(default)] lines: Vec<RollLineForm>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
     let lines: Vec<tianlian_domain::rollcall::RollLineInput> = lines
         .into_iter()
@@ -112,7 +114,7 @@ pub async fn load_day_sheet(
     day: String,
     page: usize,
 ) -> Result<Option<DaySheetData>, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let Ok(day) = day.parse::<chrono::NaiveDate>() else {
         return Ok(None);
     };
@@ -127,7 +129,7 @@ pub async fn settle_coop_day(
     day: Option<String>,
 ) -> Result<(), ServerFnError> {
     use crate::alliance::WorkOutcome;
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
     let day_text = day.unwrap_or_default();
     let back = format!("/coop/{coop}/days/{}", day_text.trim());

@@ -3,6 +3,8 @@
 //! shows the same with and without wasm.
 
 use crate::models::ImportReport;
+#[cfg(feature = "ssr")]
+use crate::services::Ctx;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
@@ -14,7 +16,7 @@ pub async fn run_import(
     dry_run: Option<String>,
 ) -> Result<(), ServerFnError> {
     use tianlian_domain::import::ImportKind;
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let Some(kind) = kind.as_deref().and_then(ImportKind::parse) else {
         leptos_axum::redirect("/import?bad_kind=1");
         return Ok(());
@@ -37,7 +39,7 @@ pub async fn run_import(
 #[server(prefix = "/fn", endpoint = "confirm_import")]
 pub async fn confirm_import(run: Option<String>) -> Result<(), ServerFnError> {
     use tianlian_domain::import::ImportKind;
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let id = run.and_then(|r| r.trim().parse::<i64>().ok()).unwrap_or(0);
     let Some((earlier, text)) = crate::land::own_run(&db, &caller, id)
         .await
@@ -65,7 +67,7 @@ pub async fn confirm_import(run: Option<String>) -> Result<(), ServerFnError> {
 /// The import page's data: whether the caller may import, and a run's report if asked for.
 #[server(prefix = "/fn", endpoint = "import_page")]
 pub async fn import_page(run: Option<i64>) -> Result<(bool, Option<ImportReport>), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let may = crate::land::may_import(&caller);
     let report = match run {
         Some(id) => crate::land::own_run(&db, &caller, id)

@@ -1,14 +1,15 @@
 //! The market calendar: the page's data and setting a crop's weekly capacity.
 
 use crate::models::MarketPageData;
+#[cfg(feature = "ssr")]
+use crate::services::Ctx;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
 /// The market calendar of a township (`None`: the caller's own); `None` when out of view.
 #[server(prefix = "/fn", endpoint = "market_page")]
 pub async fn market_page(township: Option<i64>) -> Result<Option<MarketPageData>, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
-    let cache = use_context::<crate::forecasting::ClimateCache>().unwrap_or_default();
+    let Ctx { db, caller, cache } = Ctx::get()?;
     crate::planning::market_page(&db, &cache, &caller, township)
         .await
         .map_err(crate::services::internal)
@@ -21,7 +22,7 @@ pub async fn set_capacity(
     crop: Option<String>,
     kg: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let township = township
         .and_then(|t| t.trim().parse::<i64>().ok())
         .unwrap_or(0);
@@ -52,8 +53,7 @@ pub async fn set_capacity(
 pub async fn wall_chart(
     township: Option<i64>,
 ) -> Result<Option<crate::models::WallChartData>, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
-    let cache = use_context::<crate::forecasting::ClimateCache>().unwrap_or_default();
+    let Ctx { db, caller, cache } = Ctx::get()?;
     crate::planning::wall_chart(&db, &cache, &caller, township)
         .await
         .map_err(crate::services::internal)

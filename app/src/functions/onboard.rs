@@ -11,6 +11,8 @@ use leptos::server_fn::ServerFnError;
 
 #[cfg(feature = "ssr")]
 use super::alliance::{go, id};
+#[cfg(feature = "ssr")]
+use crate::services::Ctx;
 
 #[server(prefix = "/fn", endpoint = "accounts_page")]
 pub async fn accounts_page(
@@ -19,7 +21,7 @@ pub async fn accounts_page(
     status: String,
     page: usize,
 ) -> Result<Option<AccountsPageData>, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let query = crate::models::AccountListQuery {
         q,
         role,
@@ -33,7 +35,7 @@ pub async fn accounts_page(
 
 #[server(prefix = "/fn", endpoint = "account_page")]
 pub async fn account_page(id: i64) -> Result<Option<AccountDetail>, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     crate::onboard::account_page(&db, &caller, id)
         .await
         .map_err(crate::services::internal)
@@ -45,7 +47,7 @@ pub async fn set_account_disabled(
     account_id: Option<String>,
     disabled: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let account = id(account_id).unwrap_or(0);
     let disable = disabled.as_deref() == Some("1");
     let outcome = crate::onboard::set_disabled(&db, &caller, account, disable)
@@ -64,7 +66,7 @@ pub async fn households_page(
     poor: String,
     page: usize,
 ) -> Result<Option<HouseholdsPageData>, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let query = crate::models::HouseholdListQuery {
         q,
         township,
@@ -79,7 +81,7 @@ pub async fn households_page(
 
 #[server(prefix = "/fn", endpoint = "household_page")]
 pub async fn household_page(id: i64) -> Result<Option<HouseholdDetail>, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     crate::onboard::household_page(&db, &caller, id)
         .await
         .map_err(crate::services::internal)
@@ -116,7 +118,7 @@ pub async fn add_household(
     poor_lifted: Option<String>,
 ) -> Result<(), ServerFnError> {
     use crate::alliance::WorkOutcome;
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let input = household_input(code, head_name, phone, poor, poor_since, poor_lifted);
     let outcome =
         crate::onboard::create_household(&db, &caller, id(village_id).unwrap_or(0), &input)
@@ -140,7 +142,7 @@ pub async fn edit_household(
     poor_since: Option<String>,
     poor_lifted: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let household = id(household_id).unwrap_or(0);
     let input = household_input(code, head_name, phone, poor, poor_since, poor_lifted);
     let outcome = crate::onboard::edit_household(&db, &caller, household, id(village_id), &input)
@@ -159,7 +161,7 @@ pub async fn save_person(
     phone: Option<String>,
     able: Option<String>,
 ) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let household = id(household_id).unwrap_or(0);
     let input = tianlian_domain::household::PersonInput {
         name: name.unwrap_or_default(),

@@ -1,13 +1,15 @@
 //! Plots and plantings: list, show, and add a planting (the form works with and without wasm).
 
 use crate::models::{PlotListQuery, PlotPageData, PlotsPageData};
+#[cfg(feature = "ssr")]
+use crate::services::Ctx;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
 /// One page of the plots list, as the query narrows it.
 #[server(prefix = "/fn", endpoint = "list_plots")]
 pub async fn list_plots(query: PlotListQuery) -> Result<PlotsPageData, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     crate::services::plots_page(&db, &caller, &query)
         .await
         .map_err(crate::services::internal)
@@ -16,8 +18,7 @@ pub async fn list_plots(query: PlotListQuery) -> Result<PlotsPageData, ServerFnE
 /// One plot's page data; `None` when there is no such plot.
 #[server(prefix = "/fn", endpoint = "get_plot")]
 pub async fn get_plot(id: i64) -> Result<Option<PlotPageData>, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
-    let cache = use_context::<crate::forecasting::ClimateCache>().unwrap_or_default();
+    let Ctx { db, caller, cache } = Ctx::get()?;
     crate::services::plot_page(&db, &cache, &caller, id)
         .await
         .map_err(crate::services::internal)
@@ -39,7 +40,7 @@ pub async fn add_planting(
     use crate::services::{AddPlantingOutcome, add_planting_from_form, form_error_query};
     use tianlian_domain::NewPlantingInput;
 
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     // Every field is optional text so that a missing or garbled field is our refusal, not a
     // deserialisation failure.
     let Some(Ok(plot_id)) = plot_id.map(|p| p.trim().parse::<i64>()) else {
@@ -86,7 +87,7 @@ pub async fn change_status(
     reason: Option<String>,
 ) -> Result<(), ServerFnError> {
     use crate::services::StatusOutcome;
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let id = planting_id
         .and_then(|p| p.trim().parse::<i64>().ok())
         .unwrap_or(0);
@@ -160,7 +161,7 @@ pub async fn save_plot(
 ) -> Result<(), ServerFnError> {
     use crate::land::{PlotOutcome, create_plot, edit_plot};
     use tianlian_domain::plot::PlotInput;
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let input = PlotInput {
         code: code.unwrap_or_default(),
         area: area.unwrap_or_default(),
@@ -203,7 +204,7 @@ pub async fn save_plot(
 #[server(prefix = "/fn", endpoint = "retire_plot")]
 pub async fn retire_plot(plot_id: Option<String>) -> Result<(), ServerFnError> {
     use crate::land::PlotOutcome;
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let id = plot_id
         .and_then(|p| p.trim().parse::<i64>().ok())
         .unwrap_or(0);

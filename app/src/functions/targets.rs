@@ -2,13 +2,15 @@
 //! with and without wasm (each answers with a redirect back to `/targets`).
 
 use crate::models::TargetsPageData;
+#[cfg(feature = "ssr")]
+use crate::services::Ctx;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
 /// The progress page's data.
 #[server(prefix = "/fn", endpoint = "targets_page")]
 pub async fn targets_page() -> Result<TargetsPageData, ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     crate::planning::targets_page(&db, &caller)
         .await
         .map_err(crate::services::internal)
@@ -27,7 +29,7 @@ pub async fn add_target(
     use crate::planning::AddTargetOutcome;
     use tianlian_domain::targets::NewTargetInput;
 
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let place = place.unwrap_or_default();
     let input = NewTargetInput {
         crops: crops.unwrap_or_default(),
@@ -64,7 +66,7 @@ pub async fn add_target(
 /// Deletes a target; redirects back to `/targets`.
 #[server(prefix = "/fn", endpoint = "delete_target")]
 pub async fn delete_target(id: Option<String>) -> Result<(), ServerFnError> {
-    let (db, caller) = (crate::services::db()?, crate::services::caller()?);
+    let Ctx { db, caller, .. } = Ctx::get()?;
     let id = id.and_then(|i| i.trim().parse::<i64>().ok()).unwrap_or(0);
     let done = crate::planning::delete_target(&db, &caller, id)
         .await
