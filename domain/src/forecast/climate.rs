@@ -77,6 +77,45 @@ impl NormalCurve {
     }
 }
 
+/// A [`NormalCurve`]'s value for each month and day of a common and of a leap year: the curve
+/// depends on nothing else of a date, so a look-up gives exactly `curve.on(date)` without the
+/// trigonometry (forecasts ask for the normals of many days: type windows, bolting).
+#[derive(Debug, Clone)]
+struct DailyNormals(Vec<DailyTemp>);
+
+impl DailyNormals {
+    const SLOTS: usize = 12 * 31;
+
+    fn slot(date: NaiveDate) -> usize {
+        usize::from(date.leap_year()) * Self::SLOTS
+            + date.month0() as usize * 31
+            + date.day0() as usize
+    }
+
+    fn of(curve: &NormalCurve) -> DailyNormals {
+        let mut days = vec![
+            DailyTemp {
+                tmin: 0.0,
+                tmax: 0.0
+            };
+            2 * Self::SLOTS
+        ];
+        // 2023 is a common year, 2024 a leap year.
+        for date in NaiveDate::from_ymd_opt(2023, 1, 1)
+            .into_iter()
+            .flat_map(|d| d.iter_days())
+            .take(365 + 366)
+        {
+            days[Self::slot(date)] = curve.on(date);
+        }
+        DailyNormals(days)
+    }
+
+    fn on(&self, date: NaiveDate) -> DailyTemp {
+        self.0[Self::slot(date)]
+    }
+}
+
 /// Time of year in "months": each month is a twelfth of the cycle whatever its length, so the
 /// middle of every month lands exactly on its monthly value.
 fn year_fraction(date: NaiveDate) -> f64 {
@@ -222,7 +261,8 @@ enum Member {
 /// A site's temperatures: normals, observed days, and the climate years forecasts run on.
 #[derive(Debug, Clone)]
 pub struct Climate {
-    curve: NormalCurve,
+    /// The normals' daily curve, for every calendar day for every calendar day, worked out once (see [`DailyNormals`]).
+    days: DailyNormals,
     observed: BTreeMap<NaiveDate, DailyTemp>,
     members: Vec<Member>,
 }
@@ -254,7 +294,7 @@ impl Climate {
                 .collect()
         };
         Climate {
-            curve,
+            days: DailyNormals::of(&curve),
             observed,
             members,
         }
@@ -272,7 +312,7 @@ impl Climate {
     }
 
     pub fn normal(&self, date: NaiveDate) -> DailyTemp {
-        self.curve.on(date)
+        self.days.on(date)
     }
 
     pub fn observed(&self, date: NaiveDate) -> Option<DailyTemp> {
@@ -440,6 +480,20 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+    }
+
+    /// The per-day table gives exactly the curve's value, leap days and far years included.
+    #[test]
+    fn the_climates_daily_normals_are_the_curves_own_values() {
+        let site = &SITES[0];
+        let climate = Climate::new(&site.normals, BTreeMap::new(), site.code);
+        let curve = site.normals.curve();
+        for start in [d(1901, 1, 1), d(2027, 12, 1), d(2096, 1, 1)] {
+            for date in start.iter_days().take(800) {
+                assert_eq!(climate.normal(date), curve.on(date), "{date}");
+            }
+        }
+        assert_eq!(climate.normal(d(2028, 2, 29)), curve.on(d(2028, 2, 29)));
     }
 
     #[test]
