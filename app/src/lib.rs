@@ -6,35 +6,13 @@
 //! would wait seconds for half a megabyte that adds nothing). The `hydrate` entry stays for
 //! `cargo leptos watch` and for an interactive part that may one day need it.
 
-#[cfg(feature = "ssr")]
-pub mod alliance;
-#[cfg(feature = "ssr")]
-pub mod auth;
 pub mod components;
-#[cfg(feature = "ssr")]
-pub mod export;
-#[cfg(feature = "ssr")]
-pub mod feed;
-#[cfg(feature = "ssr")]
-pub mod fieldday;
-#[cfg(feature = "ssr")]
-pub mod forecasting;
 pub mod functions;
-#[cfg(feature = "ssr")]
-pub mod land;
 pub mod lang;
 pub mod models;
-#[cfg(feature = "ssr")]
-pub mod my;
-#[cfg(feature = "ssr")]
-pub mod onboard;
-#[cfg(feature = "ssr")]
-pub mod overview;
-#[cfg(feature = "ssr")]
-pub mod planning;
 pub mod routes;
 #[cfg(feature = "ssr")]
-pub mod services;
+pub mod usecases;
 
 use components::layout::{Header, NotFound};
 use leptos::prelude::*;

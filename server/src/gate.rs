@@ -5,7 +5,7 @@
 use crate::client_addr::client_addr;
 use crate::routes::api::error::ApiError;
 use crate::startup::AppState;
-use app::auth::{ClientAddr, caller_from_session, caller_from_token};
+use app::usecases::auth::{ClientAddr, caller_from_session, caller_from_token};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -112,7 +112,19 @@ pub async fn gate(
         },
         None => None,
     };
-    if token_caller.is_none() && !is_same_origin_or_safe(req.method(), req.headers()) {
+    let by_token = token_caller.is_some();
+    let caller: Option<Caller> = match token_caller {
+        Some(c) => Some(c),
+        None => match caller_from_session(&state.db, &session).await {
+            Ok(c) => c,
+            Err(e) => return ApiError::internal(&e).into_response(),
+        },
+    };
+    // A cross-site state change is refused when it would ride on a session, or reach a page
+    // anyone may post to (sign-in). A request with no credentials at all to any other path is
+    // simply not signed in: 401 below, as the API document says, not 403.
+    let session_borne = !by_token && (caller.is_some() || is_public(&path));
+    if session_borne && !is_same_origin_or_safe(req.method(), req.headers()) {
         return ApiError::new(
             StatusCode::FORBIDDEN,
             "cross_site",
@@ -121,13 +133,6 @@ pub async fn gate(
         )
         .into_response();
     }
-    let caller: Option<Caller> = match token_caller {
-        Some(c) => Some(c),
-        None => match caller_from_session(&state.db, &session).await {
-            Ok(c) => c,
-            Err(e) => return ApiError::internal(&e).into_response(),
-        },
-    };
     match &caller {
         None if !is_public(&path) => {
             if is_api || is_fn {

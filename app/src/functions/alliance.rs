@@ -4,7 +4,7 @@
 
 use crate::models::{BenefitData, CoopPageData, MyPayData, ShiftPageData};
 #[cfg(feature = "ssr")]
-use crate::services::Ctx;
+use crate::usecases::Ctx;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
@@ -15,8 +15,8 @@ pub(crate) fn id(text: Option<String>) -> Option<i64> {
 
 /// Where a write goes next: `back` with `ok=what` or the refusal.
 #[cfg(feature = "ssr")]
-pub(crate) fn go(back: &str, outcome: crate::alliance::WorkOutcome, ok: &str) {
-    use crate::alliance::WorkOutcome;
+pub(crate) fn go(back: &str, outcome: crate::usecases::alliance::WorkOutcome, ok: &str) {
+    use crate::usecases::alliance::WorkOutcome;
     let sep = if back.contains('?') { '&' } else { '?' };
     let to = match outcome {
         WorkOutcome::Done(v) => format!("{back}{sep}ok={ok}&v={v}"),
@@ -40,9 +40,9 @@ pub async fn coop_page(
 ) -> Result<CoopPageData, ServerFnError> {
     let Ctx { db, caller, cache } = Ctx::get()?;
     let list = crate::models::CoopList::from_code(list.as_deref());
-    crate::alliance::coop_page(&db, &cache, &caller, coop, list, q.as_deref(), page)
+    crate::usecases::alliance::coop_page(&db, &cache, &caller, coop, list, q.as_deref(), page)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 #[server(prefix = "/fn", endpoint = "post_shift")]
@@ -56,7 +56,7 @@ pub async fn post_shift(
     hours: Option<String>,
     hourly_yuan: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::alliance::WorkOutcome;
+    use crate::usecases::alliance::WorkOutcome;
     let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
     let input = tianlian_domain::shifts::NewShiftInput {
@@ -66,9 +66,9 @@ pub async fn post_shift(
         hours: hours.unwrap_or_default(),
         hourly_yuan: hourly_yuan.unwrap_or_default(),
     };
-    let outcome = crate::alliance::post_shift(&db, &caller, coop, &input, id(plot_id))
+    let outcome = crate::usecases::alliance::post_shift(&db, &caller, coop, &input, id(plot_id))
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     match outcome {
         WorkOutcome::Done(shift) => leptos_axum::redirect(&format!("/shifts/{shift}?ok=posted")),
         other => go(&format!("/coop?coop={coop}"), other, ""),
@@ -79,9 +79,9 @@ pub async fn post_shift(
 #[server(prefix = "/fn", endpoint = "shift_page")]
 pub async fn shift_page(id: i64) -> Result<Option<ShiftPageData>, ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
-    crate::alliance::shift_page(&db, &caller, id)
+    crate::usecases::alliance::shift_page(&db, &caller, id)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 #[server(prefix = "/fn", endpoint = "assign_person")]
@@ -91,9 +91,9 @@ pub async fn assign_person(
 ) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
-    let outcome = crate::alliance::assign(&db, &caller, shift, id(person_id).unwrap_or(0))
+    let outcome = crate::usecases::alliance::assign(&db, &caller, shift, id(person_id).unwrap_or(0))
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     go(&format!("/shifts/{shift}"), outcome, "assigned");
     Ok(())
 }
@@ -107,9 +107,9 @@ pub async fn assign_household(
     let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
     let outcome =
-        crate::alliance::assign_household(&db, &caller, shift, &household.unwrap_or_default())
+        crate::usecases::alliance::assign_household(&db, &caller, shift, &household.unwrap_or_default())
             .await
-            .map_err(crate::services::internal)?;
+            .map_err(crate::usecases::internal)?;
     go(&format!("/shifts/{shift}"), outcome, "assigned");
     Ok(())
 }
@@ -123,7 +123,7 @@ pub async fn record_hours(
 ) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
-    let outcome = crate::alliance::record_hours(
+    let outcome = crate::usecases::alliance::record_hours(
         &db,
         &caller,
         shift,
@@ -132,7 +132,7 @@ pub async fn record_hours(
         id(replaces),
     )
     .await
-    .map_err(crate::services::internal)?;
+    .map_err(crate::usecases::internal)?;
     go(&format!("/shifts/{shift}"), outcome, "recorded");
     Ok(())
 }
@@ -141,9 +141,9 @@ pub async fn record_hours(
 pub async fn settle_shift(shift_id: Option<String>) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
-    let outcome = crate::alliance::settle(&db, &caller, shift)
+    let outcome = crate::usecases::alliance::settle(&db, &caller, shift)
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     go(&format!("/shifts/{shift}"), outcome, "settled");
     Ok(())
 }
@@ -169,9 +169,9 @@ pub async fn create_lease(
         schedule: schedule.unwrap_or_default(),
     };
     let outcome =
-        crate::alliance::create_lease(&db, &caller, coop, id(plot_id).unwrap_or(0), &input)
+        crate::usecases::alliance::create_lease(&db, &caller, coop, id(plot_id).unwrap_or(0), &input)
             .await
-            .map_err(crate::services::internal)?;
+            .map_err(crate::usecases::internal)?;
     go(&format!("/coop?coop={coop}"), outcome, "lease");
     Ok(())
 }
@@ -183,9 +183,9 @@ pub async fn pay_lease(
 ) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
-    let outcome = crate::alliance::pay_lease(&db, &caller, id(payment_id).unwrap_or(0))
+    let outcome = crate::usecases::alliance::pay_lease(&db, &caller, id(payment_id).unwrap_or(0))
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     go(&format!("/coop?coop={coop}"), outcome, "paid");
     Ok(())
 }
@@ -199,7 +199,7 @@ pub async fn add_dividend(
 ) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
-    let outcome = crate::alliance::add_dividend(
+    let outcome = crate::usecases::alliance::add_dividend(
         &db,
         &caller,
         coop,
@@ -208,7 +208,7 @@ pub async fn add_dividend(
         &note.unwrap_or_default(),
     )
     .await
-    .map_err(crate::services::internal)?;
+    .map_err(crate::usecases::internal)?;
     go(&format!("/coop?coop={coop}"), outcome, "dividend");
     Ok(())
 }
@@ -216,9 +216,9 @@ pub async fn add_dividend(
 #[server(prefix = "/fn", endpoint = "my_pay")]
 pub async fn my_pay() -> Result<Option<MyPayData>, ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
-    crate::alliance::my_pay(&db, &caller)
+    crate::usecases::alliance::my_pay(&db, &caller)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 /// One page of the benefit report: the households that `q` (household code or name) and
@@ -233,17 +233,17 @@ pub async fn benefit_page(
     let Ctx { db, caller, .. } = Ctx::get()?;
     let day = day
         .and_then(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
-        .unwrap_or_else(crate::forecasting::china_today);
-    crate::alliance::benefit(
+        .unwrap_or_else(crate::usecases::forecasting::china_today);
+    crate::usecases::alliance::benefit(
         &db,
         &caller,
         day,
         q.as_deref(),
         poor,
-        crate::alliance::BenefitWindow::Page(page),
+        crate::usecases::alliance::BenefitWindow::Page(page),
     )
     .await
-    .map_err(crate::services::internal)
+    .map_err(crate::usecases::internal)
 }
 
 #[server(prefix = "/fn", endpoint = "add_member")]
@@ -256,7 +256,7 @@ pub async fn add_member(
 ) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
-    let outcome = crate::alliance::add_member(
+    let outcome = crate::usecases::alliance::add_member(
         &db,
         &caller,
         id(alliance_id).unwrap_or(0),
@@ -265,7 +265,7 @@ pub async fn add_member(
         id(mentor_id),
     )
     .await
-    .map_err(crate::services::internal)?;
+    .map_err(crate::usecases::internal)?;
     go(&format!("/coop?coop={coop}"), outcome, "member");
     Ok(())
 }
@@ -277,9 +277,9 @@ pub async fn leave_alliance(
 ) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
-    let outcome = crate::alliance::leave_alliance(&db, &caller, id(member_id).unwrap_or(0))
+    let outcome = crate::usecases::alliance::leave_alliance(&db, &caller, id(member_id).unwrap_or(0))
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     go(&format!("/coop?coop={coop}"), outcome, "left");
     Ok(())
 }
@@ -288,11 +288,11 @@ pub async fn leave_alliance(
 #[server(prefix = "/fn", endpoint = "regenerate_feed")]
 pub async fn regenerate_feed() -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
-    match crate::feed::household_of(&caller) {
+    match crate::usecases::feed::household_of(&caller) {
         Some(h) => {
-            crate::feed::regenerate(&db, h)
+            crate::usecases::feed::regenerate(&db, h)
                 .await
-                .map_err(crate::services::internal)?;
+                .map_err(crate::usecases::internal)?;
             leptos_axum::redirect(&format!(
                 "/my/pay?ok=feed&t={}",
                 chrono::Utc::now().timestamp_millis()
@@ -307,11 +307,11 @@ pub async fn regenerate_feed() -> Result<(), ServerFnError> {
 #[server(prefix = "/fn", endpoint = "revoke_feed")]
 pub async fn revoke_feed() -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
-    match crate::feed::household_of(&caller) {
+    match crate::usecases::feed::household_of(&caller) {
         Some(h) => {
             tianlian_storage::feeds::revoke(&db, h)
                 .await
-                .map_err(crate::services::internal)?;
+                .map_err(crate::usecases::internal)?;
             leptos_axum::redirect(&format!(
                 "/my/pay?ok=feed_off&t={}",
                 chrono::Utc::now().timestamp_millis()

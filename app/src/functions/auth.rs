@@ -7,7 +7,7 @@ use leptos::server_fn::ServerFnError;
 /// Who is signed in (`None` on the sign-in page).
 #[server(prefix = "/fn", endpoint = "whoami")]
 pub async fn whoami() -> Result<Option<Me>, ServerFnError> {
-    Ok(crate::services::try_caller().map(|c| Me {
+    Ok(crate::usecases::try_caller().map(|c| Me {
         phone: c.phone,
         role: c.scope.role(),
     }))
@@ -20,12 +20,12 @@ pub async fn login(
     password: Option<String>,
     next: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::auth::{
+    use crate::usecases::auth::{
         AttemptFrom, ClientAddr, LoginLimiter, SignInError, device_cookie, device_token, sign_in,
     };
     use std::sync::Arc;
 
-    let db = crate::services::db()?;
+    let db = crate::usecases::db()?;
     let limiter =
         use_context::<Arc<LoginLimiter>>().ok_or_else(|| ServerFnError::new("no limiter"))?;
     let session: tower_sessions::Session = leptos_axum::extract().await?;
@@ -91,7 +91,7 @@ pub async fn login(
 #[server(prefix = "/fn", endpoint = "logout")]
 pub async fn logout() -> Result<(), ServerFnError> {
     let session: tower_sessions::Session = leptos_axum::extract().await?;
-    crate::auth::sign_out(&session).await.map_err(|e| {
+    crate::usecases::auth::sign_out(&session).await.map_err(|e| {
         tracing::error!(error = ?e, "sign-out failed");
         ServerFnError::new("服务器暂时无法处理，请稍后再试")
     })?;
@@ -114,10 +114,10 @@ pub async fn change_password(
     new: Option<String>,
     confirm: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::auth::{PasswordError, change_own_password};
+    use crate::usecases::auth::{PasswordError, change_own_password};
 
-    let db = crate::services::db()?;
-    let caller = crate::services::caller()?;
+    let db = crate::usecases::db()?;
+    let caller = crate::usecases::caller()?;
     let session: tower_sessions::Session = leptos_axum::extract().await?;
     let new = new.unwrap_or_default();
     if confirm.as_deref() != Some(new.as_str()) {

@@ -2,7 +2,7 @@
 
 use crate::models::CountyOverview;
 #[cfg(feature = "ssr")]
-use crate::services::Ctx;
+use crate::usecases::Ctx;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
@@ -10,7 +10,7 @@ use leptos::server_fn::ServerFnError;
 #[server(prefix = "/fn", endpoint = "county_page")]
 pub async fn county_page() -> Result<Option<CountyOverview>, ServerFnError> {
     let Ctx { db, caller, cache } = Ctx::get()?;
-    crate::overview::county_overview(&db, &cache, &caller)
+    crate::usecases::overview::county_overview(&db, &cache, &caller)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }

@@ -10,15 +10,15 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use super::alliance::{go, id};
 #[cfg(feature = "ssr")]
-use crate::services::Ctx;
+use crate::usecases::Ctx;
 
 #[server(prefix = "/fn", endpoint = "fill_shift")]
 pub async fn fill_shift(shift_id: Option<String>) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
-    let outcome = crate::fieldday::fill(&db, &caller, shift)
+    let outcome = crate::usecases::fieldday::fill(&db, &caller, shift)
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     go(&format!("/shifts/{shift}"), outcome, "filled");
     Ok(())
 }
@@ -32,9 +32,9 @@ pub async fn book_ticked(
     let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
     let people: Vec<i64> = people.into_iter().filter_map(|p| id(Some(p))).collect();
-    let outcome = crate::fieldday::book(&db, &caller, shift, &people)
+    let outcome = crate::usecases::fieldday::book(&db, &caller, shift, &people)
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     go(&format!("/shifts/{shift}"), outcome, "assigned");
     Ok(())
 }
@@ -46,9 +46,9 @@ pub async fn unbook_person(
 ) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
-    let outcome = crate::fieldday::unbook(&db, &caller, shift, id(person_id).unwrap_or(0))
+    let outcome = crate::usecases::fieldday::unbook(&db, &caller, shift, id(person_id).unwrap_or(0))
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     go(&format!("/shifts/{shift}"), outcome, "unbooked");
     Ok(())
 }
@@ -56,9 +56,9 @@ pub async fn unbook_person(
 #[server(prefix = "/fn", endpoint = "load_roll_call")]
 pub async fn load_roll_call(id: i64) -> Result<Option<RollCallData>, ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
-    crate::fieldday::roll_call_page(&db, &caller, id)
+    crate::usecases::fieldday::roll_call_page(&db, &caller, id)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 /// One roll-call line as the form posts it: `lines[i][person]`, `lines[i][hours]`, and
@@ -90,9 +90,9 @@ pub async fn submit_roll_call(
         })
         .collect();
     let done =
-        crate::fieldday::submit_roll_call(&db, &caller, shift, &key.unwrap_or_default(), &lines)
+        crate::usecases::fieldday::submit_roll_call(&db, &caller, shift, &key.unwrap_or_default(), &lines)
             .await
-            .map_err(crate::services::internal)?;
+            .map_err(crate::usecases::internal)?;
     match done {
         Ok(s) => leptos_axum::redirect(&format!(
             "/shifts/{shift}?ok={}&v={}",
@@ -118,9 +118,9 @@ pub async fn load_day_sheet(
     let Ok(day) = day.parse::<chrono::NaiveDate>() else {
         return Ok(None);
     };
-    crate::fieldday::day_sheet(&db, &caller, coop, day, page)
+    crate::usecases::fieldday::day_sheet(&db, &caller, coop, day, page)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 #[server(prefix = "/fn", endpoint = "settle_coop_day")]
@@ -128,15 +128,15 @@ pub async fn settle_coop_day(
     cooperative_id: Option<String>,
     day: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::alliance::WorkOutcome;
+    use crate::usecases::alliance::WorkOutcome;
     let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
     let day_text = day.unwrap_or_default();
     let back = format!("/coop/{coop}/days/{}", day_text.trim());
     let outcome = match day_text.trim().parse::<chrono::NaiveDate>() {
-        Ok(d) => crate::fieldday::settle_day(&db, &caller, coop, d)
+        Ok(d) => crate::usecases::fieldday::settle_day(&db, &caller, coop, d)
             .await
-            .map_err(crate::services::internal)?,
+            .map_err(crate::usecases::internal)?,
         Err(_) => WorkOutcome::Refused(
             "bad_date",
             "日期格式应为 2026-12-02".into(),

@@ -7,9 +7,9 @@ use leptos::server_fn::ServerFnError;
 /// Answers the forecast page's forms (blank fields take the defaults).
 #[server(prefix = "/fn", endpoint = "forecast_page")]
 pub async fn forecast_page(form: ForecastForm) -> Result<ForecastPageData, ServerFnError> {
-    let (db, _caller) = (crate::services::db()?, crate::services::caller()?);
-    let cache = use_context::<crate::forecasting::ClimateCache>().unwrap_or_default();
-    crate::forecasting::forecast_page(&db, &cache, form)
+    let (db, _caller) = (crate::usecases::db()?, crate::usecases::caller()?);
+    let cache = use_context::<crate::usecases::forecasting::ClimateCache>().unwrap_or_default();
+    crate::usecases::forecasting::forecast_page(&db, &cache, form)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }

@@ -4,7 +4,7 @@
 
 use crate::models::ImportReport;
 #[cfg(feature = "ssr")]
-use crate::services::Ctx;
+use crate::usecases::Ctx;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
@@ -25,9 +25,9 @@ pub async fn run_import(
     // Households are always checked first: their accounts' one-time passwords are shown only
     // in the answer to the confirmation (`/import/{run}/slips`), never after a redirect.
     let dry = dry || kind == ImportKind::Households;
-    let report = crate::land::run_import(&db, &caller, kind, &csv.unwrap_or_default(), dry)
+    let report = crate::usecases::plots::run_import(&db, &caller, kind, &csv.unwrap_or_default(), dry)
         .await
-        .map_err(crate::services::failed)?;
+        .map_err(crate::usecases::failed)?;
     match report {
         Some(r) => leptos_axum::redirect(&format!("/import?run={}", r.id)),
         None => leptos_axum::redirect("/import?forbidden=1"),
@@ -41,9 +41,9 @@ pub async fn confirm_import(run: Option<String>) -> Result<(), ServerFnError> {
     use tianlian_domain::import::ImportKind;
     let Ctx { db, caller, .. } = Ctx::get()?;
     let id = run.and_then(|r| r.trim().parse::<i64>().ok()).unwrap_or(0);
-    let Some((earlier, text)) = crate::land::own_run(&db, &caller, id)
+    let Some((earlier, text)) = crate::usecases::plots::own_run(&db, &caller, id)
         .await
-        .map_err(crate::services::internal)?
+        .map_err(crate::usecases::internal)?
     else {
         leptos_axum::redirect("/import?missing=1");
         return Ok(());
@@ -54,9 +54,9 @@ pub async fn confirm_import(run: Option<String>) -> Result<(), ServerFnError> {
         leptos_axum::redirect(&format!("/import?run={id}"));
         return Ok(());
     }
-    let report = crate::land::run_import(&db, &caller, kind, &text, false)
+    let report = crate::usecases::plots::run_import(&db, &caller, kind, &text, false)
         .await
-        .map_err(crate::services::failed)?;
+        .map_err(crate::usecases::failed)?;
     match report {
         Some(r) => leptos_axum::redirect(&format!("/import?run={}", r.id)),
         None => leptos_axum::redirect("/import?forbidden=1"),
@@ -68,11 +68,11 @@ pub async fn confirm_import(run: Option<String>) -> Result<(), ServerFnError> {
 #[server(prefix = "/fn", endpoint = "import_page")]
 pub async fn import_page(run: Option<i64>) -> Result<(bool, Option<ImportReport>), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
-    let may = crate::land::may_import(&caller);
+    let may = crate::usecases::plots::may_import(&caller);
     let report = match run {
-        Some(id) => crate::land::own_run(&db, &caller, id)
+        Some(id) => crate::usecases::plots::own_run(&db, &caller, id)
             .await
-            .map_err(crate::services::internal)?
+            .map_err(crate::usecases::internal)?
             .map(|(r, _)| r),
         None => None,
     };

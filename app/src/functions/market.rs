@@ -2,7 +2,7 @@
 
 use crate::models::MarketPageData;
 #[cfg(feature = "ssr")]
-use crate::services::Ctx;
+use crate::usecases::Ctx;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
@@ -10,9 +10,9 @@ use leptos::server_fn::ServerFnError;
 #[server(prefix = "/fn", endpoint = "market_page")]
 pub async fn market_page(township: Option<i64>) -> Result<Option<MarketPageData>, ServerFnError> {
     let Ctx { db, caller, cache } = Ctx::get()?;
-    crate::planning::market_page(&db, &cache, &caller, township)
+    crate::usecases::planning::market_page(&db, &cache, &caller, township)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 /// Sets a crop's weekly capacity (kg); empty clears it. Redirects back to the calendar.
@@ -32,7 +32,7 @@ pub async fn set_capacity(
         text => text.parse::<i64>().map(Some),
     };
     let ok = match parsed {
-        Ok(kg) => crate::planning::set_capacity(
+        Ok(kg) => crate::usecases::planning::set_capacity(
             &db,
             &caller,
             township,
@@ -40,7 +40,7 @@ pub async fn set_capacity(
             kg,
         )
         .await
-        .map_err(crate::services::internal)?,
+        .map_err(crate::usecases::internal)?,
         Err(_) => false,
     };
     let flag = if ok { "saved" } else { "refused" };
@@ -54,7 +54,7 @@ pub async fn wall_chart(
     township: Option<i64>,
 ) -> Result<Option<crate::models::WallChartData>, ServerFnError> {
     let Ctx { db, caller, cache } = Ctx::get()?;
-    crate::planning::wall_chart(&db, &cache, &caller, township)
+    crate::usecases::planning::wall_chart(&db, &cache, &caller, township)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }

@@ -2,7 +2,7 @@
 
 use crate::models::MyCalendarData;
 #[cfg(feature = "ssr")]
-use crate::services::Ctx;
+use crate::usecases::Ctx;
 use leptos::prelude::*;
 
 /// "我的日历" of the caller's household, showing `month` (`2027-02`, else this month);
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[server(prefix = "/fn", endpoint = "my_calendar")]
 pub async fn my_calendar(month: Option<String>) -> Result<Option<MyCalendarData>, ServerFnError> {
     let Ctx { db, caller, cache } = Ctx::get()?;
-    crate::my::my_calendar(&db, &cache, &caller, month.as_deref())
+    crate::usecases::farmer::my_calendar(&db, &cache, &caller, month.as_deref())
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }

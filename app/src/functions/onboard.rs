@@ -12,7 +12,7 @@ use leptos::server_fn::ServerFnError;
 #[cfg(feature = "ssr")]
 use super::alliance::{go, id};
 #[cfg(feature = "ssr")]
-use crate::services::Ctx;
+use crate::usecases::Ctx;
 
 #[server(prefix = "/fn", endpoint = "accounts_page")]
 pub async fn accounts_page(
@@ -28,17 +28,17 @@ pub async fn accounts_page(
         status,
         page,
     };
-    crate::onboard::accounts_page(&db, &caller, &query)
+    crate::usecases::onboard::accounts_page(&db, &caller, &query)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 #[server(prefix = "/fn", endpoint = "account_page")]
 pub async fn account_page(id: i64) -> Result<Option<AccountDetail>, ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
-    crate::onboard::account_page(&db, &caller, id)
+    crate::usecases::onboard::account_page(&db, &caller, id)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 /// Disables (`disabled` = "1") or enables an account.
@@ -50,9 +50,9 @@ pub async fn set_account_disabled(
     let Ctx { db, caller, .. } = Ctx::get()?;
     let account = id(account_id).unwrap_or(0);
     let disable = disabled.as_deref() == Some("1");
-    let outcome = crate::onboard::set_disabled(&db, &caller, account, disable)
+    let outcome = crate::usecases::onboard::set_disabled(&db, &caller, account, disable)
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     let ok = if disable { "disabled" } else { "enabled" };
     go(&format!("/accounts/{account}"), outcome, ok);
     Ok(())
@@ -74,17 +74,17 @@ pub async fn households_page(
         poor,
         page,
     };
-    crate::onboard::households_page(&db, &caller, &query)
+    crate::usecases::onboard::households_page(&db, &caller, &query)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 #[server(prefix = "/fn", endpoint = "household_page")]
 pub async fn household_page(id: i64) -> Result<Option<HouseholdDetail>, ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
-    crate::onboard::household_page(&db, &caller, id)
+    crate::usecases::onboard::household_page(&db, &caller, id)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 /// The household form's fields, as typed.
@@ -117,13 +117,13 @@ pub async fn add_household(
     poor_since: Option<String>,
     poor_lifted: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::alliance::WorkOutcome;
+    use crate::usecases::alliance::WorkOutcome;
     let Ctx { db, caller, .. } = Ctx::get()?;
     let input = household_input(code, head_name, phone, poor, poor_since, poor_lifted);
     let outcome =
-        crate::onboard::create_household(&db, &caller, id(village_id).unwrap_or(0), &input)
+        crate::usecases::onboard::create_household(&db, &caller, id(village_id).unwrap_or(0), &input)
             .await
-            .map_err(crate::services::internal)?;
+            .map_err(crate::usecases::internal)?;
     match outcome {
         WorkOutcome::Done(h) => leptos_axum::redirect(&format!("/households/{h}?ok=created")),
         other => go("/households", other, "created"),
@@ -145,9 +145,9 @@ pub async fn edit_household(
     let Ctx { db, caller, .. } = Ctx::get()?;
     let household = id(household_id).unwrap_or(0);
     let input = household_input(code, head_name, phone, poor, poor_since, poor_lifted);
-    let outcome = crate::onboard::edit_household(&db, &caller, household, id(village_id), &input)
+    let outcome = crate::usecases::onboard::edit_household(&db, &caller, household, id(village_id), &input)
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     go(&format!("/households/{household}"), outcome, "saved");
     Ok(())
 }
@@ -168,9 +168,9 @@ pub async fn save_person(
         phone: phone.unwrap_or_default(),
         able: if able.is_some() { "是" } else { "否" }.into(),
     };
-    let outcome = crate::onboard::save_person(&db, &caller, household, id(person_id), &input)
+    let outcome = crate::usecases::onboard::save_person(&db, &caller, household, id(person_id), &input)
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     go(&format!("/households/{household}"), outcome, "person");
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use crate::models::{PlotListQuery, PlotPageData, PlotsPageData};
 #[cfg(feature = "ssr")]
-use crate::services::Ctx;
+use crate::usecases::Ctx;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
@@ -10,18 +10,18 @@ use leptos::server_fn::ServerFnError;
 #[server(prefix = "/fn", endpoint = "list_plots")]
 pub async fn list_plots(query: PlotListQuery) -> Result<PlotsPageData, ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
-    crate::services::plots_page(&db, &caller, &query)
+    crate::usecases::plots::plots_page(&db, &caller, &query)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 /// One plot's page data; `None` when there is no such plot.
 #[server(prefix = "/fn", endpoint = "get_plot")]
 pub async fn get_plot(id: i64) -> Result<Option<PlotPageData>, ServerFnError> {
     let Ctx { db, caller, cache } = Ctx::get()?;
-    crate::services::plot_page(&db, &cache, &caller, id)
+    crate::usecases::plots::plot_page(&db, &cache, &caller, id)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 /// Adds a planting to a plot from the form's text fields.
@@ -37,7 +37,7 @@ pub async fn add_planting(
     planted_on: Option<String>,
     status: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::services::{AddPlantingOutcome, add_planting_from_form, form_error_query};
+    use crate::usecases::plots::{AddPlantingOutcome, add_planting_from_form, form_error_query};
     use tianlian_domain::NewPlantingInput;
 
     let Ctx { db, caller, .. } = Ctx::get()?;
@@ -55,7 +55,7 @@ pub async fn add_planting(
     };
     match add_planting_from_form(&db, &caller, plot_id, &input)
         .await
-        .map_err(crate::services::internal)?
+        .map_err(crate::usecases::internal)?
     {
         AddPlantingOutcome::Added(id) => {
             leptos_axum::redirect(&format!("/plots/{plot_id}?added={id}"))
@@ -86,12 +86,12 @@ pub async fn change_status(
     on: Option<String>,
     reason: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::services::StatusOutcome;
+    use crate::usecases::plots::StatusOutcome;
     let Ctx { db, caller, .. } = Ctx::get()?;
     let id = planting_id
         .and_then(|p| p.trim().parse::<i64>().ok())
         .unwrap_or(0);
-    let outcome = crate::services::change_status(
+    let outcome = crate::usecases::plots::change_status(
         &db,
         &caller,
         id,
@@ -100,7 +100,7 @@ pub async fn change_status(
         &reason.unwrap_or_default(),
     )
     .await
-    .map_err(crate::services::internal)?;
+    .map_err(crate::usecases::internal)?;
     let to = match outcome {
         StatusOutcome::Changed { plot_id } => format!("/plots/{plot_id}?changed={id}"),
         StatusOutcome::Refused { plot_id, error } => {
@@ -159,7 +159,7 @@ pub async fn save_plot(
     irrigation: Option<String>,
     notes: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::land::{PlotOutcome, create_plot, edit_plot};
+    use crate::usecases::plots::{PlotOutcome, create_plot, edit_plot};
     use tianlian_domain::plot::PlotInput;
     let Ctx { db, caller, .. } = Ctx::get()?;
     let input = PlotInput {
@@ -178,7 +178,7 @@ pub async fn save_plot(
             create_plot(&db, &caller, v, &input).await
         }
     }
-    .map_err(crate::services::internal)?;
+    .map_err(crate::usecases::internal)?;
     let back = match id {
         Some(id) => format!("/plots/{id}"),
         None => "/plots".to_owned(),
@@ -203,15 +203,15 @@ pub async fn save_plot(
 /// Retires a plot from its page; back to the plot with `retired=1` or the reason.
 #[server(prefix = "/fn", endpoint = "retire_plot")]
 pub async fn retire_plot(plot_id: Option<String>) -> Result<(), ServerFnError> {
-    use crate::land::PlotOutcome;
+    use crate::usecases::plots::PlotOutcome;
     let Ctx { db, caller, .. } = Ctx::get()?;
     let id = plot_id
         .and_then(|p| p.trim().parse::<i64>().ok())
         .unwrap_or(0);
-    let today = crate::forecasting::china_today();
-    let to = match crate::land::retire_plot(&db, &caller, id, today)
+    let today = crate::usecases::forecasting::china_today();
+    let to = match crate::usecases::plots::retire_plot(&db, &caller, id, today)
         .await
-        .map_err(crate::services::internal)?
+        .map_err(crate::usecases::internal)?
     {
         PlotOutcome::Saved(_) => format!("/plots/{id}?retired_now=1"),
         PlotOutcome::NotRetired(e) => format!("/plots/{id}?retire_error={}", e.code()),

@@ -3,7 +3,7 @@
 
 use crate::models::TargetsPageData;
 #[cfg(feature = "ssr")]
-use crate::services::Ctx;
+use crate::usecases::Ctx;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
 
@@ -11,9 +11,9 @@ use leptos::server_fn::ServerFnError;
 #[server(prefix = "/fn", endpoint = "targets_page")]
 pub async fn targets_page() -> Result<TargetsPageData, ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
-    crate::planning::targets_page(&db, &caller)
+    crate::usecases::planning::targets_page(&db, &caller)
         .await
-        .map_err(crate::services::internal)
+        .map_err(crate::usecases::internal)
 }
 
 /// Adds a target from the form's text fields; redirects to `/targets?added=ID`, or back with
@@ -26,7 +26,7 @@ pub async fn add_target(
     starts_on: Option<String>,
     deadline: Option<String>,
 ) -> Result<(), ServerFnError> {
-    use crate::planning::AddTargetOutcome;
+    use crate::usecases::planning::AddTargetOutcome;
     use tianlian_domain::targets::NewTargetInput;
 
     let Ctx { db, caller, .. } = Ctx::get()?;
@@ -37,9 +37,9 @@ pub async fn add_target(
         starts_on: starts_on.unwrap_or_default(),
         deadline: deadline.unwrap_or_default(),
     };
-    let outcome = crate::planning::add_target(&db, &caller, &place, &input)
+    let outcome = crate::usecases::planning::add_target(&db, &caller, &place, &input)
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     let to = match outcome {
         AddTargetOutcome::Added(id) => format!("/targets?added={id}#target-{id}"),
         AddTargetOutcome::Forbidden => "/targets?forbidden=1".to_owned(),
@@ -68,9 +68,9 @@ pub async fn add_target(
 pub async fn delete_target(id: Option<String>) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let id = id.and_then(|i| i.trim().parse::<i64>().ok()).unwrap_or(0);
-    let done = crate::planning::delete_target(&db, &caller, id)
+    let done = crate::usecases::planning::delete_target(&db, &caller, id)
         .await
-        .map_err(crate::services::internal)?;
+        .map_err(crate::usecases::internal)?;
     leptos_axum::redirect(match done {
         Some(true) => "/targets?deleted=1",
         Some(false) => "/targets?forbidden=1",

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 pub fn HomePage() -> impl IntoView {
     // A farmer's home is their own calendar.
     #[cfg(feature = "ssr")]
-    if let Some(caller) = crate::services::try_caller()
+    if let Some(caller) = crate::usecases::try_caller()
         && caller.scope.role() == tianlian_domain::access::Role::Farmer
     {
         leptos_axum::redirect(crate::lang::home_of(caller.scope.role()));

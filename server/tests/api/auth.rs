@@ -419,6 +419,26 @@ async fn pages_send_anonymous_visitors_to_sign_in_and_refuse_cross_site_forms() 
             .await
             .expect("post");
         assert_eq!(forged.status().as_u16(), 403);
+        // Without any credentials the same post is just not signed in (401, as the API document
+        // says), while a cross-site post to sign-in, which anyone may use, is still refused.
+        let anonymous = app
+            .client
+            .post(app.url("/api/v1/plots/1/plantings"))
+            .header("Origin", "http://evil.example")
+            .form(&[("crop", "celtuce")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(anonymous.status().as_u16(), 401);
+        let login = app
+            .client
+            .post(app.url("/fn/login"))
+            .header("Origin", "http://evil.example")
+            .form(&[("phone", "13900000001"), ("password", "x")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(login.status().as_u16(), 403);
         app.finish().await;
     }
 }

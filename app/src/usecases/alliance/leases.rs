@@ -64,7 +64,7 @@ pub async fn pay_lease(
         Scope::Cooperative { cooperative_id, .. } => Some(cooperative_id),
         _ => return Ok(WorkOutcome::Forbidden),
     };
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     Ok(if store::pay_lease(db, payment_id, own, today).await? {
         WorkOutcome::Done(payment_id)
     } else {
@@ -79,7 +79,7 @@ pub async fn pay_lease(
 /// Storage failures.
 pub async fn lease_list(db: &Db, caller: &Caller) -> Result<Vec<LeaseView>, StorageError> {
     let (c, t, h) = lease_scope(caller);
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     let leases = store::leases(db, c, t, h).await?;
     let payments = store::payments(db, c, t, h).await?;
     Ok(leases
@@ -100,7 +100,7 @@ pub async fn lease_page(
     limit: i64,
 ) -> Result<(Vec<LeaseView>, Option<i64>), StorageError> {
     let (c, t, h) = lease_scope(caller);
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     let mut leases = store::leases_after(db, c, t, h, cursor, limit + 1).await?;
     let more = leases.len() as i64 > limit;
     leases.truncate(usize::try_from(limit).unwrap_or(0));

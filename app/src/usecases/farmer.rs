@@ -3,7 +3,7 @@
 //! solar terms and the Spring Festival, the next shifts, and pay. Only the caller's household.
 
 use crate::models::{MyCalendarData, MyForecast, MyPlanting, PayLine};
-use crate::services::ScopedPlantings;
+use crate::usecases::plots::ScopedPlantings;
 use chrono::{Days, NaiveDate};
 use std::collections::HashMap;
 use tianlian_domain::Fen;
@@ -24,14 +24,14 @@ const RECENT_DAYS: usize = 5;
 /// Storage failures.
 pub async fn my_calendar(
     db: &Db,
-    cache: &crate::forecasting::ClimateCache,
+    cache: &crate::usecases::forecasting::ClimateCache,
     caller: &Caller,
     month: Option<&str>,
 ) -> Result<Option<MyCalendarData>, StorageError> {
     let CooperativeView::Household(_) = cooperative_view(caller.scope) else {
         return Ok(None);
     };
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     let week_ago = today - LAST_WEEK;
     let scoped = ScopedPlantings::load(db, caller).await?;
     let now = scoped.with_forecasts(db, cache, today).await?;
@@ -45,7 +45,7 @@ pub async fn my_calendar(
                 .map(|f| (i.planting.id, f.harvest_start))
         })
         .collect();
-    let Some(pay) = crate::alliance::my_pay(db, caller).await? else {
+    let Some(pay) = crate::usecases::alliance::my_pay(db, caller).await? else {
         return Ok(None);
     };
 
@@ -127,7 +127,7 @@ pub async fn my_calendar(
         .or_else(|_| month::month_grid(YearMonth::of(today), today, &events))
         .unwrap_or_default();
     let recent: Vec<PayLine> = pay.wages.iter().rev().take(RECENT_DAYS).cloned().collect();
-    let now_china = crate::forecasting::china_now();
+    let now_china = crate::usecases::forecasting::china_now();
     Ok(Some(MyCalendarData {
         household_code: pay.household_code,
         month: shown.to_string(),

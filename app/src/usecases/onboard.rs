@@ -4,8 +4,8 @@
 //! sign-in slips. Each use case asks `tianlian_domain::access` who may do it; the pages, the
 //! API and the slip handler share them.
 
-use crate::alliance::{WorkOutcome, refused_all};
-use crate::auth::{HashingError, hash_password};
+use crate::usecases::alliance::{WorkOutcome, refused_all};
+use crate::usecases::auth::{HashingError, hash_password};
 use crate::models::{
     ACCOUNTS_PER_PAGE, AccountDetail, AccountLine, AccountListQuery, AccountsPageData, AuditLine,
     HOUSEHOLDS_PER_PAGE, HouseholdDetail, HouseholdLine, HouseholdListQuery, HouseholdsPageData,
@@ -95,7 +95,7 @@ pub enum OnboardError {
 
 fn this_year() -> i32 {
     use chrono::Datelike;
-    crate::forecasting::china_today().year()
+    crate::usecases::forecasting::china_today().year()
 }
 
 fn pages(total: i64, per: i64) -> usize {
@@ -312,7 +312,7 @@ pub async fn reset_one_time(
         return Ok(SlipOutcome::Refused(WorkOutcome::NotFound));
     };
     let password = one_time_password();
-    let hash = crate::auth::hash_password_off_thread(&password).await?;
+    let hash = crate::usecases::auth::hash_password_off_thread(&password).await?;
     accounts::set_password(db, id, &hash, true).await?;
     audit::record(
         db,
@@ -351,7 +351,7 @@ async fn account_with_one_time_password(
         ))))
     };
     let password = one_time_password();
-    let hash = crate::auth::hash_password_off_thread(&password).await?;
+    let hash = crate::usecases::auth::hash_password_off_thread(&password).await?;
     let id = match accounts::create(db, phone, &hash, scope, true).await {
         Ok(id) => id,
         Err(accounts::CreateAccountError::PhoneTaken) => {
@@ -1034,9 +1034,9 @@ mod tests {
         let hashes = hash_many(&passwords).await.expect("hashes");
         assert_eq!(hashes.len(), 5);
         for (p, h) in passwords.iter().zip(&hashes) {
-            assert!(crate::auth::verify_password(p, h));
+            assert!(crate::usecases::auth::verify_password(p, h));
         }
-        assert!(!crate::auth::verify_password(&passwords[0], &hashes[1]));
+        assert!(!crate::usecases::auth::verify_password(&passwords[0], &hashes[1]));
     }
 }
 

@@ -4,7 +4,7 @@
 //! The rules stay those of single bookings: poor households first, no over-fill, no double
 //! booking, an append-only ledger, a day paid only once. Only compiled with `ssr`.
 
-use crate::alliance::{
+use crate::usecases::alliance::{
     WorkOutcome, assign_refusal, candidates, managed_shift, refused_all, shift_view, task_name,
 };
 use crate::models::{DAY_SHEET_PAGE, DaySheetData, DaySheetLine, RollCallData, RollLine};
@@ -237,7 +237,7 @@ pub async fn roll_call_page(
     Ok(Some(RollCallData {
         shift: shift_view(&s),
         cooperative_id: s.cooperative_id,
-        key: crate::auth::new_form_key(),
+        key: crate::usecases::auth::new_form_key(),
         lines,
         earlier: work::roll_calls_of(db, shift_id).await?,
     }))
@@ -474,7 +474,7 @@ pub async fn settle_day(
     {
         return Ok(WorkOutcome::NotFound);
     }
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     let (paid, workers) =
         work::settle_day(db, cooperative_id, day, today, Some(caller.account_id)).await?;
     tracing::info!(

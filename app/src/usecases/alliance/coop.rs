@@ -12,15 +12,15 @@ use super::*;
 /// Storage failures.
 pub async fn coop_page(
     db: &Db,
-    cache: &crate::forecasting::ClimateCache,
+    cache: &crate::usecases::forecasting::ClimateCache,
     caller: &Caller,
     chosen: Option<i64>,
     list: CoopList,
     search: Option<&str>,
     page: usize,
 ) -> Result<CoopPageData, StorageError> {
-    let _turn = crate::services::report_turn().await;
-    let today = crate::forecasting::china_today();
+    let _turn = crate::usecases::report_turn().await;
+    let today = crate::usecases::forecasting::china_today();
     let search = search.map(str::trim).filter(|t| !t.is_empty());
     let coops = visible_cooperatives(db, caller).await?;
     let coop = chosen
@@ -191,7 +191,7 @@ pub async fn coop_page(
     // the county a township holds 5,000 plantings; forecasting them all was most of the time),
     // days with wages owed, and rent due within 30 days.
     let (season_from, season_until) = season_of(today);
-    let list = crate::services::ScopedPlantings::on(db, ours)
+    let list = crate::usecases::plots::ScopedPlantings::on(db, ours)
         .await?
         .with_forecasts(db, cache, today)
         .await?;

@@ -304,7 +304,7 @@ pub async fn settle(db: &Db, caller: &Caller, shift_id: i64) -> Result<WorkOutco
     if let Err(refused) = managed_shift(db, caller, shift_id).await? {
         return Ok(refused);
     }
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     match work::settle(db, shift_id, today, Some(caller.account_id)).await {
         Ok(paid) => Ok(WorkOutcome::Done(paid.get())),
         Err(WorkError::Storage(e)) => Err(e),

@@ -41,7 +41,7 @@ pub async fn add_dividend(
             ));
         }
     };
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     let id = store::add_dividend(db, cooperative_id, household, amount, today, note.trim()).await?;
     Ok(WorkOutcome::Done(id))
 }
@@ -78,7 +78,7 @@ pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, Stora
     let CooperativeView::Household(household) = cooperative_view(caller.scope) else {
         return Ok(None);
     };
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     let (season_from, season_until) = season_of(today);
     let rows = work::household_pay(db, household, season_from).await?;
     let line = |r: &work::PayRow| PayLine {
@@ -171,7 +171,7 @@ pub async fn benefit(
         }
         Scope::Farmer { .. } => return Ok(None),
     };
-    let _turn = crate::services::report_turn().await;
+    let _turn = crate::usecases::report_turn().await;
     let (from, until) = season_of(day);
     let line_fen = store::income_line(db, from.year()).await?;
     let measure = line_fen.unwrap_or(Fen::ZERO);

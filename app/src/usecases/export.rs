@@ -7,7 +7,7 @@
 //! constant-memory mode (rows go to a temporary file, and the zip is streamed out at the end).
 //! Only with `ssr`.
 
-use crate::forecasting::ClimateCache;
+use crate::usecases::forecasting::ClimateCache;
 use rust_xlsxwriter::{Format, Workbook, Worksheet, XlsxError};
 use tianlian_domain::Lang;
 use tianlian_domain::access::Caller;
@@ -152,7 +152,7 @@ pub async fn page(
     let all = tianlian_storage::plots::PlotQuery::default();
     if what == Export::Plantings {
         let (list, next) =
-            crate::services::plantings_after(db, cache, caller, &all, cursor, size).await?;
+            crate::usecases::plots::plantings_after(db, cache, caller, &all, cursor, size).await?;
         let date =
             |d: Option<chrono::NaiveDate>| text(d.map(|d| d.to_string()).unwrap_or_default());
         let rows = list
@@ -179,7 +179,7 @@ pub async fn page(
             .collect();
         return Ok((rows, next));
     }
-    let (plots, next) = crate::services::plots_after(db, caller, &all, cursor, size).await?;
+    let (plots, next) = crate::usecases::plots::plots_after(db, caller, &all, cursor, size).await?;
     let rows = plots
         .into_iter()
         .map(|p| {
@@ -205,11 +205,11 @@ async fn benefit_page(
     cursor: Option<i64>,
     size: i64,
 ) -> Result<(Vec<Vec<Cell>>, Option<i64>), StorageError> {
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     let offset = usize::try_from(cursor.unwrap_or(0)).unwrap_or(0);
     let limit = usize::try_from(size).unwrap_or(1);
-    let window = crate::alliance::BenefitWindow::From { offset, limit };
-    let Some(report) = crate::alliance::benefit(db, caller, today, None, false, window).await?
+    let window = crate::usecases::alliance::BenefitWindow::From { offset, limit };
+    let Some(report) = crate::usecases::alliance::benefit(db, caller, today, None, false, window).await?
     else {
         return Ok((Vec::new(), None));
     };
@@ -285,7 +285,7 @@ pub async fn table(
                 "今天应达（亩）",
                 "状态",
             ],
-            rows: crate::planning::target_views(db, caller)
+            rows: crate::usecases::planning::target_views(db, caller)
                 .await?
                 .into_iter()
                 .map(|t| {
@@ -306,7 +306,7 @@ pub async fn table(
                 .collect(),
         },
         Export::Market => {
-            let page = crate::planning::market_page(db, cache, caller, None).await?;
+            let page = crate::usecases::planning::market_page(db, cache, caller, None).await?;
             Table {
                 name: "上市日历",
                 headers: vec![

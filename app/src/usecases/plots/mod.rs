@@ -1,5 +1,16 @@
-//! Server-side use cases shared by server functions and the HTTP API: each combines a domain
-//! rule with storage calls. Only compiled with `ssr`.
+//! The plot register and its plantings: lists and pages ([`plots_page`], [`plot_page`],
+//! [`ScopedPlantings`]), adding and moving on plantings ([`plantings`]), adding, editing and
+//! retiring plots ([`register`]) and the CSV import ([`import`]).
+
+pub mod import;
+pub mod plantings;
+pub mod register;
+
+pub use import::{may_import, own_run, run_import};
+pub use plantings::{
+    AddPlantingOutcome, StatusOutcome, add_planting_from_form, change_status, form_error_query,
+};
+pub use register::{PlotOutcome, create_plot, edit_plot, retire_plot};
 
 use crate::models::{
     CropOption, PlantingView, PlotPageData, PlotSummary, PlotsPageData, VillageOption,
@@ -17,75 +28,6 @@ use tianlian_domain::{NewPlantingInput, Occupancy, PlantingError};
 use tianlian_storage::plantings::{InsertError, PlantingRow};
 use tianlian_storage::plots::PlotRow;
 use tianlian_storage::{Db, StorageError, crops, places, plantings, plots};
-
-/// The database handle provided to every server function.
-///
-/// # Errors
-/// When the server was wired without a database (a bug, logged and reported as internal).
-pub fn db() -> Result<Db, ServerFnError> {
-    use_context::<Db>().ok_or_else(|| {
-        tracing::error!("no database in the server function context");
-        ServerFnError::new("服务器内部错误 / internal error")
-    })
-}
-
-/// The signed-in caller, as the server's gate put it in the request (`None` when anonymous).
-pub fn try_caller() -> Option<Caller> {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<Caller>().cloned())
-}
-
-/// The signed-in caller; the gate lets no anonymous request through to a protected server
-/// function, so a missing caller is refused here too (defence in depth).
-///
-/// # Errors
-/// No one is signed in.
-pub fn caller() -> Result<Caller, ServerFnError> {
-    try_caller().ok_or_else(|| ServerFnError::new("请先登录 / Sign in first"))
-}
-
-/// What every signed-in server function starts from: the database, who is asking, and the
-/// shared climate cache (forecasts). `let Ctx { db, caller, .. } = Ctx::get()?;`
-pub struct Ctx {
-    pub db: Db,
-    pub caller: Caller,
-    pub cache: crate::forecasting::ClimateCache,
-}
-
-impl Ctx {
-    /// The request's context.
-    ///
-    /// # Errors
-    /// No database in the context (a bug, logged) or no one signed in.
-    pub fn get() -> Result<Ctx, ServerFnError> {
-        Ok(Ctx {
-            db: db()?,
-            caller: caller()?,
-            cache: use_context::<crate::forecasting::ClimateCache>().unwrap_or_default(),
-        })
-    }
-}
-
-/// Logs a storage failure with its cause and returns a plain message for the user.
-pub fn internal(e: StorageError) -> ServerFnError {
-    tracing::error!(error = ?e, "storage failure");
-    ServerFnError::new(
-        "服务器暂时无法处理，请稍后再试 / The server could not complete this, try again later",
-    )
-}
-
-/// Logs an onboarding failure (storage or password hashing) and returns a plain message.
-pub fn failed(e: crate::onboard::OnboardError) -> ServerFnError {
-    match e {
-        crate::onboard::OnboardError::Storage(e) => internal(e),
-        crate::onboard::OnboardError::Hashing(_) => {
-            tracing::error!("password hashing failed");
-            ServerFnError::new(
-                "服务器暂时无法处理，请稍后再试 / The server could not complete this, try again later",
-            )
-        }
-    }
-}
 
 /// Whose a stored planting is: its cooperative's, or the plot household's.
 fn planter_by(cooperative_id: Option<i64>) -> Planter {
@@ -174,7 +116,7 @@ pub fn plot_query(q: &crate::models::PlotListQuery) -> plots::PlotQuery {
 /// # Errors
 /// Storage failures.
 pub async fn summaries(db: &Db, plot_rows: Vec<PlotRow>) -> Result<Vec<PlotSummary>, StorageError> {
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     let ids: Vec<i64> = plot_rows.iter().map(|p| p.id).collect();
     let planting_rows = plantings::on_plots(db, &ids).await?;
     Ok(plot_rows
@@ -241,7 +183,7 @@ pub async fn plots_page(
         query: query.clone(),
         manage_villages: villages
             .iter()
-            .filter(|_| crate::land::may_import(caller))
+            .filter(|_| crate::usecases::plots::may_import(caller))
             .cloned()
             .collect(),
         townships,
@@ -280,7 +222,7 @@ pub async fn plots_after(
 /// Storage failures.
 pub async fn plantings_after(
     db: &Db,
-    cache: &crate::forecasting::ClimateCache,
+    cache: &crate::usecases::forecasting::ClimateCache,
     caller: &Caller,
     q: &plots::PlotQuery,
     cursor: Option<i64>,
@@ -294,7 +236,7 @@ pub async fn plantings_after(
     ids.dedup();
     let plots = plots::by_ids(db, &ids).await?;
     let mut list = ScopedPlantings { plots, rows }
-        .with_forecasts(db, cache, crate::forecasting::china_today())
+        .with_forecasts(db, cache, crate::usecases::forecasting::china_today())
         .await?;
     list.sort_by_key(|i| i.planting.id);
     Ok((list, next))
@@ -307,12 +249,12 @@ pub async fn plantings_after(
 /// Storage failures.
 pub async fn plantings_with_forecasts(
     db: &Db,
-    cache: &crate::forecasting::ClimateCache,
+    cache: &crate::usecases::forecasting::ClimateCache,
     caller: &Caller,
 ) -> Result<Vec<crate::models::PlantingListItem>, StorageError> {
     ScopedPlantings::load(db, caller)
         .await?
-        .with_forecasts(db, cache, crate::forecasting::china_today())
+        .with_forecasts(db, cache, crate::usecases::forecasting::china_today())
         .await
 }
 
@@ -363,7 +305,7 @@ impl ScopedPlantings {
     pub async fn with_forecasts(
         &self,
         db: &Db,
-        cache: &crate::forecasting::ClimateCache,
+        cache: &crate::usecases::forecasting::ClimateCache,
         as_of: chrono::NaiveDate,
     ) -> Result<Vec<crate::models::PlantingListItem>, StorageError> {
         use std::collections::HashMap;
@@ -376,7 +318,7 @@ impl ScopedPlantings {
         let mut out = Vec::with_capacity(self.rows.len());
         for (site, group) in by_site {
             let forecasts =
-                crate::forecasting::planting_forecasts_at(db, cache, site, &group, as_of).await?;
+                crate::usecases::forecasting::planting_forecasts_at(db, cache, site, &group, as_of).await?;
             for (row, forecast) in group.iter().zip(forecasts) {
                 let Some(plot) = plot_of.get(&row.plot_id) else {
                     continue;
@@ -404,11 +346,11 @@ impl ScopedPlantings {
 /// Storage failures.
 pub async fn plot_page(
     db: &Db,
-    cache: &crate::forecasting::ClimateCache,
+    cache: &crate::usecases::forecasting::ClimateCache,
     caller: &Caller,
     id: i64,
 ) -> Result<Option<PlotPageData>, StorageError> {
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     let Some(plot) = plots::get(db, id)
         .await?
         .filter(|p| can_view_plot(caller.scope, place(p)))
@@ -421,7 +363,7 @@ pub async fn plot_page(
     let can_manage = tianlian_domain::access::can_manage_plots(caller.scope, plot.township_id);
     let planting_rows = plantings::list_for_plot(db, id).await?;
     let crops = crops::list(db).await?;
-    let forecasts = crate::forecasting::planting_forecasts(
+    let forecasts = crate::usecases::forecasting::planting_forecasts(
         db,
         cache,
         plot.site_code.as_deref(),
@@ -452,190 +394,4 @@ pub async fn plot_page(
         can_plan,
         can_manage,
     }))
-}
-
-/// What became of a planting submitted from the form or the API.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AddPlantingOutcome {
-    Added(i64),
-    Refused(Vec<PlantingError>),
-    /// Missing, or outside what the caller may see.
-    PlotNotFound,
-    /// Visible to the caller, who may not plan on it.
-    Forbidden,
-    PlotRetired,
-}
-
-/// Checks the typed planting against the domain rules and the plot's load, and stores it if
-/// it passes — atomically, so concurrent requests can't over-fill the plot.
-///
-/// # Errors
-/// Storage failures only; every refusal is an [`AddPlantingOutcome`].
-pub async fn add_planting_from_form(
-    db: &Db,
-    caller: &Caller,
-    plot_id: i64,
-    input: &NewPlantingInput,
-) -> Result<AddPlantingOutcome, StorageError> {
-    use tianlian_domain::lease::planting_room;
-    use tianlian_domain::planting::parse_date;
-    let Some(plot) = plots::get(db, plot_id)
-        .await?
-        .filter(|p| can_view_plot(caller.scope, place(p)))
-    else {
-        return Ok(AddPlantingOutcome::PlotNotFound);
-    };
-    // A cooperative plants on land it leases (土地流转) on the planting's day; everyone else
-    // plants for the household. A date that does not parse is the form's error, not a refusal.
-    let planter = planter_of(caller.scope);
-    let leases = tianlian_storage::alliance::lease_terms_of_plot(db, plot_id).await?;
-    let on = parse_date(&input.planted_on).unwrap_or_else(|_| crate::forecasting::china_today());
-    if !can_work_planting(caller.scope, place(&plot), planter, &leases, on) {
-        return Ok(AddPlantingOutcome::Forbidden);
-    }
-    let crops = crops::list(db).await?;
-    let cooperative_id = match planter {
-        Planter::Cooperative(c) => Some(c),
-        Planter::Household => None,
-    };
-    let result = plantings::insert_checked_by(db, plot_id, None, cooperative_id, |load| {
-        // The plot's own rule, then the planter's share of it (leased land is the
-        // cooperative's to plant for the lease's term, and no longer the household's).
-        let whole = validate_new_planting(input, &crops, load.area, &load.held)?;
-        let on = parse_date(&input.planted_on).unwrap_or(whole.planted_on);
-        let (room, held) = planting_room(load.area, &load.uses, &load.leases, planter, on);
-        validate_new_planting(input, &crops, room, &held)
-    })
-    .await;
-    Ok(match result {
-        Ok(id) => {
-            tracing::info!(
-                plot_id,
-                planting_id = id,
-                account_id = caller.account_id,
-                "planting added"
-            );
-            AddPlantingOutcome::Added(id)
-        }
-        Err(InsertError::Rejected(errors)) => AddPlantingOutcome::Refused(errors),
-        Err(InsertError::PlotNotFound) => AddPlantingOutcome::PlotNotFound,
-        Err(InsertError::PlotRetired) => AddPlantingOutcome::PlotRetired,
-        Err(InsertError::Storage(e)) => return Err(e),
-    })
-}
-
-/// The query string that carries a refused form back to its page: the typed values (`v_…`)
-/// and each field's error code (`e_…`), plus what was left of the plot when that was the reason.
-pub fn form_error_query(input: &NewPlantingInput, errors: &[PlantingError]) -> String {
-    let mut pairs: Vec<(String, String)> = vec![
-        ("v_crop".into(), input.crop.clone()),
-        ("v_area".into(), input.area.clone()),
-        ("v_planted_on".into(), input.planted_on.clone()),
-        ("v_status".into(), input.status.clone()),
-    ];
-    for e in errors {
-        pairs.push((format!("e_{}", e.field().code()), e.code().to_owned()));
-        if let PlantingError::AreaExceedsRemaining { remaining } = e {
-            pairs.push(("remaining".into(), remaining.centi().to_string()));
-        }
-    }
-    serde_urlencoded::to_string(&pairs).unwrap_or_default()
-}
-
-/// What became of a status change.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StatusOutcome {
-    Changed {
-        plot_id: i64,
-    },
-    Refused {
-        plot_id: i64,
-        error: StatusChangeError,
-    },
-    /// Someone else changed it first.
-    Conflict {
-        plot_id: i64,
-    },
-    NotFound,
-    Forbidden {
-        plot_id: i64,
-    },
-}
-
-/// Moves a planting on (planned → planted → harvesting → done, or failed) after the access rule
-/// of its plot and the domain's check; audited.
-///
-/// # Errors
-/// Storage failures only.
-pub async fn change_status(
-    db: &Db,
-    caller: &Caller,
-    planting_id: i64,
-    to: &str,
-    on: &str,
-    reason: &str,
-) -> Result<StatusOutcome, StorageError> {
-    let Some(planting) = plantings::get(db, planting_id).await? else {
-        return Ok(StatusOutcome::NotFound);
-    };
-    let plot_id = planting.plot_id;
-    let Some(plot) = plots::get(db, plot_id)
-        .await?
-        .filter(|p| can_view_plot(caller.scope, place(p)))
-    else {
-        return Ok(StatusOutcome::NotFound);
-    };
-    // Who may change it is asked for the day the change is made (as the plot page asks), not
-    // the day the request names: a lease that has ended cannot be reached by backdating.
-    let leases = tianlian_storage::alliance::lease_terms_of_plot(db, plot_id).await?;
-    let day = crate::forecasting::china_today();
-    if !can_work_planting(
-        caller.scope,
-        place(&plot),
-        planter_by(planting.cooperative_id),
-        &leases,
-        day,
-    ) {
-        return Ok(StatusOutcome::Forbidden { plot_id });
-    }
-    let change = match validate_status_change(planting.status, planting.planted_on, to, on, reason)
-    {
-        Ok(change) => change,
-        Err(error) => return Ok(StatusOutcome::Refused { plot_id, error }),
-    };
-    if !plantings::set_status(db, planting_id, planting.status, &change).await? {
-        return Ok(StatusOutcome::Conflict { plot_id });
-    }
-    tianlian_storage::audit::record(
-        db,
-        &tianlian_storage::audit::AuditEntry {
-            account_id: Some(caller.account_id),
-            action: "status",
-            entity: "planting",
-            entity_id: Some(planting_id),
-            before: Some(format!("{{\"status\":\"{}\"}}", planting.status.code())),
-            after: Some(format!(
-                "{{\"status\":\"{}\",\"on\":\"{}\"}}",
-                change.to.code(),
-                change.on
-            )),
-        },
-    )
-    .await?;
-    Ok(StatusOutcome::Changed { plot_id })
-}
-
-/// Township-wide reports (market calendar, progress, wall chart, benefit report, a
-/// cooperative's labour demand) read and work over thousands of plantings. Only as many run at
-/// once as the machine has cores: more in flight would not finish sooner, only hold all their
-/// rows in memory together (bench/load.py: 64 market requests at once took the server from 120
-/// to 320 MB). The rest wait their turn, in order.
-static REPORTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
-    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
-});
-
-/// Waits for a turn to build a township-wide report; the turn ends when the permit is dropped.
-pub async fn report_turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
-    // The semaphore is never closed, so this only fails if it were.
-    REPORTS.acquire().await.ok()
 }

@@ -31,7 +31,7 @@ pub async fn create_alliance(
     {
         return Ok(WorkOutcome::NotFound);
     }
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     Ok(WorkOutcome::Done(
         store::ensure_alliance(db, cooperative_id, name, today).await?,
     ))
@@ -114,7 +114,7 @@ pub async fn add_member(
             }
         },
     };
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     Ok(WorkOutcome::Done(
         store::add_member(db, alliance_id, home.id, role, mentor, today).await?,
     ))
@@ -141,7 +141,7 @@ pub async fn leave_alliance(
     if !can_manage_cooperative(caller.scope, coop) {
         return Ok(WorkOutcome::Forbidden);
     }
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     Ok(if store::leave(db, member_id, today).await? {
         WorkOutcome::Done(member_id)
     } else {
@@ -182,5 +182,5 @@ pub async fn add_person(
         phone: phone.into(),
         able: if able_to_work { "是" } else { "否" }.into(),
     };
-    crate::onboard::save_person(db, caller, household, None, &input).await
+    crate::usecases::onboard::save_person(db, caller, household, None, &input).await
 }

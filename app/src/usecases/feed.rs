@@ -2,7 +2,7 @@
 //! dates) and the token that names the feed. The server turns the events into iCalendar.
 //! Only compiled with `ssr`.
 
-use crate::forecasting::ClimateCache;
+use crate::usecases::forecasting::ClimateCache;
 use chrono::{Days, NaiveDate};
 use tianlian_domain::access::{Caller, Scope};
 use tianlian_storage::{Db, StorageError, alliance, feeds, work};
@@ -20,7 +20,7 @@ pub struct FeedEvent {
 
 /// A new random feed token.
 pub fn new_token() -> String {
-    let (token, _) = crate::auth::new_api_token();
+    let (token, _) = crate::usecases::auth::new_api_token();
     format!("cal_{}", token.trim_start_matches("tl_"))
 }
 
@@ -60,7 +60,7 @@ pub async fn events(
         must_change_password: false,
     };
     let mut out = Vec::new();
-    for item in crate::services::plantings_with_forecasts(db, cache, &caller).await? {
+    for item in crate::usecases::plots::plantings_with_forecasts(db, cache, &caller).await? {
         let p = &item.planting;
         let Some(f) = &p.forecast else { continue };
         out.push(FeedEvent {
@@ -74,7 +74,7 @@ pub async fn events(
             until: f.harvest_end.max(f.harvest_start),
         });
     }
-    let today = crate::forecasting::china_today();
+    let today = crate::usecases::forecasting::china_today();
     let (season_from, _) = tianlian_domain::season::season_of(today);
     for s in work::household_pay(db, household_id, season_from).await? {
         let Ok(day) = NaiveDate::parse_from_str(&s.day, "%Y-%m-%d") else {
@@ -85,7 +85,7 @@ pub async fn events(
             summary: format!(
                 "{} 上工 · {}",
                 s.person_name,
-                crate::alliance::task_name(&s.task_code)
+                crate::usecases::alliance::task_name(&s.task_code)
             ),
             description: s.cooperative_name.clone(),
             from: day,

@@ -1,7 +1,7 @@
 //! Season targets and progress against them (挂图作战), for the progress page and the API: each
 //! use case combines `domain::targets` with storage. Only with `ssr`.
 
-use crate::forecasting::china_today;
+use crate::usecases::forecasting::china_today;
 use crate::models::{
     ChartPoint, CropOption, GanttRow, MarketCrop, MarketPageData, MarketWeek, MoveView,
     PlaceOption, TargetView, TargetsPageData, WallChartData,
@@ -39,7 +39,7 @@ async fn views(
     caller: &Caller,
     only: Option<i64>,
 ) -> Result<Vec<TargetView>, StorageError> {
-    let _turn = crate::services::report_turn().await;
+    let _turn = crate::usecases::report_turn().await;
     let mut rows = match township_view(caller.scope) {
         TownshipView::All => tianlian_storage::targets::list(db, None).await?,
         TownshipView::One(t) => tianlian_storage::targets::list(db, Some(t)).await?,
@@ -325,7 +325,7 @@ struct TownshipPlantings {
 /// The township the caller asked for (`None`: their own, or an admin's first), if they see it.
 async fn township_plantings(
     db: &Db,
-    cache: &crate::forecasting::ClimateCache,
+    cache: &crate::usecases::forecasting::ClimateCache,
     caller: &Caller,
     township: Option<i64>,
 ) -> Result<Option<TownshipPlantings>, StorageError> {
@@ -352,7 +352,7 @@ async fn township_plantings(
     let township_id: i64 = chosen.value.parse().unwrap_or_default();
     // This season's: from its 1 July (a planting of an earlier season still holding land counts).
     let season_start = tianlian_domain::forecast::climate::july_first(
-        tianlian_domain::forecast::season_year(crate::forecasting::china_today()),
+        tianlian_domain::forecast::season_year(crate::usecases::forecasting::china_today()),
     );
     let mut plot_codes = HashMap::new();
     let rows: Vec<_> = plantings::in_season(db, township_id, season_start)
@@ -365,7 +365,7 @@ async fn township_plantings(
         .collect();
     let site = tianlian_storage::market::township_site(db, township_id).await?;
     let forecasts =
-        crate::forecasting::planting_forecasts(db, cache, site.as_deref(), &rows).await?;
+        crate::usecases::forecasting::planting_forecasts(db, cache, site.as_deref(), &rows).await?;
     Ok(Some(TownshipPlantings {
         township_id,
         label: chosen.label,
@@ -384,11 +384,11 @@ async fn township_plantings(
 /// The database failed.
 pub async fn wall_chart(
     db: &Db,
-    cache: &crate::forecasting::ClimateCache,
+    cache: &crate::usecases::forecasting::ClimateCache,
     caller: &Caller,
     township: Option<i64>,
 ) -> Result<Option<WallChartData>, StorageError> {
-    let _turn = crate::services::report_turn().await;
+    let _turn = crate::usecases::report_turn().await;
     let Some(t) = township_plantings(db, cache, caller, township).await? else {
         return Ok(None);
     };
@@ -463,7 +463,7 @@ pub async fn wall_chart(
         rows,
         deadlines,
         spring_festival: festival,
-        today: crate::forecasting::china_today(),
+        today: crate::usecases::forecasting::china_today(),
         from,
         to,
     }))
@@ -476,7 +476,7 @@ pub async fn wall_chart(
 /// The database failed.
 pub async fn market_page(
     db: &Db,
-    cache: &crate::forecasting::ClimateCache,
+    cache: &crate::usecases::forecasting::ClimateCache,
     caller: &Caller,
     township: Option<i64>,
 ) -> Result<Option<MarketPageData>, StorageError> {
@@ -484,7 +484,7 @@ pub async fn market_page(
     use tianlian_domain::forecast::{self, Forecaster, Protection};
     use tianlian_domain::market::{self, Supply};
 
-    let _turn = crate::services::report_turn().await;
+    let _turn = crate::usecases::report_turn().await;
     let Some(t) = township_plantings(db, cache, caller, township).await? else {
         return Ok(None);
     };
@@ -522,12 +522,12 @@ pub async fn market_page(
         Some(site) => {
             let climate = match cache.site(db, site).await {
                 Ok(found) => Some((found.climate, found.tables)),
-                Err(crate::forecasting::EngineError::Storage(e)) => return Err(e),
+                Err(crate::usecases::forecasting::EngineError::Storage(e)) => return Err(e),
                 Err(_) => None,
             };
             match climate {
                 Some((climate, tables)) => {
-                    let today = crate::forecasting::china_today();
+                    let today = crate::usecases::forecasting::china_today();
                     let protections: HashMap<i64, Protection> = rows
                         .iter()
                         .map(|r| {
@@ -574,7 +574,7 @@ pub async fn market_page(
             .map_or_else(|| code.to_owned(), |c| c.name_zh.clone())
     };
     // The Spring Festival of the season under way: what this winter's supply is aimed at.
-    let season = tianlian_domain::forecast::season_year(crate::forecasting::china_today());
+    let season = tianlian_domain::forecast::season_year(crate::usecases::forecasting::china_today());
     let festival = tianlian_domain::calendar::spring_festival(season + 1).ok();
     let festival_week = festival.map(market::week_of);
     let mut crops_out: Vec<MarketCrop> = Vec::new();

@@ -23,14 +23,14 @@ pub const STAFFING_DAYS: i64 = 7;
 /// Storage failures.
 pub async fn county_overview(
     db: &Db,
-    cache: &crate::forecasting::ClimateCache,
+    cache: &crate::usecases::forecasting::ClimateCache,
     caller: &Caller,
 ) -> Result<Option<CountyOverview>, StorageError> {
     if !matches!(caller.scope, Scope::Admin) {
         return Ok(None);
     }
-    let _turn = crate::services::report_turn().await;
-    let today = crate::forecasting::china_today();
+    let _turn = crate::usecases::report_turn().await;
+    let today = crate::usecases::forecasting::china_today();
     let season_start = july_first(season_year(today));
     let land = store::land(db).await?;
     let items = store::season_items(db, season_start).await?;
@@ -144,7 +144,7 @@ pub async fn county_overview(
 /// Plantings alike (crop, protection, day, still planned or not) are forecast once, summed.
 async fn supply_peak(
     db: &Db,
-    cache: &crate::forecasting::ClimateCache,
+    cache: &crate::usecases::forecasting::ClimateCache,
     site: Option<&str>,
     township_id: i64,
     items: &[SeasonItem],
@@ -163,10 +163,10 @@ async fn supply_peak(
         );
         *groups.entry(key).or_default() += i.area;
     }
-    let sown: Vec<crate::forecasting::Sown<'_>> = groups
+    let sown: Vec<crate::usecases::forecasting::Sown<'_>> = groups
         .iter()
         .map(
-            |(&(crop, protection, on, _), &area)| crate::forecasting::Sown {
+            |(&(crop, protection, on, _), &area)| crate::usecases::forecasting::Sown {
                 crop,
                 protection,
                 on,
@@ -174,7 +174,7 @@ async fn supply_peak(
             },
         )
         .collect();
-    let forecasts = crate::forecasting::forecasts_of(db, cache, site, &sown, today).await?;
+    let forecasts = crate::usecases::forecasting::forecasts_of(db, cache, site, &sown, today).await?;
     let supplies: Vec<Supply> = groups
         .keys()
         .zip(forecasts)
