@@ -2,7 +2,7 @@
 //! accounts (one per role, demo-only passwords printed by `tianlian demo`).
 
 use anyhow::{Context, bail};
-use app::auth::{NewAccount, NewAccountError};
+use app::usecases::auth::{NewAccount, NewAccountError};
 use tianlian_domain::access::Role;
 use tianlian_storage::accounts;
 use tianlian_storage::{Db, cooperatives, households, places};
@@ -27,7 +27,7 @@ pub async fn create_account(
         cooperative_id: place_id,
         household_id: place_id,
     };
-    match app::auth::create_account(db, None, &new).await {
+    match app::usecases::auth::create_account(db, None, &new).await {
         Ok(id) => Ok(id),
         Err(NewAccountError::InvalidPhone) => {
             bail!("手机号须为 11 位数字 / the phone number must have 11 digits")

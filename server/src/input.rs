@@ -82,7 +82,7 @@ pub async fn refuse_nul(limit: usize, req: Request, next: Next) -> Response {
         }
     };
     // A workbook (a zip archive, as an XLSX import sends it) and a file upload are binary by
-    // nature: the import reads them (`app::onboard::upload_text`) and refuses a NUL in the
+    // nature: the import reads them (`app::usecases::onboard::upload_text`) and refuses a NUL in the
     // text it gets out of them.
     let binary = bytes.starts_with(b"PK\x03\x04")
         || parts

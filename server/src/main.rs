@@ -1,6 +1,6 @@
 //! `tianlian`: serve the app, apply migrations, or load the demo data.
 
-use app::forecasting::WeatherImportError;
+use app::usecases::forecasting::WeatherImportError;
 use clap::{Parser, Subcommand};
 use server::config::Settings;
 use server::startup::{Application, connect_and_migrate, shutdown_signal};
@@ -199,13 +199,13 @@ async fn main() -> anyhow::Result<()> {
             manifest,
         } => {
             let db = connect_and_migrate(&cli.settings).await?;
-            let hash = app::auth::hash_password(&password)
+            let hash = app::usecases::auth::hash_password(&password)
                 .map_err(|e| anyhow::anyhow!("could not hash the password: {e}"))?;
             let started = std::time::Instant::now();
             let spec = tianlian_storage::county::CountySpec {
                 townships,
                 households,
-                today: app::forecasting::china_today(),
+                today: app::usecases::forecasting::china_today(),
                 password_hash: hash.0,
             };
             let county = tianlian_storage::county::generate(&db, &spec).await;
@@ -244,7 +244,7 @@ async fn main() -> anyhow::Result<()> {
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
             let db = connect_and_migrate(&cli.settings).await?;
-            let result = app::forecasting::import_weather(&db, &site, &text).await;
+            let result = app::usecases::forecasting::import_weather(&db, &site, &text).await;
             db.close().await;
             match result {
                 Ok((site, days)) => println!("{days} days imported for {}", site.code),

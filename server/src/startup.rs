@@ -7,8 +7,8 @@ use crate::gate::gate;
 use crate::routes::api::{self, error::localize};
 use crate::routes::health::healthz;
 use anyhow::Context;
-use app::auth::LoginLimiter;
-use app::forecasting::ClimateCache;
+use app::usecases::auth::LoginLimiter;
+use app::usecases::forecasting::ClimateCache;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef};
@@ -286,7 +286,7 @@ impl Application {
                 let mut every = tokio::time::interval(Duration::from_secs(60));
                 loop {
                     every.tick().await;
-                    if let Err(e) = app::auth::purge_throttle(&db).await {
+                    if let Err(e) = app::usecases::auth::purge_throttle(&db).await {
                         tracing::warn!(error = ?e, "could not purge the sign-in throttle");
                     }
                 }

@@ -82,6 +82,7 @@ impl TryFrom<Row> for AccountRow {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn by_phone(db: &Db, phone: &str) -> Result<Option<AccountRow>, StorageError> {
     let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE a.phone = $1"))
         .bind(phone)
@@ -94,6 +95,7 @@ pub async fn by_phone(db: &Db, phone: &str) -> Result<Option<AccountRow>, Storag
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<AccountRow>, StorageError> {
     let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE a.id = $1"))
         .bind(id)
@@ -113,16 +115,19 @@ pub enum CreateAccountError {
     Storage(#[from] StorageError),
 }
 
-/// Creates an account; the caller has hashed the password and validated the phone.
+/// Creates an account, with its audit entry (about the new account) in the same transaction;
+/// the caller has hashed the password and validated the phone.
 ///
 /// # Errors
 /// The phone is taken, the scope's place does not exist, or the database failed.
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &Db,
     phone: &str,
     hash: &PasswordHash,
     scope: Scope,
     must_change_password: bool,
+    audit: &crate::audit::AuditEntry<'_>,
 ) -> Result<i64, CreateAccountError> {
     if by_phone(db, phone).await?.is_some() {
         return Err(CreateAccountError::PhoneTaken);
@@ -133,6 +138,7 @@ pub async fn create(
         Scope::Cooperative { cooperative_id, .. } => (None, Some(cooperative_id), None),
         Scope::Farmer { household_id } => (None, None, Some(household_id)),
     };
+    let mut tx = db.pool().begin().await.map_err(StorageError::from)?;
     let place_exists: i64 = sqlx::query_scalar(
         "SELECT (CASE WHEN $1 IS NULL OR EXISTS (SELECT 1 FROM townships WHERE id = $1) THEN 1 ELSE 0 END)
               * (CASE WHEN $2 IS NULL OR EXISTS (SELECT 1 FROM cooperatives WHERE id = $2) THEN 1 ELSE 0 END)
@@ -141,13 +147,13 @@ pub async fn create(
     .bind(township)
     .bind(cooperative)
     .bind(household)
-    .fetch_one(db.pool())
+    .fetch_one(&mut *tx)
     .await
     .map_err(StorageError::from)?;
     if place_exists == 0 {
         return Err(CreateAccountError::UnknownPlace);
     }
-    let id = sqlx::query_scalar(
+    let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO accounts (phone, password_hash, role, township_id, cooperative_id, household_id,
                                must_change_password, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (phone) DO NOTHING RETURNING id",
@@ -160,23 +166,31 @@ pub async fn create(
     .bind(household)
     .bind(i64::from(must_change_password))
     .bind(Utc::now().to_rfc3339())
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *tx)
     .await
     .map_err(StorageError::from)?;
-    id.ok_or(CreateAccountError::PhoneTaken)
+    let Some(id) = id else {
+        return Err(CreateAccountError::PhoneTaken);
+    };
+    crate::audit::record_in(&mut *tx, &audit.about(id)).await?;
+    tx.commit().await.map_err(StorageError::from)?;
+    Ok(id)
 }
 
 /// Replaces an account's password hash, sets whether it must be changed at next sign-in,
 /// raises its session epoch (which ends the sessions signed in before) and forgets its known
-/// devices. Returns the new epoch, or `None` when there is no such account.
+/// devices, with the audit entry in the same transaction. Returns the new epoch, or `None` when
+/// there is no such account.
 ///
 /// # Errors
 /// The database refused the update.
+#[tracing::instrument(skip_all)]
 pub async fn set_password(
     db: &Db,
     id: i64,
     hash: &PasswordHash,
     must_change: bool,
+    audit: &crate::audit::AuditEntry<'_>,
 ) -> Result<Option<i64>, StorageError> {
     let mut tx = db.pool().begin().await?;
     let epoch: Option<i64> = sqlx::query_scalar(
@@ -189,11 +203,15 @@ pub async fn set_password(
     .bind(id)
     .fetch_optional(&mut *tx)
     .await?;
+    if epoch.is_none() {
+        return Ok(None);
+    }
     // Devices that knew the old password are strangers to the new one.
     sqlx::query("DELETE FROM known_devices WHERE account_id = $1")
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    crate::audit::record_in(&mut *tx, &audit.about(id)).await?;
     tx.commit().await?;
     Ok(epoch)
 }
@@ -203,6 +221,7 @@ pub async fn set_password(
 ///
 /// # Errors
 /// The database refused the insert.
+#[tracing::instrument(skip_all)]
 pub async fn insert_farmer_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     phone: &str,
@@ -227,6 +246,7 @@ pub async fn insert_farmer_in(
 ///
 /// # Errors
 /// The database refused the update.
+#[tracing::instrument(skip_all)]
 pub async fn set_disabled(
     db: &Db,
     id: i64,
@@ -324,6 +344,7 @@ fn like_safe(q: Option<&str>) -> Option<String> {
 ///
 /// # Errors
 /// The database could not be read, or a stored role is unknown.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &Db,
     filter: &AccountFilter,
@@ -365,6 +386,7 @@ pub async fn list(
 ///
 /// # Errors
 /// The database could not be read, or a stored role is unknown.
+#[tracing::instrument(skip_all)]
 pub async fn listed(db: &Db, id: i64) -> Result<Option<AccountListRow>, StorageError> {
     // Ids are whole numbers in order: the first account after `id - 1` is `id` if it exists.
     Ok(list(db, &AccountFilter::default(), id - 1, 0, 1)
@@ -377,6 +399,7 @@ pub async fn listed(db: &Db, id: i64) -> Result<Option<AccountListRow>, StorageE
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn count(db: &Db, filter: &AccountFilter) -> Result<i64, StorageError> {
     Ok(sqlx::query_scalar(&format!("SELECT COUNT(*) {LIST_FROM}"))
         .bind(like_safe(filter.q.as_deref()))
@@ -391,6 +414,7 @@ pub async fn count(db: &Db, filter: &AccountFilter) -> Result<i64, StorageError>
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn of_household(db: &Db, household_id: i64) -> Result<Option<i64>, StorageError> {
     Ok(
         sqlx::query_scalar("SELECT id FROM accounts WHERE household_id = $1 ORDER BY id LIMIT 1")

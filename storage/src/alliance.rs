@@ -11,6 +11,7 @@ use tianlian_domain::{Fen, Mu};
 ///
 /// # Errors
 /// The database refused the statement.
+#[tracing::instrument(skip_all)]
 pub async fn ensure_alliance(
     db: &Db,
     cooperative_id: i64,
@@ -39,6 +40,7 @@ pub async fn ensure_alliance(
 ///
 /// # Errors
 /// The database refused the insert.
+#[tracing::instrument(skip_all)]
 pub async fn add_member(
     db: &Db,
     alliance_id: i64,
@@ -64,6 +66,7 @@ pub async fn add_member(
 ///
 /// # Errors
 /// The database refused the update.
+#[tracing::instrument(skip_all)]
 pub async fn leave(db: &Db, member_id: i64, on: NaiveDate) -> Result<bool, StorageError> {
     let done =
         sqlx::query("UPDATE alliance_members SET left_on = $1 WHERE id = $2 AND left_on IS NULL")
@@ -86,12 +89,15 @@ pub struct MemberRow {
     pub household_code: String,
     pub head_name: String,
     pub members: i64,
-    pub is_poor: i32,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub is_poor: bool,
     pub poor_since_year: Option<i64>,
     pub role: String,
     pub mentor_name: Option<String>,
-    pub joined_on: String,
-    pub left_on: Option<String>,
+    #[sqlx(try_from = "crate::columns::IsoDate")]
+    pub joined_on: NaiveDate,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDate")]
+    pub left_on: Option<NaiveDate>,
 }
 
 const MEMBER_SELECT: &str = "SELECT m.id, a.id AS alliance_id, a.name AS alliance_name,
@@ -107,6 +113,7 @@ const MEMBER_SELECT: &str = "SELECT m.id, a.id AS alliance_id, a.name AS allianc
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn members(
     db: &Db,
     cooperative: Option<i64>,
@@ -164,6 +171,7 @@ struct LRow {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn leases(
     db: &Db,
     cooperative: Option<i64>,
@@ -177,6 +185,7 @@ pub async fn leases(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn leases_after(
     db: &Db,
     cooperative: Option<i64>,
@@ -256,6 +265,7 @@ const LEASE_MATCH: &str = "l.cooperative_id = $1 AND ($2 IS NULL OR p.code LIKE 
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn cooperative_leases(
     db: &Db,
     cooperative_id: i64,
@@ -291,6 +301,7 @@ pub struct LeaseTally {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn lease_tally(
     db: &Db,
     cooperative_id: i64,
@@ -323,6 +334,7 @@ pub async fn lease_tally(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn payments_due(
     db: &Db,
     cooperative_id: i64,
@@ -343,6 +355,7 @@ pub async fn payments_due(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn leased_plots(
     db: &Db,
     cooperative_id: i64,
@@ -379,6 +392,7 @@ const MEMBER_MATCH: &str =
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn alliance_counts(
     db: &Db,
     cooperative_id: i64,
@@ -407,6 +421,7 @@ pub async fn alliance_counts(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn cooperative_members(
     db: &Db,
     cooperative_id: i64,
@@ -436,6 +451,7 @@ pub async fn cooperative_members(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn member_households(db: &Db, cooperative_id: i64) -> Result<Vec<i64>, StorageError> {
     Ok(sqlx::query_scalar(
         "SELECT DISTINCT m.household_id FROM alliance_members m JOIN alliances a ON a.id = m.alliance_id
@@ -472,6 +488,7 @@ impl TryFrom<LRow> for LeaseRow {
 ///
 /// # Errors
 /// The database failed or holds a bad date.
+#[tracing::instrument(skip_all)]
 pub async fn lease_terms_of_plot(
     db: &Db,
     plot_id: i64,
@@ -498,6 +515,7 @@ pub async fn lease_terms_of_plot(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn household_leases(
     db: &Db,
     household_id: i64,
@@ -507,9 +525,11 @@ pub async fn household_leases(
         #[sqlx(flatten)]
         lease: LRow,
         lp_id: Option<i64>,
-        lp_due_on: Option<String>,
+        #[sqlx(try_from = "crate::columns::MaybeIsoDate")]
+        lp_due_on: Option<NaiveDate>,
         lp_amount_fen: Option<i64>,
-        lp_paid_on: Option<String>,
+        #[sqlx(try_from = "crate::columns::MaybeIsoDate")]
+        lp_paid_on: Option<NaiveDate>,
     }
     let rows: Vec<Joined> = sqlx::query_as(
         "SELECT l.id, l.plot_id, p.code AS plot_code, v.name AS village, l.household_id, h.head_name,
@@ -545,7 +565,7 @@ pub async fn household_leases(
             });
         }
     }
-    payments.sort_by(|a, b| (&a.due_on, a.id).cmp(&(&b.due_on, b.id)));
+    payments.sort_by_key(|p| (p.due_on, p.id));
     Ok((leases, payments))
 }
 
@@ -571,6 +591,7 @@ impl<E> From<sqlx::Error> for LeaseWriteError<E> {
 ///
 /// # Errors
 /// No plot, `check` refused, storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn create_lease_checked<E>(
     db: &Db,
     plot_id: i64,
@@ -629,15 +650,18 @@ pub struct PaymentRow {
     pub lease_id: i64,
     pub household_id: i64,
     pub cooperative_id: i64,
-    pub due_on: String,
+    #[sqlx(try_from = "crate::columns::IsoDate")]
+    pub due_on: NaiveDate,
     pub amount_fen: i64,
-    pub paid_on: Option<String>,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDate")]
+    pub paid_on: Option<NaiveDate>,
 }
 
 /// Payments of the given leases' filters, by due date.
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn payments(
     db: &Db,
     cooperative: Option<i64>,
@@ -667,6 +691,7 @@ pub async fn payments(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn payments_of(db: &Db, lease_ids: &[i64]) -> Result<Vec<PaymentRow>, StorageError> {
     if lease_ids.is_empty() {
         return Ok(Vec::new());
@@ -688,6 +713,7 @@ pub async fn payments_of(db: &Db, lease_ids: &[i64]) -> Result<Vec<PaymentRow>, 
 ///
 /// # Errors
 /// The database refused the update.
+#[tracing::instrument(skip_all)]
 pub async fn pay_lease(
     db: &Db,
     payment_id: i64,
@@ -710,6 +736,7 @@ pub async fn pay_lease(
 ///
 /// # Errors
 /// The database refused the insert.
+#[tracing::instrument(skip_all)]
 pub async fn add_dividend(
     db: &Db,
     cooperative_id: i64,
@@ -765,6 +792,7 @@ const INCOME: &str = "SELECT 'lease' AS kind, l.household_id, l.cooperative_id, 
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn income(
     db: &Db,
     township: Option<i64>,
@@ -834,7 +862,8 @@ pub struct BenefitLineRow {
     pub code: String,
     pub head_name: String,
     pub members: i64,
-    pub is_poor: i64,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub is_poor: bool,
     pub lease_fen: i64,
     pub wage_fen: i64,
     pub dividend_fen: i64,
@@ -856,6 +885,7 @@ pub struct BenefitTotals {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn benefit_totals(
     db: &Db,
     filter: &BenefitFilter,
@@ -889,6 +919,7 @@ pub async fn benefit_totals(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn benefit_lines(
     db: &Db,
     filter: &BenefitFilter,
@@ -929,6 +960,7 @@ pub struct PayerRow {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn benefit_payers(
     db: &Db,
     township: Option<i64>,
@@ -955,6 +987,7 @@ pub async fn benefit_payers(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn income_line(db: &Db, year: i32) -> Result<Option<Fen>, StorageError> {
     let v: Option<i64> =
         sqlx::query_scalar("SELECT fen_per_person FROM income_lines WHERE year = $1")
@@ -968,6 +1001,7 @@ pub async fn income_line(db: &Db, year: i32) -> Result<Option<Fen>, StorageError
 ///
 /// # Errors
 /// The database refused the statement.
+#[tracing::instrument(skip_all)]
 pub async fn set_income_line(db: &Db, year: i32, per_person: Fen) -> Result<(), StorageError> {
     sqlx::query(
         "INSERT INTO income_lines (year, fen_per_person) VALUES ($1, $2)
@@ -988,7 +1022,8 @@ pub struct HouseholdRow {
     pub code: String,
     pub head_name: String,
     pub members: i64,
-    pub is_poor: i32,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub is_poor: bool,
 }
 
 #[cfg(any(test, feature = "testing"))]
@@ -996,6 +1031,7 @@ pub struct HouseholdRow {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn households(db: &Db, township: Option<i64>) -> Result<Vec<HouseholdRow>, StorageError> {
     Ok(sqlx::query_as(
         "SELECT h.id, h.code, h.head_name, h.members, h.is_poor FROM households h
@@ -1010,6 +1046,7 @@ pub async fn households(db: &Db, township: Option<i64>) -> Result<Vec<HouseholdR
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn able_people(db: &Db, cooperative_id: i64) -> Result<i64, StorageError> {
     Ok(sqlx::query_scalar(
         "SELECT COUNT(*) FROM persons pe WHERE pe.able_to_work = 1 AND pe.household_id IN
@@ -1025,6 +1062,7 @@ pub async fn able_people(db: &Db, cooperative_id: i64) -> Result<i64, StorageErr
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn alliance_owner(db: &Db, alliance_id: i64) -> Result<Option<(i64, i64)>, StorageError> {
     Ok(sqlx::query_as(
         "SELECT a.cooperative_id, c.township_id FROM alliances a JOIN cooperatives c ON c.id = a.cooperative_id
@@ -1042,13 +1080,15 @@ pub struct MembershipRow {
     pub alliance_id: i64,
     pub household_id: i64,
     pub role: String,
-    pub left_on: Option<String>,
+    #[sqlx(try_from = "crate::columns::MaybeIsoDate")]
+    pub left_on: Option<NaiveDate>,
 }
 
 /// One membership.
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn membership(db: &Db, id: i64) -> Result<Option<MembershipRow>, StorageError> {
     Ok(sqlx::query_as(
         "SELECT id, alliance_id, household_id, role, left_on FROM alliance_members WHERE id = $1",
@@ -1062,6 +1102,7 @@ pub async fn membership(db: &Db, id: i64) -> Result<Option<MembershipRow>, Stora
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn is_current_member(
     db: &Db,
     alliance_id: i64,

@@ -1,4 +1,6 @@
-//! The audit log: who changed what, when, with the record before and after (JSON text).
+//! The audit log: who changed what, when, with the record before and after (JSON, written by
+//! serde). A write that is audited takes its [`AuditEntry`] and records it in the write's own
+//! transaction, so the entry is stored exactly when the change is.
 
 use crate::{Db, StorageError};
 use chrono::Utc;
@@ -10,8 +12,51 @@ pub struct AuditEntry<'a> {
     pub action: &'a str,
     pub entity: &'a str,
     pub entity_id: Option<i64>,
-    pub before: Option<String>,
-    pub after: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+}
+
+impl<'a> AuditEntry<'a> {
+    /// An entry by `account_id` about `entity` (its id, when known, is set by [`Self::about`]
+    /// or by the write that creates it).
+    #[must_use]
+    pub fn new(account_id: Option<i64>, action: &'a str, entity: &'a str) -> Self {
+        AuditEntry {
+            account_id,
+            action,
+            entity,
+            entity_id: None,
+            before: None,
+            after: None,
+        }
+    }
+
+    /// The same entry about record `id`.
+    #[must_use]
+    pub fn about(&self, id: i64) -> Self {
+        AuditEntry {
+            entity_id: Some(id),
+            ..self.clone()
+        }
+    }
+
+    /// The same entry with the record as it was before the change.
+    #[must_use]
+    pub fn before(self, value: serde_json::Value) -> Self {
+        AuditEntry {
+            before: Some(value),
+            ..self
+        }
+    }
+
+    /// The same entry with the record as it is after the change.
+    #[must_use]
+    pub fn after(self, value: serde_json::Value) -> Self {
+        AuditEntry {
+            after: Some(value),
+            ..self
+        }
+    }
 }
 
 /// A recorded change.
@@ -27,19 +72,12 @@ pub struct AuditRow {
     pub after_json: Option<String>,
 }
 
-/// Appends an entry.
-///
-/// # Errors
-/// The database refused the insert.
-pub async fn record(db: &Db, e: &AuditEntry<'_>) -> Result<(), StorageError> {
-    record_in(db.pool(), e).await
-}
-
 /// Appends an entry on a connection or in a transaction: in the change's own transaction, the
 /// entry is stored exactly when the change is.
 ///
 /// # Errors
 /// The database refused the insert.
+#[tracing::instrument(skip_all)]
 pub async fn record_in<'e, E>(ex: E, e: &AuditEntry<'_>) -> Result<(), StorageError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
@@ -53,8 +91,8 @@ where
     .bind(e.action)
     .bind(e.entity)
     .bind(e.entity_id)
-    .bind(e.before.as_deref())
-    .bind(e.after.as_deref())
+    .bind(e.before.as_ref().map(serde_json::Value::to_string))
+    .bind(e.after.as_ref().map(serde_json::Value::to_string))
     .execute(ex)
     .await?;
     Ok(())
@@ -64,6 +102,7 @@ where
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn of_account(db: &Db, id: i64, limit: i64) -> Result<Vec<AuditRow>, StorageError> {
     Ok(sqlx::query_as(
         "SELECT id, at, account_id, action, entity, entity_id, before_json, after_json
@@ -80,6 +119,7 @@ pub async fn of_account(db: &Db, id: i64, limit: i64) -> Result<Vec<AuditRow>, S
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn before(
     db: &Db,
     before: Option<i64>,
@@ -99,6 +139,7 @@ pub async fn before(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn latest(db: &Db, limit: i64) -> Result<Vec<AuditRow>, StorageError> {
     Ok(sqlx::query_as(
         "SELECT id, at, account_id, action, entity, entity_id, before_json, after_json

@@ -49,6 +49,7 @@ pub struct Summary {
 ///
 /// # Errors
 /// A PostgreSQL database, an existing `dest`, or the copy failed or does not check out.
+#[tracing::instrument(skip_all)]
 pub async fn backup(db: &Db, dest: &Path) -> Result<Summary, BackupError> {
     if db.backend() == Backend::Postgres {
         return Err(BackupError::Postgres);
@@ -75,6 +76,7 @@ pub async fn backup(db: &Db, dest: &Path) -> Result<Summary, BackupError> {
 ///
 /// # Errors
 /// Not SQLite, failed integrity or foreign-key checks, not Tianlian's, or newer than this build.
+#[tracing::instrument(skip_all)]
 pub async fn check(file: &Path) -> Result<Summary, BackupError> {
     let mut header = [0u8; 16];
     {
@@ -148,6 +150,7 @@ async fn inspect(db: &Db, file: &Path) -> Result<Summary, BackupError> {
 ///
 /// # Errors
 /// A PostgreSQL URL, or `from` does not check out (then nothing is changed).
+#[tracing::instrument(skip_all)]
 pub async fn restore(from: &Path, url: &str) -> Result<Summary, BackupError> {
     if Backend::of_url(url)? == Backend::Postgres {
         return Err(BackupError::Postgres);

@@ -39,6 +39,7 @@ async fn scalar(db: &Db, sql: &str) -> Result<i64, StorageError> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn run(db: &Db) -> Result<Report, StorageError> {
     let integrity = match db.backend() {
         Backend::Sqlite => {

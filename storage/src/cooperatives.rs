@@ -32,6 +32,7 @@ pub struct CooperativeRow {
 ///
 /// # Errors
 /// The database refused the statement.
+#[tracing::instrument(skip_all)]
 pub async fn ensure(db: &Db, c: &NewCooperative<'_>) -> Result<i64, StorageError> {
     sqlx::query(
         "INSERT INTO cooperatives (township_id, name, registration, hourly_wage_fen, regular_hours_per_day,
@@ -59,6 +60,7 @@ pub async fn ensure(db: &Db, c: &NewCooperative<'_>) -> Result<i64, StorageError
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &Db) -> Result<Vec<CooperativeRow>, StorageError> {
     Ok(sqlx::query_as(
         "SELECT id, township_id, name, hourly_wage_fen, regular_hours_per_day, overtime_percent, notes

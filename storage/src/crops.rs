@@ -16,6 +16,7 @@ struct CropRow {
 ///
 /// # Errors
 /// The database refused the insert.
+#[tracing::instrument(skip_all)]
 pub async fn seed_catalogue(db: &Db) -> Result<(), StorageError> {
     for c in CATALOGUE {
         sqlx::query(
@@ -36,6 +37,7 @@ pub async fn seed_catalogue(db: &Db) -> Result<(), StorageError> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &Db) -> Result<Vec<Crop>, StorageError> {
     let rows: Vec<CropRow> =
         sqlx::query_as("SELECT code, name_zh, name_en, season_days FROM crops ORDER BY code")

@@ -7,6 +7,7 @@ use chrono::Utc;
 ///
 /// # Errors
 /// The database refused the statement.
+#[tracing::instrument(skip_all)]
 pub async fn set(db: &Db, household_id: i64, token: &str) -> Result<(), StorageError> {
     sqlx::query(
         "INSERT INTO calendar_feeds (household_id, token, created_at) VALUES ($1, $2, $3)
@@ -24,6 +25,7 @@ pub async fn set(db: &Db, household_id: i64, token: &str) -> Result<(), StorageE
 ///
 /// # Errors
 /// The database refused the statement.
+#[tracing::instrument(skip_all)]
 pub async fn revoke(db: &Db, household_id: i64) -> Result<bool, StorageError> {
     let done = sqlx::query("DELETE FROM calendar_feeds WHERE household_id = $1")
         .bind(household_id)
@@ -36,6 +38,7 @@ pub async fn revoke(db: &Db, household_id: i64) -> Result<bool, StorageError> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn token_of(db: &Db, household_id: i64) -> Result<Option<String>, StorageError> {
     Ok(
         sqlx::query_scalar("SELECT token FROM calendar_feeds WHERE household_id = $1")
@@ -49,6 +52,7 @@ pub async fn token_of(db: &Db, household_id: i64) -> Result<Option<String>, Stor
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn household_of(db: &Db, token: &str) -> Result<Option<i64>, StorageError> {
     Ok(
         sqlx::query_scalar("SELECT household_id FROM calendar_feeds WHERE token = $1")

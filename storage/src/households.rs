@@ -19,6 +19,7 @@ pub struct NewHousehold<'a> {
 ///
 /// # Errors
 /// The database refused the statement.
+#[tracing::instrument(skip_all)]
 pub async fn ensure(db: &Db, h: &NewHousehold<'_>) -> Result<i64, StorageError> {
     sqlx::query(
         "INSERT INTO households (village_id, code, head_name, phone, members, is_poor, poor_since_year)
@@ -45,6 +46,7 @@ pub async fn ensure(db: &Db, h: &NewHousehold<'_>) -> Result<i64, StorageError> 
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn count(db: &Db) -> Result<i64, StorageError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM households")
         .fetch_one(db.pool())
@@ -55,6 +57,7 @@ pub async fn count(db: &Db) -> Result<i64, StorageError> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn id_by_code(db: &Db, code: &str) -> Result<Option<i64>, StorageError> {
     Ok(
         sqlx::query_scalar("SELECT id FROM households WHERE code = $1")
@@ -70,6 +73,7 @@ pub async fn id_by_code(db: &Db, code: &str) -> Result<Option<i64>, StorageError
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn id_by_code_in_township(
     db: &Db,
     code: &str,
@@ -93,6 +97,7 @@ pub async fn id_by_code_in_township(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn id_in_village(
     db: &Db,
     code: &str,
@@ -111,6 +116,7 @@ pub async fn id_in_village(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn codes(
     db: &Db,
     filter: tianlian_domain::access::PlotFilter,
@@ -138,6 +144,7 @@ pub struct Summary {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn summary(
     db: &Db,
     id: i64,
@@ -258,6 +265,7 @@ fn search(q: Option<&str>) -> Option<String> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &Db,
     filter: &HouseholdFilter,
@@ -285,6 +293,7 @@ pub async fn list(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn count_in(db: &Db, filter: &HouseholdFilter) -> Result<i64, StorageError> {
     Ok(sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM households h JOIN villages v ON v.id = h.village_id {HOUSEHOLD_WHERE}"
@@ -302,6 +311,7 @@ pub async fn count_in(db: &Db, filter: &HouseholdFilter) -> Result<i64, StorageE
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn in_alliance_of(db: &Db, id: i64, cooperative_id: i64) -> Result<bool, StorageError> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM alliance_members m JOIN alliances al ON al.id = m.alliance_id
@@ -318,6 +328,7 @@ pub async fn in_alliance_of(db: &Db, id: i64, cooperative_id: i64) -> Result<boo
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> Result<Option<HouseholdRow>, StorageError> {
     let row: Option<Listed> = sqlx::query_as(&format!("{HOUSEHOLD_SELECT} WHERE h.id = $1"))
         .bind(id)
@@ -339,6 +350,7 @@ pub struct PersonRow {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn persons(db: &Db, household_id: i64) -> Result<Vec<PersonRow>, StorageError> {
     let rows: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
         "SELECT id, name, phone, able_to_work FROM persons WHERE household_id = $1 ORDER BY id",
@@ -362,6 +374,7 @@ pub async fn persons(db: &Db, household_id: i64) -> Result<Vec<PersonRow>, Stora
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn phone_taken(
     db: &Db,
     phone: &str,
@@ -382,6 +395,7 @@ pub async fn phone_taken(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn all_codes(db: &Db) -> Result<std::collections::HashSet<String>, StorageError> {
     let codes: Vec<String> = sqlx::query_scalar("SELECT code FROM households")
         .fetch_all(db.pool())
@@ -393,6 +407,7 @@ pub async fn all_codes(db: &Db) -> Result<std::collections::HashSet<String>, Sto
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn phones_in_use(db: &Db) -> Result<std::collections::HashSet<String>, StorageError> {
     let phones: Vec<String> = sqlx::query_scalar(
         "SELECT phone FROM persons WHERE phone IS NOT NULL UNION SELECT phone FROM accounts",
@@ -471,6 +486,7 @@ async fn insert_person_in(
 ///
 /// # Errors
 /// The code is taken, or the database failed.
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &Db,
     village_id: i64,
@@ -501,7 +517,10 @@ pub async fn create(
     Ok(id)
 }
 
-fn household_json(village_id: i64, h: &tianlian_domain::household::ValidHousehold) -> String {
+fn household_json(
+    village_id: i64,
+    h: &tianlian_domain::household::ValidHousehold,
+) -> serde_json::Value {
     serde_json::json!({
         "village_id": village_id,
         "code": h.code,
@@ -510,7 +529,6 @@ fn household_json(village_id: i64, h: &tianlian_domain::household::ValidHousehol
         "poor_since_year": h.poor.since(),
         "poor_lifted_year": h.poor.lifted(),
     })
-    .to_string()
 }
 
 /// Changes a household (village within the caller's reach, code, head, phone, poor status),
@@ -518,6 +536,7 @@ fn household_json(village_id: i64, h: &tianlian_domain::household::ValidHousehol
 ///
 /// # Errors
 /// No such household, the code is taken, or the database failed.
+#[tracing::instrument(skip_all)]
 pub async fn update(
     db: &Db,
     id: i64,
@@ -562,8 +581,7 @@ pub async fn update(
         "phone": before.phone,
         "poor_since_year": before.poor.since(),
         "poor_lifted_year": before.poor.lifted(),
-    })
-    .to_string();
+    });
     crate::audit::record_in(
         &mut *tx,
         &crate::audit::AuditEntry {
@@ -598,7 +616,7 @@ async fn audit_person(
             entity: "person",
             entity_id: Some(id),
             before: None,
-            after: Some(after.to_string()),
+            after: Some(after),
         },
     )
     .await
@@ -608,6 +626,7 @@ async fn audit_person(
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all)]
 pub async fn add_person(
     db: &Db,
     household_id: i64,
@@ -637,6 +656,7 @@ pub async fn add_person(
 ///
 /// # Errors
 /// No such person in that household, or the database failed.
+#[tracing::instrument(skip_all)]
 pub async fn update_person(
     db: &Db,
     household_id: i64,
@@ -698,6 +718,7 @@ impl From<sqlx::Error> for BulkError {
 ///
 /// # Errors
 /// Something changed since the check, or the database failed.
+#[tracing::instrument(skip_all)]
 pub async fn store_all(
     db: &Db,
     households: &[BulkHousehold<'_>],
@@ -749,13 +770,10 @@ pub async fn store_all(
             entity: "household",
             entity_id: None,
             before: None,
-            after: Some(
-                serde_json::json!({
-                    "households": out.len(),
-                    "accounts": out.iter().filter(|(_, a)| a.is_some()).count(),
-                })
-                .to_string(),
-            ),
+            after: Some(serde_json::json!({
+                "households": out.len(),
+                "accounts": out.iter().filter(|(_, a)| a.is_some()).count(),
+            })),
         },
     )
     .await?;

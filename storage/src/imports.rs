@@ -22,7 +22,8 @@ pub struct RunRow {
     pub id: i64,
     pub account_id: i64,
     pub kind: String,
-    pub dry_run: i32,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub dry_run: bool,
     pub csv_text: String,
     pub rows_ok: i64,
     pub stored: i64,
@@ -34,6 +35,7 @@ pub struct RunRow {
 ///
 /// # Errors
 /// The database refused the insert.
+#[tracing::instrument(skip_all)]
 pub async fn record(db: &Db, r: &NewRun<'_>) -> Result<i64, StorageError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO import_runs (account_id, kind, dry_run, csv_text, rows_ok, stored, errors_json, created_at)
@@ -55,6 +57,7 @@ pub async fn record(db: &Db, r: &NewRun<'_>) -> Result<i64, StorageError> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn get_own(db: &Db, id: i64, account_id: i64) -> Result<Option<RunRow>, StorageError> {
     Ok(sqlx::query_as(
         "SELECT id, account_id, kind, dry_run, csv_text, rows_ok, stored, errors_json, created_at

@@ -9,6 +9,7 @@ pub mod alliance;
 pub mod audit;
 pub mod backup;
 pub mod check;
+mod columns;
 pub mod cooperatives;
 pub mod county;
 pub mod crops;
@@ -156,6 +157,7 @@ impl Db {
     ///
     /// # Errors
     /// An unsupported URL, a folder that can't be created, or a database that can't be reached.
+    #[tracing::instrument(skip_all)]
     pub async fn connect(url: &str, options: &DbOptions) -> Result<Db, StorageError> {
         install_drivers_once();
         let backend = Backend::of_url(url)?;
@@ -199,6 +201,7 @@ impl Db {
     ///
     /// # Errors
     /// The file can't be opened.
+    #[tracing::instrument(skip_all)]
     pub async fn connect_plain(url: &str, options: &DbOptions) -> Result<Db, StorageError> {
         install_drivers_once();
         let pool = AnyPoolOptions::new()
@@ -216,6 +219,7 @@ impl Db {
     ///
     /// # Errors
     /// A migration that fails, or one already applied whose file has changed.
+    #[tracing::instrument(skip_all)]
     pub async fn migrate(&self) -> Result<(), StorageError> {
         match self.backend {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
@@ -233,12 +237,14 @@ impl Db {
     ///
     /// # Errors
     /// The database is unreachable.
+    #[tracing::instrument(skip_all)]
     pub async fn ping(&self) -> Result<(), StorageError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
     /// Closes every connection (waits for the ones in use to come back).
+    #[tracing::instrument(skip_all)]
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn capacity(db: &Db, township_id: i64) -> Result<BTreeMap<String, i64>, StorageError> {
     let rows: Vec<(String, i64)> =
         sqlx::query_as("SELECT crop_code, kg_per_week FROM market_capacity WHERE township_id = $1")
@@ -20,6 +21,7 @@ pub async fn capacity(db: &Db, township_id: i64) -> Result<BTreeMap<String, i64>
 ///
 /// # Errors
 /// The database refused the statement (e.g. an unknown crop).
+#[tracing::instrument(skip_all)]
 pub async fn set_capacity(
     db: &Db,
     township_id: i64,
@@ -54,6 +56,7 @@ pub async fn set_capacity(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn township_site(db: &Db, township_id: i64) -> Result<Option<String>, StorageError> {
     let site: Option<Option<String>> =
         sqlx::query_scalar("SELECT site_code FROM townships WHERE id = $1")

@@ -20,6 +20,7 @@ pub struct TownshipLand {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn land(db: &Db) -> Result<Vec<TownshipLand>, StorageError> {
     let rows: Vec<(i64, String, Option<String>, i64, i64)> = sqlx::query_as(
         "SELECT t.id, t.name, t.site_code, COUNT(p.id),
@@ -64,6 +65,7 @@ pub struct SeasonItem {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn season_items(db: &Db, from: NaiveDate) -> Result<Vec<SeasonItem>, StorageError> {
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -117,6 +119,7 @@ pub struct Staffing {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn staffing(
     db: &Db,
     from: NaiveDate,

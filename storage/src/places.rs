@@ -16,6 +16,7 @@ pub struct VillageRow {
 ///
 /// # Errors
 /// The database refused the statement.
+#[tracing::instrument(skip_all)]
 pub async fn ensure_township(db: &Db, name: &str, county: &str) -> Result<i64, StorageError> {
     sqlx::query(
         "INSERT INTO townships (name, county) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
@@ -36,6 +37,7 @@ pub async fn ensure_township(db: &Db, name: &str, county: &str) -> Result<i64, S
 ///
 /// # Errors
 /// The database refused the statement.
+#[tracing::instrument(skip_all)]
 pub async fn ensure_village(db: &Db, township_id: i64, name: &str) -> Result<i64, StorageError> {
     sqlx::query("INSERT INTO villages (township_id, name) VALUES ($1, $2) ON CONFLICT (township_id, name) DO NOTHING")
         .bind(township_id)
@@ -55,6 +57,7 @@ pub async fn ensure_village(db: &Db, township_id: i64, name: &str) -> Result<i64
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn list_villages(db: &Db, filter: PlotFilter) -> Result<Vec<VillageRow>, StorageError> {
     let (township, household) = crate::plots::filter_binds(filter);
     Ok(sqlx::query_as(
@@ -74,6 +77,7 @@ pub async fn list_villages(db: &Db, filter: PlotFilter) -> Result<Vec<VillageRow
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn list_townships(
     db: &Db,
     only: Option<i64>,
@@ -89,6 +93,7 @@ pub async fn list_townships(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn get_village(db: &Db, id: i64) -> Result<Option<VillageRow>, StorageError> {
     Ok(sqlx::query_as(
         "SELECT v.id, v.name, t.id AS township_id, t.name AS township_name

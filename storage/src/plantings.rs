@@ -81,6 +81,7 @@ fn convert(rows: Vec<Row>) -> Result<Vec<PlantingRow>, StorageError> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn list_on_active_plots(
     db: &Db,
     filter: PlotFilter,
@@ -104,6 +105,7 @@ pub async fn list_on_active_plots(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn after(
     db: &Db,
     filter: PlotFilter,
@@ -135,6 +137,7 @@ pub async fn after(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn on_plots(db: &Db, plot_ids: &[i64]) -> Result<Vec<PlantingRow>, StorageError> {
     if plot_ids.is_empty() {
         return Ok(Vec::new());
@@ -158,6 +161,7 @@ pub async fn on_plots(db: &Db, plot_ids: &[i64]) -> Result<Vec<PlantingRow>, Sto
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn in_season(
     db: &Db,
     township_id: i64,
@@ -200,6 +204,7 @@ pub async fn in_season(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn with_plots(
     db: &Db,
     filter: PlotFilter,
@@ -276,6 +281,7 @@ pub async fn with_plots(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn list_for_plot(db: &Db, plot_id: i64) -> Result<Vec<PlantingRow>, StorageError> {
     let sql = format!("{SELECT} WHERE pl.plot_id = $1 ORDER BY pl.season_from, pl.id");
     convert(
@@ -323,6 +329,7 @@ impl<E> From<sqlx::Error> for InsertError<E> {
 ///
 /// # Errors
 /// The plot is missing or retired, `check` refused, or the database failed.
+#[tracing::instrument(skip_all)]
 pub async fn insert_checked<E>(
     db: &Db,
     plot_id: i64,
@@ -337,6 +344,7 @@ pub async fn insert_checked<E>(
 ///
 /// # Errors
 /// The plot is missing or retired, `check` refused, or the database failed.
+#[tracing::instrument(skip_all)]
 pub async fn insert_checked_by<E>(
     db: &Db,
     plot_id: i64,
@@ -498,6 +506,7 @@ pub struct LockedPlot {
 ///
 /// # Errors
 /// `check` refused, or storage failures (nothing is stored either way).
+#[tracing::instrument(skip_all)]
 pub async fn insert_all_checked<E>(
     db: &Db,
     plot_ids: &[i64],
@@ -532,6 +541,7 @@ pub async fn insert_all_checked<E>(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn ref_exists(db: &Db, ref_code: &str) -> Result<bool, StorageError> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plantings WHERE ref_code = $1")
         .bind(ref_code)
@@ -544,6 +554,7 @@ pub async fn ref_exists(db: &Db, ref_code: &str) -> Result<bool, StorageError> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn count(db: &Db) -> Result<i64, StorageError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM plantings")
         .fetch_one(db.pool())
@@ -554,6 +565,7 @@ pub async fn count(db: &Db) -> Result<i64, StorageError> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> Result<Option<PlantingRow>, StorageError> {
     let sql = format!("{SELECT} WHERE pl.id = $1");
     let row: Option<Row> = sqlx::query_as(&sql)
@@ -569,11 +581,13 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<PlantingRow>, StorageError> 
 ///
 /// # Errors
 /// The database refused the statement.
+#[tracing::instrument(skip_all)]
 pub async fn set_status(
     db: &Db,
     id: i64,
     from: PlantingStatus,
     change: &tianlian_domain::status::StatusChange,
+    audit: &crate::audit::AuditEntry<'_>,
 ) -> Result<bool, StorageError> {
     let column = match change.to {
         PlantingStatus::Planted => "planted_on",
@@ -582,6 +596,7 @@ pub async fn set_status(
         PlantingStatus::Failed => "failed_on",
         PlantingStatus::Planned => return Ok(false),
     };
+    let mut tx = db.pool().begin().await?;
     let done = sqlx::query(&format!(
         "UPDATE plantings SET status = $1, {column} = $2,
             failure_reason = COALESCE($3, failure_reason)
@@ -592,7 +607,12 @@ pub async fn set_status(
     .bind(change.reason.as_deref())
     .bind(id)
     .bind(from.code())
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    crate::audit::record_in(&mut *tx, &audit.about(id)).await?;
+    tx.commit().await?;
+    Ok(true)
 }

@@ -99,6 +99,7 @@ pub struct NewPlot<'a> {
 ///
 /// # Errors
 /// The database refused the statement (for example an area ≤ 0).
+#[tracing::instrument(skip_all)]
 pub async fn ensure(db: &Db, p: &NewPlot<'_>) -> Result<i64, StorageError> {
     sqlx::query(
         "INSERT INTO plots (village_id, code, area_centi_mu, owner_household_id, irrigation)
@@ -153,6 +154,7 @@ pub(crate) fn scope_terms(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn list_active(
     db: &Db,
     filter: PlotFilter,
@@ -239,6 +241,7 @@ impl PlotQuery {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn page(
     db: &Db,
     filter: PlotFilter,
@@ -270,6 +273,7 @@ async fn fetch(db: &Db, sql: &str, binds: Vec<Bind>) -> Result<Vec<PlotRow>, Sto
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn after(
     db: &Db,
     filter: PlotFilter,
@@ -293,6 +297,7 @@ pub async fn after(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn tally(db: &Db, filter: PlotFilter, q: &PlotQuery) -> Result<(i64, Mu), StorageError> {
     let (terms, binds) = q.terms(filter, 1, None);
     let sql = format!(
@@ -309,6 +314,7 @@ pub async fn tally(db: &Db, filter: PlotFilter, q: &PlotQuery) -> Result<(i64, M
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<PlotRow>, StorageError> {
     if ids.is_empty() {
         return Ok(Vec::new());
@@ -328,6 +334,7 @@ pub async fn by_ids(db: &Db, ids: &[i64]) -> Result<Vec<PlotRow>, StorageError> 
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> Result<Option<PlotRow>, StorageError> {
     let sql = format!("{SELECT} WHERE p.id = $1");
     let row: Option<Row> = sqlx::query_as(&sql)
@@ -398,17 +405,20 @@ pub(crate) async fn lock(
     }))
 }
 
-/// Adds a plot to a village.
+/// Adds a plot to a village, with its audit entry (about the new plot) in the same transaction.
 ///
 /// # Errors
 /// [`WriteError::CodeTaken`] when the village has a plot with this code; storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &Db,
     village_id: i64,
     f: &PlotFields,
+    audit: &crate::audit::AuditEntry<'_>,
 ) -> Result<i64, WriteError<std::convert::Infallible>> {
     let mut tx = db.pool().begin().await?;
     let id = insert(&mut tx, village_id, f).await?;
+    crate::audit::record_in(&mut *tx, &audit.about(id)).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -436,6 +446,7 @@ async fn insert(
 ///
 /// # Errors
 /// [`WriteError::CodeTaken`] names no line: the caller re-checks to find it.
+#[tracing::instrument(skip_all)]
 pub async fn create_all(
     db: &Db,
     plots: &[(i64, PlotFields)],
@@ -450,14 +461,17 @@ pub async fn create_all(
 }
 
 /// Changes a plot's fields if `check` accepts them against the land its plantings hold, with
-/// the plot locked so no planting can be added in between.
+/// the plot locked so no planting can be added in between; the audit entry is recorded in the
+/// same transaction.
 ///
 /// # Errors
 /// Missing plot, a taken code, `check` refused, or storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn update_checked<E>(
     db: &Db,
     id: i64,
     check: impl FnOnce(&crate::plantings::PlotLoad) -> Result<PlotFields, E>,
+    audit: &crate::audit::AuditEntry<'_>,
 ) -> Result<(), WriteError<E>> {
     let mut tx = db.pool().begin().await?;
     let Some(locked) = lock(&mut tx, id).await? else {
@@ -483,21 +497,25 @@ pub async fn update_checked<E>(
     .bind(id)
     .execute(&mut *tx)
     .await?;
+    crate::audit::record_in(&mut *tx, &audit.about(id)).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Retires a plot on `on` if `check` accepts (it gets whether the plot is retired already and
 /// its plantings' statuses), with the plot locked so no planting is added meanwhile. The plot
-/// and its history stay; it no longer appears among plots in use.
+/// and its history stay; it no longer appears among plots in use. Audited in the same
+/// transaction.
 ///
 /// # Errors
 /// Missing plot, `check` refused, or storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn retire_checked<E>(
     db: &Db,
     id: i64,
     on: chrono::NaiveDate,
     check: impl FnOnce(bool, &[tianlian_domain::PlantingStatus]) -> Result<(), E>,
+    audit: &crate::audit::AuditEntry<'_>,
 ) -> Result<(), WriteError<E>> {
     let mut tx = db.pool().begin().await?;
     let Some(locked) = lock(&mut tx, id).await? else {
@@ -517,6 +535,7 @@ pub async fn retire_checked<E>(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    crate::audit::record_in(&mut *tx, &audit.about(id)).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -525,6 +544,7 @@ pub async fn retire_checked<E>(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn codes_in_villages(
     db: &Db,
     filter: PlotFilter,

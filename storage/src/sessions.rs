@@ -24,6 +24,7 @@ impl Sessions {
     ///
     /// # Errors
     /// The database can't be reached or the table can't be created.
+    #[tracing::instrument(skip_all)]
     pub async fn open(db: &Db, url: &str) -> Result<Sessions, StorageError> {
         let store = match db.backend() {
             Backend::Sqlite => {

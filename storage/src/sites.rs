@@ -59,6 +59,7 @@ const SELECT: &str = "SELECT s.id, s.code, s.name_zh, s.name_en, s.normals_json,
 ///
 /// # Errors
 /// The database refused the insert.
+#[tracing::instrument(skip_all)]
 pub async fn seed_catalogue(db: &Db) -> Result<(), StorageError> {
     for s in SITES {
         let normals = serde_json::to_string(&s.normals)
@@ -82,6 +83,7 @@ pub async fn seed_catalogue(db: &Db) -> Result<(), StorageError> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &Db) -> Result<Vec<SiteRow>, StorageError> {
     let rows: Vec<Row> = sqlx::query_as(&format!("{SELECT} ORDER BY s.code"))
         .fetch_all(db.pool())
@@ -93,6 +95,7 @@ pub async fn list(db: &Db) -> Result<Vec<SiteRow>, StorageError> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<SiteRow>, StorageError> {
     let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.code = $1"))
         .bind(code)
@@ -105,6 +108,7 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<SiteRow>, StorageErro
 ///
 /// # Errors
 /// The database could not be read, or holds a malformed day.
+#[tracing::instrument(skip_all)]
 pub async fn weather(
     db: &Db,
     site_id: i64,
@@ -135,6 +139,7 @@ const BATCH: usize = 250;
 ///
 /// # Errors
 /// The database refused the statements; nothing is written then.
+#[tracing::instrument(skip_all)]
 pub async fn import_weather(
     db: &Db,
     site_id: i64,
@@ -181,6 +186,7 @@ pub async fn import_weather(
 ///
 /// # Errors
 /// The database refused the update (e.g. an unknown site code).
+#[tracing::instrument(skip_all)]
 pub async fn set_township_site(
     db: &Db,
     township_id: i64,

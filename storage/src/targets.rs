@@ -57,14 +57,17 @@ const SELECT: &str = "SELECT g.id, g.township_id, t.name AS township_name, g.vil
 ///
 /// # Errors
 /// The database refused the insert (e.g. a village outside the township is caught by the caller).
+#[tracing::instrument(skip_all)]
 pub async fn create(
     db: &Db,
     township_id: i64,
     village_id: Option<i64>,
     target: &Target,
     created_by: Option<i64>,
+    audit: &crate::audit::AuditEntry<'_>,
 ) -> Result<i64, StorageError> {
-    Ok(sqlx::query_scalar(
+    let mut tx = db.pool().begin().await?;
+    let id: i64 = sqlx::query_scalar(
         "INSERT INTO targets (township_id, village_id, crops, area_centi_mu, starts_on, deadline,
                               created_by, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -77,14 +80,18 @@ pub async fn create(
     .bind(iso(target.deadline))
     .bind(created_by)
     .bind(Utc::now().to_rfc3339())
-    .fetch_one(db.pool())
-    .await?)
+    .fetch_one(&mut *tx)
+    .await?;
+    crate::audit::record_in(&mut *tx, &audit.about(id)).await?;
+    tx.commit().await?;
+    Ok(id)
 }
 
 /// Targets of one township (or all, for `None`), by deadline.
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn list(db: &Db, township_id: Option<i64>) -> Result<Vec<TargetRow>, StorageError> {
     let rows: Vec<Row> = sqlx::query_as(&format!(
         "{SELECT} WHERE ($1 IS NULL OR g.township_id = $1) ORDER BY g.deadline, g.id"
@@ -99,6 +106,7 @@ pub async fn list(db: &Db, township_id: Option<i64>) -> Result<Vec<TargetRow>, S
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> Result<Option<TargetRow>, StorageError> {
     let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE g.id = $1"))
         .bind(id)
@@ -107,16 +115,27 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<TargetRow>, StorageError> {
     row.map(TargetRow::try_from).transpose()
 }
 
-/// Deletes a target; `false` when there was none.
+/// Deletes a target, with its audit entry in the same transaction; `false` when there was none.
 ///
 /// # Errors
 /// The database refused the statement.
-pub async fn delete(db: &Db, id: i64) -> Result<bool, StorageError> {
+#[tracing::instrument(skip_all)]
+pub async fn delete(
+    db: &Db,
+    id: i64,
+    audit: &crate::audit::AuditEntry<'_>,
+) -> Result<bool, StorageError> {
+    let mut tx = db.pool().begin().await?;
     let done = sqlx::query("DELETE FROM targets WHERE id = $1")
         .bind(id)
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
-    Ok(done.rows_affected() > 0)
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    crate::audit::record_in(&mut *tx, &audit.about(id)).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 #[derive(sqlx::FromRow)]
@@ -135,6 +154,7 @@ struct ItemRow {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn planted_items(
     db: &Db,
     township_id: i64,

@@ -9,6 +9,7 @@ use crate::{Db, StorageError};
 ///
 /// # Errors
 /// The database refused the write.
+#[tracing::instrument(skip_all)]
 pub async fn count_in_window(
     db: &Db,
     key: &str,
@@ -46,6 +47,7 @@ pub enum Claim {
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all)]
 pub async fn claim(
     db: &Db,
     key: &str,
@@ -96,6 +98,7 @@ pub async fn claim(
 ///
 /// # Errors
 /// The database refused the delete.
+#[tracing::instrument(skip_all)]
 pub async fn clear(db: &Db, key: &str) -> Result<(), StorageError> {
     sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
         .bind(key)
@@ -109,6 +112,7 @@ pub async fn clear(db: &Db, key: &str) -> Result<(), StorageError> {
 ///
 /// # Errors
 /// The database refused the deletes.
+#[tracing::instrument(skip_all)]
 pub async fn purge(
     db: &Db,
     windows_before: i64,
@@ -134,6 +138,7 @@ pub async fn purge(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn rows(db: &Db) -> Result<i64, StorageError> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM sign_in_throttle")
         .fetch_one(db.pool())
@@ -144,6 +149,7 @@ pub async fn rows(db: &Db) -> Result<i64, StorageError> {
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all)]
 pub async fn device_account(
     db: &Db,
     token_hash: &str,
@@ -166,6 +172,7 @@ pub const DEVICES_PER_ACCOUNT: i64 = 10;
 ///
 /// # Errors
 /// The database refused the insert.
+#[tracing::instrument(skip_all)]
 pub async fn remember_device(
     db: &Db,
     token_hash: &str,
@@ -197,6 +204,7 @@ pub async fn remember_device(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn device_count(db: &Db, account_id: i64) -> Result<i64, StorageError> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM known_devices WHERE account_id = $1")

@@ -98,6 +98,7 @@ pub struct NewShift<'a> {
 ///
 /// # Errors
 /// The database refused the insert.
+#[tracing::instrument(skip_all)]
 pub async fn create(db: &Db, s: &NewShift<'_>) -> Result<i64, StorageError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO shifts (cooperative_id, day, task_code, plot_id, headcount, hours_centi, hourly_fen,
@@ -123,6 +124,7 @@ pub async fn create(db: &Db, s: &NewShift<'_>) -> Result<i64, StorageError> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn get(db: &Db, id: i64) -> Result<Option<ShiftRow>, StorageError> {
     let row: Option<Row> = sqlx::query_as(&format!("{SELECT} WHERE s.id = $1"))
         .bind(id)
@@ -135,6 +137,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Option<ShiftRow>, StorageError> {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn list(
     db: &Db,
     cooperative_id: Option<i64>,
@@ -158,6 +161,7 @@ pub async fn list(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn cooperative_shifts(
     db: &Db,
     cooperative_id: i64,
@@ -183,6 +187,7 @@ pub async fn cooperative_shifts(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn count_from(
     db: &Db,
     cooperative_id: i64,
@@ -205,8 +210,10 @@ pub struct PersonRow {
     pub household_code: String,
     pub name: String,
     pub phone: Option<String>,
-    pub able_to_work: i32,
-    pub is_poor: i32,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub able_to_work: bool,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub is_poor: bool,
     pub township_id: i64,
 }
 
@@ -218,6 +225,7 @@ const PERSON: &str = "SELECT pe.id, pe.household_id, h.code AS household_code, p
 ///
 /// # Errors
 /// The database refused the insert.
+#[tracing::instrument(skip_all)]
 pub async fn add_person(
     db: &Db,
     household_id: i64,
@@ -240,6 +248,7 @@ pub async fn add_person(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn person(db: &Db, id: i64) -> Result<Option<PersonRow>, StorageError> {
     Ok(sqlx::query_as(&format!("{PERSON} WHERE pe.id = $1"))
         .bind(id)
@@ -254,11 +263,15 @@ pub struct CandidateRow {
     pub household_id: i64,
     pub household_code: String,
     pub name: String,
-    pub able_to_work: i32,
-    pub is_poor: i32,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub able_to_work: bool,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub is_poor: bool,
     /// Member of one of the cooperative's alliances (and not left).
-    pub in_alliance: i32,
-    pub booked_that_day: i32,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub in_alliance: bool,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub booked_that_day: bool,
     pub season_hours_centi: i64,
 }
 
@@ -267,6 +280,7 @@ pub struct CandidateRow {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn candidates(
     db: &Db,
     township_id: i64,
@@ -300,9 +314,11 @@ pub struct AssignedRow {
     pub person_id: i64,
     pub name: String,
     pub household_id: i64,
-    pub is_poor: i32,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub is_poor: bool,
     /// Marked absent at the roll call.
-    pub absent: i32,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub absent: bool,
     /// Hours in the ledger for this shift (net of reversals).
     pub hours_centi: i64,
     pub earned_fen: i64,
@@ -315,6 +331,7 @@ pub struct AssignedRow {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn assigned(db: &Db, shift_id: i64) -> Result<Vec<AssignedRow>, StorageError> {
     Ok(sqlx::query_as(
         "SELECT pe.id AS person_id, pe.name, pe.household_id, h.is_poor, a.absent,
@@ -337,8 +354,10 @@ pub struct RollLineRow {
     pub person_id: i64,
     pub name: String,
     pub household_code: String,
-    pub is_poor: i32,
-    pub absent: i32,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub is_poor: bool,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub absent: bool,
     /// The current work entry and its hours, if hours are recorded.
     pub entry_id: Option<i64>,
     pub hours_centi: i64,
@@ -348,6 +367,7 @@ pub struct RollLineRow {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn roll_lines(db: &Db, shift_id: i64) -> Result<Vec<RollLineRow>, StorageError> {
     Ok(sqlx::query_as(
         "SELECT a.person_id, pe.name, h.code AS household_code, h.is_poor, a.absent,
@@ -367,6 +387,7 @@ pub async fn roll_lines(db: &Db, shift_id: i64) -> Result<Vec<RollLineRow>, Stor
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn roll_calls_of(db: &Db, shift_id: i64) -> Result<i64, StorageError> {
     Ok(
         sqlx::query_scalar("SELECT COUNT(*) FROM roll_calls WHERE shift_id = $1")
@@ -437,6 +458,7 @@ async fn lock_with_places(
 ///
 /// # Errors
 /// No shift, double booking, `check` refused, storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn assign_checked<E>(
     db: &Db,
     shift_id: i64,
@@ -478,6 +500,7 @@ pub async fn assign_checked<E>(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn unassign(db: &Db, shift_id: i64, person_id: i64) -> Result<bool, StorageError> {
     let mut tx = db.pool().begin().await?;
     if lock(&mut tx, shift_id).await?.is_none() {
@@ -522,6 +545,7 @@ pub enum BookMode {
 ///
 /// # Errors
 /// No shift, storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn book_many(
     db: &Db,
     shift_id: i64,
@@ -600,6 +624,7 @@ pub struct RollCallMeta<'a> {
 ///
 /// # Errors
 /// No shift, `plan` refused, storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn roll_call<E>(
     db: &Db,
     shift_id: i64,
@@ -727,6 +752,7 @@ pub enum RecordRefusal {
 ///
 /// # Errors
 /// No shift, a refusal, storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn record_hours(
     db: &Db,
     shift_id: i64,
@@ -810,6 +836,7 @@ pub async fn record_hours(
 ///
 /// # Errors
 /// No shift, storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn settle(
     db: &Db,
     shift_id: i64,
@@ -831,6 +858,7 @@ pub async fn settle(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn settle_day(
     db: &Db,
     cooperative_id: i64,
@@ -910,8 +938,10 @@ pub struct DayLineRow {
     pub person_id: i64,
     pub name: String,
     pub household_code: String,
-    pub is_poor: i32,
-    pub absent: i32,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub is_poor: bool,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    pub absent: bool,
     /// The shift's regular hours a day (beyond them is overtime).
     pub regular_hours_centi: i64,
     pub hours_centi: i64,
@@ -925,6 +955,7 @@ pub struct DayLineRow {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn day_lines(
     db: &Db,
     cooperative_id: i64,
@@ -952,6 +983,7 @@ pub async fn day_lines(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn unsettled_days(
     db: &Db,
     cooperative_id: i64,
@@ -980,7 +1012,8 @@ pub async fn unsettled_days(
 pub struct PayRow {
     pub shift_id: i64,
     pub person_id: i64,
-    pub day: String,
+    #[sqlx(try_from = "crate::columns::IsoDate")]
+    pub day: NaiveDate,
     pub task_code: String,
     pub person_name: String,
     pub cooperative_name: String,
@@ -997,6 +1030,7 @@ pub struct PayRow {
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn household_pay(
     db: &Db,
     household_id: i64,
@@ -1023,6 +1057,7 @@ pub async fn household_pay(
 ///
 /// # Errors
 /// The database could not be read.
+#[tracing::instrument(skip_all)]
 pub async fn ledger_check(db: &Db) -> Result<(i64, i64, i64), StorageError> {
     let entries: i64 =
         sqlx::query_scalar("SELECT COALESCE(CAST(SUM(amount_fen) AS BIGINT), 0) FROM wage_entries")

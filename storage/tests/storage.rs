@@ -267,12 +267,31 @@ async fn targets_are_stored_listed_by_township_and_deleted_with_their_plantings_
             starts_on: day(11, 11),
             deadline: day(12, 10),
         };
-        let id = targets::create(&db, feihong.township_id, None, &target, None)
+        let entry = tianlian_storage::audit::AuditEntry::new(None, "create", "target")
+            .after(serde_json::json!({ "area_centi_mu": target.area.centi() }));
+        let id = targets::create(&db, feihong.township_id, None, &target, None, &entry)
             .await
             .expect("create");
-        targets::create(&db, feihong.township_id, Some(feihong.id), &target, None)
+        targets::create(
+            &db,
+            feihong.township_id,
+            Some(feihong.id),
+            &target,
+            None,
+            &entry,
+        )
+        .await
+        .expect("village target");
+        // The entry is written with the target, about it, its JSON as serde wrote it.
+        let trail = tianlian_storage::audit::latest(&db, 10)
             .await
-            .expect("village target");
+            .expect("audit");
+        let about: Vec<_> = trail.iter().filter(|e| e.entity == "target").collect();
+        assert_eq!(about.len(), 2, "{trail:?}");
+        assert_eq!(about[1].entity_id, Some(id));
+        let after: serde_json::Value =
+            serde_json::from_str(about[1].after_json.as_deref().expect("after")).expect("json");
+        assert_eq!(after["area_centi_mu"], 80_000);
 
         let listed = targets::list(&db, Some(feihong.township_id))
             .await
@@ -342,8 +361,17 @@ async fn targets_are_stored_listed_by_township_and_deleted_with_their_plantings_
                 .is_empty()
         );
 
-        assert!(targets::delete(&db, id).await.expect("delete"));
-        assert!(!targets::delete(&db, id).await.expect("delete again"));
+        let gone = tianlian_storage::audit::AuditEntry::new(None, "delete", "target");
+        assert!(targets::delete(&db, id, &gone).await.expect("delete"));
+        assert!(!targets::delete(&db, id, &gone).await.expect("delete again"));
+        // One entry for the delete that happened, none for the one that found nothing.
+        let deletes = tianlian_storage::audit::latest(&db, 10)
+            .await
+            .expect("audit")
+            .into_iter()
+            .filter(|e| e.action == "delete" && e.entity_id == Some(id))
+            .count();
+        assert_eq!(deletes, 1);
         assert!(targets::get(&db, id).await.expect("get").is_none());
         db.close().await;
         scratch.drop_now().await;

@@ -91,9 +91,10 @@ pub async fn assign_person(
 ) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
-    let outcome = crate::usecases::alliance::assign(&db, &caller, shift, id(person_id).unwrap_or(0))
-        .await
-        .map_err(crate::usecases::internal)?;
+    let outcome =
+        crate::usecases::alliance::assign(&db, &caller, shift, id(person_id).unwrap_or(0))
+            .await
+            .map_err(crate::usecases::internal)?;
     go(&format!("/shifts/{shift}"), outcome, "assigned");
     Ok(())
 }
@@ -106,10 +107,14 @@ pub async fn assign_household(
 ) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
-    let outcome =
-        crate::usecases::alliance::assign_household(&db, &caller, shift, &household.unwrap_or_default())
-            .await
-            .map_err(crate::usecases::internal)?;
+    let outcome = crate::usecases::alliance::assign_household(
+        &db,
+        &caller,
+        shift,
+        &household.unwrap_or_default(),
+    )
+    .await
+    .map_err(crate::usecases::internal)?;
     go(&format!("/shifts/{shift}"), outcome, "assigned");
     Ok(())
 }
@@ -168,10 +173,15 @@ pub async fn create_lease(
         ends_on: ends_on.unwrap_or_default(),
         schedule: schedule.unwrap_or_default(),
     };
-    let outcome =
-        crate::usecases::alliance::create_lease(&db, &caller, coop, id(plot_id).unwrap_or(0), &input)
-            .await
-            .map_err(crate::usecases::internal)?;
+    let outcome = crate::usecases::alliance::create_lease(
+        &db,
+        &caller,
+        coop,
+        id(plot_id).unwrap_or(0),
+        &input,
+    )
+    .await
+    .map_err(crate::usecases::internal)?;
     go(&format!("/coop?coop={coop}"), outcome, "lease");
     Ok(())
 }
@@ -277,9 +287,10 @@ pub async fn leave_alliance(
 ) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let coop = id(cooperative_id).unwrap_or(0);
-    let outcome = crate::usecases::alliance::leave_alliance(&db, &caller, id(member_id).unwrap_or(0))
-        .await
-        .map_err(crate::usecases::internal)?;
+    let outcome =
+        crate::usecases::alliance::leave_alliance(&db, &caller, id(member_id).unwrap_or(0))
+            .await
+            .map_err(crate::usecases::internal)?;
     go(&format!("/coop?coop={coop}"), outcome, "left");
     Ok(())
 }

@@ -91,10 +91,12 @@ pub async fn login(
 #[server(prefix = "/fn", endpoint = "logout")]
 pub async fn logout() -> Result<(), ServerFnError> {
     let session: tower_sessions::Session = leptos_axum::extract().await?;
-    crate::usecases::auth::sign_out(&session).await.map_err(|e| {
-        tracing::error!(error = ?e, "sign-out failed");
-        ServerFnError::new("服务器暂时无法处理，请稍后再试")
-    })?;
+    crate::usecases::auth::sign_out(&session)
+        .await
+        .map_err(|e| {
+            tracing::error!(error = ?e, "sign-out failed");
+            ServerFnError::new("服务器暂时无法处理，请稍后再试")
+        })?;
     // The service worker's offline copy of "my calendar" must not outlive the session on a
     // shared phone: the browser drops the site's caches and storage.
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {

@@ -46,9 +46,10 @@ pub async fn unbook_person(
 ) -> Result<(), ServerFnError> {
     let Ctx { db, caller, .. } = Ctx::get()?;
     let shift = id(shift_id).unwrap_or(0);
-    let outcome = crate::usecases::fieldday::unbook(&db, &caller, shift, id(person_id).unwrap_or(0))
-        .await
-        .map_err(crate::usecases::internal)?;
+    let outcome =
+        crate::usecases::fieldday::unbook(&db, &caller, shift, id(person_id).unwrap_or(0))
+            .await
+            .map_err(crate::usecases::internal)?;
     go(&format!("/shifts/{shift}"), outcome, "unbooked");
     Ok(())
 }
@@ -89,10 +90,15 @@ pub async fn submit_roll_call(
             hours: l.hours,
         })
         .collect();
-    let done =
-        crate::usecases::fieldday::submit_roll_call(&db, &caller, shift, &key.unwrap_or_default(), &lines)
-            .await
-            .map_err(crate::usecases::internal)?;
+    let done = crate::usecases::fieldday::submit_roll_call(
+        &db,
+        &caller,
+        shift,
+        &key.unwrap_or_default(),
+        &lines,
+    )
+    .await
+    .map_err(crate::usecases::internal)?;
     match done {
         Ok(s) => leptos_axum::redirect(&format!(
             "/shifts/{shift}?ok={}&v={}",

@@ -25,9 +25,10 @@ pub async fn run_import(
     // Households are always checked first: their accounts' one-time passwords are shown only
     // in the answer to the confirmation (`/import/{run}/slips`), never after a redirect.
     let dry = dry || kind == ImportKind::Households;
-    let report = crate::usecases::plots::run_import(&db, &caller, kind, &csv.unwrap_or_default(), dry)
-        .await
-        .map_err(crate::usecases::failed)?;
+    let report =
+        crate::usecases::plots::run_import(&db, &caller, kind, &csv.unwrap_or_default(), dry)
+            .await
+            .map_err(crate::usecases::failed)?;
     match report {
         Some(r) => leptos_axum::redirect(&format!("/import?run={}", r.id)),
         None => leptos_axum::redirect("/import?forbidden=1"),

@@ -120,10 +120,14 @@ pub async fn add_household(
     use crate::usecases::alliance::WorkOutcome;
     let Ctx { db, caller, .. } = Ctx::get()?;
     let input = household_input(code, head_name, phone, poor, poor_since, poor_lifted);
-    let outcome =
-        crate::usecases::onboard::create_household(&db, &caller, id(village_id).unwrap_or(0), &input)
-            .await
-            .map_err(crate::usecases::internal)?;
+    let outcome = crate::usecases::onboard::create_household(
+        &db,
+        &caller,
+        id(village_id).unwrap_or(0),
+        &input,
+    )
+    .await
+    .map_err(crate::usecases::internal)?;
     match outcome {
         WorkOutcome::Done(h) => leptos_axum::redirect(&format!("/households/{h}?ok=created")),
         other => go("/households", other, "created"),
@@ -145,9 +149,10 @@ pub async fn edit_household(
     let Ctx { db, caller, .. } = Ctx::get()?;
     let household = id(household_id).unwrap_or(0);
     let input = household_input(code, head_name, phone, poor, poor_since, poor_lifted);
-    let outcome = crate::usecases::onboard::edit_household(&db, &caller, household, id(village_id), &input)
-        .await
-        .map_err(crate::usecases::internal)?;
+    let outcome =
+        crate::usecases::onboard::edit_household(&db, &caller, household, id(village_id), &input)
+            .await
+            .map_err(crate::usecases::internal)?;
     go(&format!("/households/{household}"), outcome, "saved");
     Ok(())
 }
@@ -168,9 +173,10 @@ pub async fn save_person(
         phone: phone.unwrap_or_default(),
         able: if able.is_some() { "是" } else { "否" }.into(),
     };
-    let outcome = crate::usecases::onboard::save_person(&db, &caller, household, id(person_id), &input)
-        .await
-        .map_err(crate::usecases::internal)?;
+    let outcome =
+        crate::usecases::onboard::save_person(&db, &caller, household, id(person_id), &input)
+            .await
+            .map_err(crate::usecases::internal)?;
     go(&format!("/households/{household}"), outcome, "person");
     Ok(())
 }

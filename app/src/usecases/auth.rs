@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 use std::net::IpAddr;
 use tianlian_domain::access::{Caller, is_acceptable_password, is_valid_phone, sign_in_delay_secs};
 use tianlian_storage::accounts::{self, PasswordHash};
+use tianlian_storage::audit::AuditEntry;
 use tianlian_storage::{Db, StorageError, throttle, tokens};
 use tower_sessions::Session;
 
@@ -120,6 +121,7 @@ pub const DEVICE_COOKIE: &str = "tianlian_device";
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all)]
 pub async fn purge_throttle(db: &Db) -> Result<(), StorageError> {
     let now = chrono::Utc::now().timestamp();
     throttle::purge(
@@ -221,6 +223,7 @@ async fn on_hashing_pool<T: Send + 'static>(
 pub struct HashingError;
 
 /// [`verify_password`] on the hashing pool.
+#[tracing::instrument(skip_all)]
 pub async fn verify_password_off_thread(password: &str, hash: &PasswordHash) -> bool {
     let (password, hash) = (password.to_owned(), hash.clone());
     on_hashing_pool(move || verify_password(&password, &hash))
@@ -232,6 +235,7 @@ pub async fn verify_password_off_thread(password: &str, hash: &PasswordHash) -> 
 ///
 /// # Errors
 /// The pool or argon2 failed.
+#[tracing::instrument(skip_all)]
 pub async fn hash_password_off_thread(password: &str) -> Result<PasswordHash, HashingError> {
     let password = password.to_owned();
     on_hashing_pool(move || hash_password(&password))
@@ -261,6 +265,7 @@ pub struct AttemptFrom<'a> {
 ///
 /// # Errors
 /// Wrong credentials, too many attempts, or a storage failure.
+#[tracing::instrument(skip_all)]
 pub async fn sign_in(
     db: &Db,
     limiter: &LoginLimiter,
@@ -365,6 +370,7 @@ pub enum PasswordError {
 ///
 /// # Errors
 /// Wrong current password, a weak new one, or a storage failure.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn change_own_password(
     db: &Db,
     caller: &Caller,
@@ -382,14 +388,15 @@ pub async fn change_own_password(
         return Err(PasswordError::WeakPassword);
     }
     let hash = hash_password_off_thread(new).await?;
-    let epoch = accounts::set_password(db, caller.account_id, &hash, false)
+    let entry = AuditEntry::new(Some(caller.account_id), "change_password", "account");
+    let epoch = accounts::set_password(db, caller.account_id, &hash, false, &entry)
         .await?
         .ok_or(PasswordError::NoAccount)?;
     // The session this change came from lives on (a bearer call has none to keep).
     if session.get::<i64>(SESSION_ACCOUNT).await? == Some(caller.account_id) {
         session.insert(SESSION_EPOCH, epoch).await?;
     }
-    record_password_change(db, caller, "change_password", caller.account_id).await
+    Ok(())
 }
 
 /// An admin sets another account's password, to be changed at its next sign-in; every session
@@ -397,6 +404,7 @@ pub async fn change_own_password(
 ///
 /// # Errors
 /// No such account, a weak password, or a storage failure.
+#[tracing::instrument(skip_all, fields(account = admin.account_id))]
 pub async fn reset_password(
     db: &Db,
     admin: &Caller,
@@ -407,30 +415,10 @@ pub async fn reset_password(
         return Err(PasswordError::WeakPassword);
     }
     let hash = hash_password_off_thread(new).await?;
-    accounts::set_password(db, account_id, &hash, true)
+    let entry = AuditEntry::new(Some(admin.account_id), "reset_password", "account");
+    accounts::set_password(db, account_id, &hash, true, &entry)
         .await?
         .ok_or(PasswordError::NoAccount)?;
-    record_password_change(db, admin, "reset_password", account_id).await
-}
-
-async fn record_password_change(
-    db: &Db,
-    by: &Caller,
-    action: &str,
-    account_id: i64,
-) -> Result<(), PasswordError> {
-    tianlian_storage::audit::record(
-        db,
-        &tianlian_storage::audit::AuditEntry {
-            account_id: Some(by.account_id),
-            action,
-            entity: "account",
-            entity_id: Some(account_id),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
     Ok(())
 }
 
@@ -472,6 +460,7 @@ pub enum NewAccountError {
 ///
 /// # Errors
 /// A bad phone, password, role or place, a taken phone, or a storage failure.
+#[tracing::instrument(skip_all)]
 pub async fn create_account(
     db: &Db,
     by: Option<&Caller>,
@@ -496,32 +485,21 @@ pub async fn create_account(
         ScopeError::MissingPlace => NewAccountError::MissingPlace,
     })?;
     let hash = hash_password_off_thread(new.password).await?;
-    let id = accounts::create(db, new.phone, &hash, scope, false)
+    let entry =
+        AuditEntry::new(by.map(|c| c.account_id), "create", "account").after(serde_json::json!({
+            "phone": new.phone,
+            "role": scope.role().code(),
+            "township_id": new.township_id,
+            "cooperative_id": new.cooperative_id,
+            "household_id": new.household_id,
+        }));
+    let id = accounts::create(db, new.phone, &hash, scope, false, &entry)
         .await
         .map_err(|e| match e {
             CreateAccountError::PhoneTaken => NewAccountError::PhoneTaken,
             CreateAccountError::UnknownPlace => NewAccountError::UnknownPlace,
             CreateAccountError::Storage(e) => NewAccountError::Storage(e),
         })?;
-    let after = serde_json::json!({
-        "phone": new.phone,
-        "role": scope.role().code(),
-        "township_id": new.township_id,
-        "cooperative_id": new.cooperative_id,
-        "household_id": new.household_id,
-    });
-    tianlian_storage::audit::record(
-        db,
-        &tianlian_storage::audit::AuditEntry {
-            account_id: by.map(|c| c.account_id),
-            action: "create",
-            entity: "account",
-            entity_id: Some(id),
-            before: None,
-            after: Some(after.to_string()),
-        },
-    )
-    .await?;
     Ok(id)
 }
 
@@ -529,6 +507,7 @@ pub async fn create_account(
 ///
 /// # Errors
 /// The session store failed.
+#[tracing::instrument(skip_all)]
 pub async fn sign_out(session: &Session) -> Result<(), tower_sessions::session::Error> {
     session.flush().await
 }
@@ -537,6 +516,7 @@ pub async fn sign_out(session: &Session) -> Result<(), tower_sessions::session::
 ///
 /// # Errors
 /// The store or the database failed.
+#[tracing::instrument(skip_all)]
 pub async fn caller_from_session(
     db: &Db,
     session: &Session,
@@ -564,6 +544,7 @@ pub async fn caller_from_session(
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all)]
 pub async fn caller_from_token(db: &Db, token: &str) -> Result<Option<Caller>, StorageError> {
     let Some(id) = tokens::account_for(db, &token_hash(token)).await? else {
         return Ok(None);

@@ -138,6 +138,7 @@ pub fn sheet(what: Export) -> (&'static str, Vec<&'static str>) {
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn page(
     db: &Db,
     cache: &ClimateCache,
@@ -209,7 +210,8 @@ async fn benefit_page(
     let offset = usize::try_from(cursor.unwrap_or(0)).unwrap_or(0);
     let limit = usize::try_from(size).unwrap_or(1);
     let window = crate::usecases::alliance::BenefitWindow::From { offset, limit };
-    let Some(report) = crate::usecases::alliance::benefit(db, caller, today, None, false, window).await?
+    let Some(report) =
+        crate::usecases::alliance::benefit(db, caller, today, None, false, window).await?
     else {
         return Ok((Vec::new(), None));
     };
@@ -245,6 +247,7 @@ async fn benefit_page(
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn table(
     db: &Db,
     cache: &ClimateCache,

@@ -22,6 +22,7 @@ const RECENT_DAYS: usize = 5;
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn my_calendar(
     db: &Db,
     cache: &crate::usecases::forecasting::ClimateCache,

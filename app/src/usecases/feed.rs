@@ -36,6 +36,7 @@ pub fn household_of(caller: &Caller) -> Option<i64> {
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn regenerate(db: &Db, household_id: i64) -> Result<String, StorageError> {
     let token = new_token();
     feeds::set(db, household_id, &token).await?;
@@ -48,6 +49,7 @@ pub async fn regenerate(db: &Db, household_id: i64) -> Result<String, StorageErr
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn events(
     db: &Db,
     cache: &ClimateCache,
@@ -77,9 +79,7 @@ pub async fn events(
     let today = crate::usecases::forecasting::china_today();
     let (season_from, _) = tianlian_domain::season::season_of(today);
     for s in work::household_pay(db, household_id, season_from).await? {
-        let Ok(day) = NaiveDate::parse_from_str(&s.day, "%Y-%m-%d") else {
-            continue;
-        };
+        let day = s.day;
         out.push(FeedEvent {
             uid: format!("shift-{}-{}@tianlian", s.shift_id, s.person_id),
             summary: format!(
@@ -93,9 +93,7 @@ pub async fn events(
         });
     }
     for p in alliance::payments(db, None, None, Some(household_id)).await? {
-        let Ok(day) = NaiveDate::parse_from_str(&p.due_on, "%Y-%m-%d") else {
-            continue;
-        };
+        let day = p.due_on;
         out.push(FeedEvent {
             uid: format!("lease-payment-{}@tianlian", p.id),
             summary: if p.paid_on.is_some() {

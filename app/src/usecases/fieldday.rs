@@ -4,10 +4,10 @@
 //! The rules stay those of single bookings: poor households first, no over-fill, no double
 //! booking, an append-only ledger, a day paid only once. Only compiled with `ssr`.
 
+use crate::models::{DAY_SHEET_PAGE, DaySheetData, DaySheetLine, RollCallData, RollLine};
 use crate::usecases::alliance::{
     WorkOutcome, assign_refusal, candidates, managed_shift, refused_all, shift_view, task_name,
 };
-use crate::models::{DAY_SHEET_PAGE, DaySheetData, DaySheetLine, RollCallData, RollLine};
 use chrono::NaiveDate;
 use std::collections::HashMap;
 use tianlian_domain::access::{Caller, can_manage_cooperative, can_view_cooperative};
@@ -28,6 +28,7 @@ fn refused(code: &'static str, zh: String, en: String) -> WorkOutcome {
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn fill(db: &Db, caller: &Caller, shift_id: i64) -> Result<WorkOutcome, StorageError> {
     let s = match managed_shift(db, caller, shift_id).await? {
         Ok(s) => s,
@@ -68,6 +69,7 @@ pub async fn fill(db: &Db, caller: &Caller, shift_id: i64) -> Result<WorkOutcome
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn book(
     db: &Db,
     caller: &Caller,
@@ -165,6 +167,7 @@ fn named(problems: &[(String, AssignError)]) -> WorkOutcome {
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn unbook(
     db: &Db,
     caller: &Caller,
@@ -208,6 +211,7 @@ pub async fn unbook(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn roll_call_page(
     db: &Db,
     caller: &Caller,
@@ -224,13 +228,13 @@ pub async fn roll_call_page(
             person_id: r.person_id,
             name: r.name,
             household_code: r.household_code,
-            is_poor: r.is_poor != 0,
+            is_poor: r.is_poor,
             hours: if r.entry_id.is_some() {
                 Hours::from_centi(r.hours_centi).to_string()
             } else {
                 planned.clone()
             },
-            absent: r.absent != 0,
+            absent: r.absent,
             recorded: r.entry_id.is_some(),
         })
         .collect();
@@ -261,6 +265,7 @@ pub type RollCallOutcome = Result<RollCallSummary, WorkOutcome>;
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn submit_roll_call(
     db: &Db,
     caller: &Caller,
@@ -376,6 +381,7 @@ fn line_refusal(errors: &[LineError], names: &HashMap<i64, String>) -> WorkOutco
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn day_sheet(
     db: &Db,
     caller: &Caller,
@@ -416,8 +422,8 @@ pub async fn day_sheet(
             task_zh: task_name(&r.task_code),
             name: r.name.clone(),
             household_code: r.household_code.clone(),
-            is_poor: r.is_poor != 0,
-            absent: r.absent != 0,
+            is_poor: r.is_poor,
+            absent: r.absent,
             regular_hours: split.regular_hours.to_string(),
             overtime_hours: split.overtime_hours.to_string(),
             amount: Fen::new(r.earned_fen),
@@ -458,6 +464,7 @@ pub async fn day_sheet(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn settle_day(
     db: &Db,
     caller: &Caller,

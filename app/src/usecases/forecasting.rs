@@ -113,6 +113,7 @@ impl ClimateCache {
     ///
     /// # Errors
     /// [`ForecastError::UnknownSite`], or the database failed.
+    #[tracing::instrument(skip_all)]
     pub async fn site(&self, db: &Db, code: &str) -> Result<SiteClimate, EngineError> {
         let code = code.trim();
         let fresh = self
@@ -201,6 +202,7 @@ async fn forecast_turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
 ///
 /// # Errors
 /// The first invalid field, or the database failed.
+#[tracing::instrument(skip_all)]
 pub async fn forecast(
     db: &Db,
     cache: &ClimateCache,
@@ -228,6 +230,7 @@ pub async fn forecast(
 ///
 /// # Errors
 /// The first invalid field, an unreachable market, or the database failed.
+#[tracing::instrument(skip_all)]
 pub async fn backward(
     db: &Db,
     cache: &ClimateCache,
@@ -266,6 +269,7 @@ pub enum WeatherImportError {
 ///
 /// # Errors
 /// An unknown site, the file's bad rows, or the database failed.
+#[tracing::instrument(skip_all)]
 pub async fn import_weather(
     db: &Db,
     site_code: &str,
@@ -285,6 +289,7 @@ pub async fn import_weather(
 ///
 /// # Errors
 /// The database failed (bad input is an answer on the page, not an error).
+#[tracing::instrument(skip_all)]
 pub async fn forecast_page(
     db: &Db,
     cache: &ClimateCache,
@@ -428,6 +433,7 @@ pub fn type_label(crop: &str, kind: &str) -> String {
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all)]
 pub async fn planting_forecasts(
     db: &Db,
     cache: &ClimateCache,
@@ -442,6 +448,7 @@ pub async fn planting_forecasts(
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all)]
 pub async fn planting_forecasts_at(
     db: &Db,
     cache: &ClimateCache,
@@ -477,6 +484,7 @@ pub struct Sown<'a> {
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all)]
 pub async fn forecasts_of(
     db: &Db,
     cache: &ClimateCache,

@@ -17,22 +17,10 @@ pub mod overview;
 pub mod planning;
 pub mod plots;
 
-use crate::models::{
-    CropOption, PlantingView, PlotPageData, PlotSummary, PlotsPageData, VillageOption,
-};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFnError;
-use tianlian_domain::access::{
-    Caller, PlotPlace, can_view_plot, can_work_planting, planter_of, plot_filter,
-};
-use tianlian_domain::lease::Planter;
-use tianlian_domain::planting::validate_new_planting;
-use tianlian_domain::season::{Season, peak_area};
-use tianlian_domain::status::{StatusChangeError, validate_status_change};
-use tianlian_domain::{NewPlantingInput, Occupancy, PlantingError};
-use tianlian_storage::plantings::{InsertError, PlantingRow};
-use tianlian_storage::plots::PlotRow;
-use tianlian_storage::{Db, StorageError, crops, places, plantings, plots};
+use tianlian_domain::access::Caller;
+use tianlian_storage::{Db, StorageError};
 
 /// The database handle provided to every server function.
 ///
@@ -113,6 +101,7 @@ static REPORTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLoc
 });
 
 /// Waits for a turn to build a township-wide report; the turn ends when the permit is dropped.
+#[tracing::instrument(skip_all)]
 pub async fn report_turn() -> Option<tokio::sync::SemaphorePermit<'static>> {
     // The semaphore is never closed, so this only fails if it were.
     REPORTS.acquire().await.ok()

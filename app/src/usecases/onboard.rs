@@ -4,13 +4,13 @@
 //! sign-in slips. Each use case asks `tianlian_domain::access` who may do it; the pages, the
 //! API and the slip handler share them.
 
-use crate::usecases::alliance::{WorkOutcome, refused_all};
-use crate::usecases::auth::{HashingError, hash_password};
 use crate::models::{
     ACCOUNTS_PER_PAGE, AccountDetail, AccountLine, AccountListQuery, AccountsPageData, AuditLine,
     HOUSEHOLDS_PER_PAGE, HouseholdDetail, HouseholdLine, HouseholdListQuery, HouseholdsPageData,
     PersonLine, Slip,
 };
+use crate::usecases::alliance::{WorkOutcome, refused_all};
+use crate::usecases::auth::{HashingError, hash_password};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use tianlian_domain::Lang;
 use tianlian_domain::access::{
@@ -55,6 +55,7 @@ pub fn one_time_password() -> String {
 ///
 /// # Errors
 /// A hashing task failed.
+#[tracing::instrument(skip_all)]
 pub async fn hash_many(passwords: &[String]) -> Result<Vec<PasswordHash>, HashingError> {
     if passwords.is_empty() {
         return Ok(Vec::new());
@@ -134,6 +135,7 @@ fn account_filter(q: &AccountListQuery) -> AccountFilter {
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn accounts_page(
     db: &Db,
     caller: &Caller,
@@ -172,6 +174,7 @@ pub async fn accounts_page(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn accounts_after(
     db: &Db,
     caller: &Caller,
@@ -192,6 +195,7 @@ pub async fn accounts_after(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn account_page(
     db: &Db,
     caller: &Caller,
@@ -227,6 +231,7 @@ pub async fn account_page(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn set_disabled(
     db: &Db,
     caller: &Caller,
@@ -243,14 +248,8 @@ pub async fn set_disabled(
             "You cannot disable your own account".into(),
         ));
     }
-    let entry = audit::AuditEntry {
-        account_id: Some(caller.account_id),
-        action: if disabled { "disable" } else { "enable" },
-        entity: "account",
-        entity_id: Some(id),
-        before: None,
-        after: None,
-    };
+    let action = if disabled { "disable" } else { "enable" };
+    let entry = audit::AuditEntry::new(Some(caller.account_id), action, "account").about(id);
     Ok(if accounts::set_disabled(db, id, disabled, &entry).await? {
         WorkOutcome::Done(id)
     } else {
@@ -300,6 +299,7 @@ pub enum SlipOutcome {
 ///
 /// # Errors
 /// Storage or hashing failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn reset_one_time(
     db: &Db,
     caller: &Caller,
@@ -313,19 +313,8 @@ pub async fn reset_one_time(
     };
     let password = one_time_password();
     let hash = crate::usecases::auth::hash_password_off_thread(&password).await?;
-    accounts::set_password(db, id, &hash, true).await?;
-    audit::record(
-        db,
-        &audit::AuditEntry {
-            account_id: Some(caller.account_id),
-            action: "reset_password",
-            entity: "account",
-            entity_id: Some(id),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
+    let entry = audit::AuditEntry::new(Some(caller.account_id), "reset_password", "account");
+    accounts::set_password(db, id, &hash, true, &entry).await?;
     let household = match account.caller.scope {
         Scope::Farmer { household_id } => Some(household_id),
         _ => None,
@@ -352,7 +341,17 @@ async fn account_with_one_time_password(
     };
     let password = one_time_password();
     let hash = crate::usecases::auth::hash_password_off_thread(&password).await?;
-    let id = match accounts::create(db, phone, &hash, scope, true).await {
+    let place = match scope {
+        Scope::Admin => serde_json::Value::Null,
+        Scope::Agronomist { township_id } => serde_json::json!({ "township_id": township_id }),
+        Scope::Cooperative { cooperative_id, .. } => {
+            serde_json::json!({ "cooperative_id": cooperative_id })
+        }
+        Scope::Farmer { household_id } => serde_json::json!({ "household_id": household_id }),
+    };
+    let entry = audit::AuditEntry::new(Some(caller.account_id), "create", "account")
+        .after(serde_json::json!({ "phone": phone, "role": scope.role().code(), "place": place }));
+    let id = match accounts::create(db, phone, &hash, scope, true, &entry).await {
         Ok(id) => id,
         Err(accounts::CreateAccountError::PhoneTaken) => {
             return refused(
@@ -370,29 +369,6 @@ async fn account_with_one_time_password(
         }
         Err(accounts::CreateAccountError::Storage(e)) => return Err(e.into()),
     };
-    let place = match scope {
-        Scope::Admin => serde_json::Value::Null,
-        Scope::Agronomist { township_id } => serde_json::json!({ "township_id": township_id }),
-        Scope::Cooperative { cooperative_id, .. } => {
-            serde_json::json!({ "cooperative_id": cooperative_id })
-        }
-        Scope::Farmer { household_id } => serde_json::json!({ "household_id": household_id }),
-    };
-    audit::record(
-        db,
-        &audit::AuditEntry {
-            account_id: Some(caller.account_id),
-            action: "create",
-            entity: "account",
-            entity_id: Some(id),
-            before: None,
-            after: Some(
-                serde_json::json!({ "phone": phone, "role": scope.role().code(), "place": place })
-                    .to_string(),
-            ),
-        },
-    )
-    .await?;
     Ok(Ok((id, password)))
 }
 
@@ -412,6 +388,7 @@ pub struct AccountForm {
 ///
 /// # Errors
 /// Storage or hashing failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn create_account(
     db: &Db,
     caller: &Caller,
@@ -556,6 +533,7 @@ async fn villages_of(db: &Db, caller: &Caller) -> Result<Vec<(i64, String)>, Sto
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn households_page(
     db: &Db,
     caller: &Caller,
@@ -597,6 +575,7 @@ pub async fn households_page(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn households_after(
     db: &Db,
     caller: &Caller,
@@ -632,6 +611,7 @@ async fn may_see(db: &Db, caller: &Caller, h: &HouseholdRow) -> Result<bool, Sto
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn household_page(
     db: &Db,
     caller: &Caller,
@@ -712,6 +692,7 @@ async fn phone_clash(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn create_household(
     db: &Db,
     caller: &Caller,
@@ -769,6 +750,7 @@ async fn managed_household(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn edit_household(
     db: &Db,
     caller: &Caller,
@@ -814,6 +796,7 @@ pub async fn edit_household(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn save_person(
     db: &Db,
     caller: &Caller,
@@ -857,6 +840,7 @@ pub async fn save_person(
 ///
 /// # Errors
 /// Storage or hashing failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn give_account(
     db: &Db,
     caller: &Caller,
@@ -912,6 +896,7 @@ pub struct HouseholdImport {
 ///
 /// # Errors
 /// Storage or hashing failures; bad lines are in the result.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn import_households(
     db: &Db,
     caller: &Caller,
@@ -1036,7 +1021,10 @@ mod tests {
         for (p, h) in passwords.iter().zip(&hashes) {
             assert!(crate::usecases::auth::verify_password(p, h));
         }
-        assert!(!crate::usecases::auth::verify_password(&passwords[0], &hashes[1]));
+        assert!(!crate::usecases::auth::verify_password(
+            &passwords[0],
+            &hashes[1]
+        ));
     }
 }
 

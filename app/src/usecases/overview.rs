@@ -21,6 +21,7 @@ pub const STAFFING_DAYS: i64 = 7;
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn county_overview(
     db: &Db,
     cache: &crate::usecases::forecasting::ClimateCache,
@@ -174,7 +175,8 @@ async fn supply_peak(
             },
         )
         .collect();
-    let forecasts = crate::usecases::forecasting::forecasts_of(db, cache, site, &sown, today).await?;
+    let forecasts =
+        crate::usecases::forecasting::forecasts_of(db, cache, site, &sown, today).await?;
     let supplies: Vec<Supply> = groups
         .keys()
         .zip(forecasts)

@@ -1,17 +1,17 @@
 //! Season targets and progress against them (挂图作战), for the progress page and the API: each
 //! use case combines `domain::targets` with storage. Only with `ssr`.
 
-use crate::usecases::forecasting::china_today;
 use crate::models::{
     ChartPoint, CropOption, GanttRow, MarketCrop, MarketPageData, MarketWeek, MoveView,
     PlaceOption, TargetView, TargetsPageData, WallChartData,
 };
+use crate::usecases::forecasting::china_today;
 use std::collections::HashMap;
 use tianlian_domain::Lang;
 use tianlian_domain::access::{Caller, PlotFilter, TownshipView, can_set_targets, township_view};
 use tianlian_domain::forecast::PlanState;
 use tianlian_domain::targets::{self, NewTargetInput, TargetError};
-use tianlian_storage::audit::{self, AuditEntry};
+use tianlian_storage::audit::AuditEntry;
 use tianlian_storage::places::VillageRow;
 use tianlian_storage::targets::TargetRow;
 use tianlian_storage::{Db, StorageError, crops, places, plantings};
@@ -29,6 +29,7 @@ async fn villages(db: &Db, view: TownshipView) -> Result<Vec<VillageRow>, Storag
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn target_views(db: &Db, caller: &Caller) -> Result<Vec<TargetView>, StorageError> {
     views(db, caller, None).await
 }
@@ -73,6 +74,7 @@ async fn views(
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn target_view(
     db: &Db,
     caller: &Caller,
@@ -158,6 +160,7 @@ async fn view_of(
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn targets_page(db: &Db, caller: &Caller) -> Result<TargetsPageData, StorageError> {
     let view = township_view(caller.scope);
     let villages = villages(db, view).await?;
@@ -208,6 +211,7 @@ pub enum AddTargetOutcome {
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn add_target(
     db: &Db,
     caller: &Caller,
@@ -242,29 +246,19 @@ pub async fn add_target(
         Ok(t) => t,
         Err(errors) => return Ok(AddTargetOutcome::Refused(errors)),
     };
+    let entry =
+        AuditEntry::new(Some(caller.account_id), "create", "target").after(serde_json::json!({
+            "crops": target.crops.code(),
+            "area_centi_mu": target.area.centi(),
+            "deadline": target.deadline,
+        }));
     let id = tianlian_storage::targets::create(
         db,
         township_id,
         village_id,
         &target,
         Some(caller.account_id),
-    )
-    .await?;
-    audit::record(
-        db,
-        &AuditEntry {
-            account_id: Some(caller.account_id),
-            action: "create",
-            entity: "target",
-            entity_id: Some(id),
-            before: None,
-            after: Some(format!(
-                "{{\"crops\":\"{}\",\"area_centi_mu\":{},\"deadline\":\"{}\"}}",
-                target.crops.code(),
-                target.area.centi(),
-                target.deadline
-            )),
-        },
+        &entry,
     )
     .await?;
     Ok(AddTargetOutcome::Added(id))
@@ -274,6 +268,7 @@ pub async fn add_target(
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn delete_target(
     db: &Db,
     caller: &Caller,
@@ -293,19 +288,8 @@ pub async fn delete_target(
     if !can_set_targets(caller.scope, row.township_id) {
         return Ok(Some(false));
     }
-    tianlian_storage::targets::delete(db, id).await?;
-    audit::record(
-        db,
-        &AuditEntry {
-            account_id: Some(caller.account_id),
-            action: "delete",
-            entity: "target",
-            entity_id: Some(id),
-            before: None,
-            after: None,
-        },
-    )
-    .await?;
+    let entry = AuditEntry::new(Some(caller.account_id), "delete", "target");
+    tianlian_storage::targets::delete(db, id, &entry).await?;
     Ok(Some(true))
 }
 
@@ -382,6 +366,7 @@ async fn township_plantings(
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn wall_chart(
     db: &Db,
     cache: &crate::usecases::forecasting::ClimateCache,
@@ -474,6 +459,7 @@ pub async fn wall_chart(
 ///
 /// # Errors
 /// The database failed.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn market_page(
     db: &Db,
     cache: &crate::usecases::forecasting::ClimateCache,
@@ -574,7 +560,8 @@ pub async fn market_page(
             .map_or_else(|| code.to_owned(), |c| c.name_zh.clone())
     };
     // The Spring Festival of the season under way: what this winter's supply is aimed at.
-    let season = tianlian_domain::forecast::season_year(crate::usecases::forecasting::china_today());
+    let season =
+        tianlian_domain::forecast::season_year(crate::usecases::forecasting::china_today());
     let festival = tianlian_domain::calendar::spring_festival(season + 1).ok();
     let festival_week = festival.map(market::week_of);
     let mut crops_out: Vec<MarketCrop> = Vec::new();
@@ -628,6 +615,7 @@ pub async fn market_page(
 ///
 /// # Errors
 /// The database failed. `Ok(false)` when the caller may not set it or the crop is unknown.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn set_capacity(
     db: &Db,
     caller: &Caller,

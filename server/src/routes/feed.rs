@@ -21,7 +21,7 @@ pub async fn ics(State(state): State<AppState>, Path(file): Path<String>) -> Res
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
-    let events = match app::feed::events(&state.db, &state.climates, household).await {
+    let events = match app::usecases::feed::events(&state.db, &state.climates, household).await {
         Ok(e) => e,
         Err(e) => {
             tracing::error!(error = ?e, "calendar feed");
@@ -37,7 +37,7 @@ pub async fn ics(State(state): State<AppState>, Path(file): Path<String>) -> Res
                 .summary(&e.summary)
                 .description(&e.description)
                 .starts(e.from)
-                .ends(app::feed::end_exclusive(e.until))
+                .ends(app::usecases::feed::end_exclusive(e.until))
                 .done(),
         );
     }

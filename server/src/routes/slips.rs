@@ -2,13 +2,13 @@
 //! CSV or XLSX), and the three writes that create one-time passwords — a household import, an
 //! admin's reset and a household's new farmer account — which answer with the printable slip
 //! sheet (`app::routes::slips`). The passwords exist only in that answer, sent `no-store`.
-//! Who may do what is the use cases' (`app::onboard`); the gate has checked the session and
+//! Who may do what is the use cases' (`app::usecases::onboard`); the gate has checked the session and
 //! the origin.
 
 use crate::startup::AppState;
-use app::alliance::WorkOutcome;
 use app::models::Slip;
-use app::onboard::{self, SlipOutcome};
+use app::usecases::alliance::WorkOutcome;
+use app::usecases::onboard::{self, SlipOutcome};
 use axum::Extension;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -86,7 +86,7 @@ pub async fn upload(
     let Ok(text) = onboard::upload_text(&bytes) else {
         return Redirect::to("/import?bad_file=1").into_response();
     };
-    match app::land::run_import(&state.db, &caller, kind, &text, true).await {
+    match app::usecases::plots::run_import(&state.db, &caller, kind, &text, true).await {
         Ok(Some(r)) => Redirect::to(&format!("/import?run={}", r.id)).into_response(),
         Ok(None) => Redirect::to("/import?forbidden=1").into_response(),
         Err(e) => failed(e),
@@ -101,12 +101,20 @@ pub async fn import_households(
     Path(run): Path<i64>,
     headers: HeaderMap,
 ) -> Response {
-    let earlier = match app::land::own_run(&state.db, &caller, run).await {
+    let earlier = match app::usecases::plots::own_run(&state.db, &caller, run).await {
         Ok(Some((r, text))) if r.kind == ImportKind::Households.code() => text,
         Ok(_) => return Redirect::to("/import?missing=1").into_response(),
         Err(e) => return failed(e.into()),
     };
-    match app::land::run_import(&state.db, &caller, ImportKind::Households, &earlier, false).await {
+    match app::usecases::plots::run_import(
+        &state.db,
+        &caller,
+        ImportKind::Households,
+        &earlier,
+        false,
+    )
+    .await
+    {
         Ok(Some(r)) if r.errors.is_empty() => {
             let summary = format!(
                 "已导入 {} 户，开通 {} 个农户账号。",

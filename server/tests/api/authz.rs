@@ -73,7 +73,8 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
             .expect("spare")
             .caller;
         assert!(matches!(spare.scope, Scope::Farmer { .. }));
-        let token = tokens::insert(&app.db, spare.account_id, "to-revoke", "test")
+        let issued = tianlian_storage::audit::AuditEntry::new(None, "issue", "api_token");
+        let token = tokens::insert(&app.db, spare.account_id, "to-revoke", "test", &issued)
             .await
             .expect("token");
 
@@ -94,6 +95,7 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                 deadline: chrono::NaiveDate::from_ymd_opt(2026, 12, 10).expect("date"),
             },
             None,
+            &tianlian_storage::audit::AuditEntry::new(None, "create", "target"),
         )
         .await
         .expect("target");
@@ -123,7 +125,7 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
         .await
         .expect("candidates")
         .into_iter()
-        .find(|c| c.able_to_work == 1 && c.booked_that_day == 0)
+        .find(|c| c.able_to_work && !c.booked_that_day)
         .expect("a free worker")
         .id;
         let unpaid = tianlian_storage::alliance::payments(&app.db, Some(xinyuan), None, None)
@@ -147,7 +149,7 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
             .await
             .expect("households")
             .into_iter()
-            .find(|h| h.is_poor == 0 && memberships.iter().all(|m| m.household_id != h.id))
+            .find(|h| !h.is_poor && memberships.iter().all(|m| m.household_id != h.id))
             .expect("a household outside the alliance")
             .code;
         let feihong_coop = tianlian_storage::cooperatives::list(&app.db)
@@ -196,7 +198,7 @@ async fn every_api_route_allows_and_denies_exactly_as_the_table_says() {
                 .await
                 .expect("candidates")
                 .into_iter()
-                .filter(|c| c.able_to_work == 1 && c.booked_that_day == 0)
+                .filter(|c| c.able_to_work && !c.booked_that_day)
                 .map(|c| c.id)
                 .take(2)
                 .collect();

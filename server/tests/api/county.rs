@@ -2,7 +2,7 @@
 //! with the township pages they link to; nobody else sees it.
 
 use crate::helpers::{ADMIN, AGRONOMIST, admin_caller, spawn_app};
-use app::forecasting::ClimateCache;
+use app::usecases::forecasting::ClimateCache;
 use tianlian_domain::access::PlotFilter;
 use tianlian_storage::testing::engines;
 
@@ -12,7 +12,7 @@ async fn the_county_overview_agrees_with_the_plot_lists_and_the_targets() {
         let app = spawn_app(engine).await;
         // A township-wide target of this season in 飞虹乡, as its agronomist sets one.
         let agro = app.signed_in(AGRONOMIST).await;
-        let today = app::forecasting::china_today();
+        let today = app::usecases::forecasting::china_today();
         let day = |d: i64| (today + chrono::Duration::days(d)).to_string();
         let feihong_id = app.township_id("飞虹乡").await;
         let res = agro
@@ -24,7 +24,7 @@ async fn the_county_overview_agrees_with_the_plot_lists_and_the_targets() {
             .expect("create");
         assert_eq!(res.status().as_u16(), 201);
         let cache = ClimateCache::default();
-        let overview = app::overview::county_overview(&app.db, &cache, &admin_caller())
+        let overview = app::usecases::overview::county_overview(&app.db, &cache, &admin_caller())
             .await
             .expect("overview")
             .expect("an admin sees it");
@@ -47,11 +47,11 @@ async fn the_county_overview_agrees_with_the_plot_lists_and_the_targets() {
             assert_eq!(t.area, area);
         }
         // Targets: what the progress page says of each township-wide target of this season.
-        let views = app::planning::target_views(&app.db, &admin_caller())
+        let views = app::usecases::planning::target_views(&app.db, &admin_caller())
             .await
             .expect("targets");
         let season_start = tianlian_domain::forecast::climate::july_first(
-            tianlian_domain::forecast::season_year(app::forecasting::china_today()),
+            tianlian_domain::forecast::season_year(app::usecases::forecasting::china_today()),
         );
         let feihong = overview
             .townships

@@ -127,12 +127,12 @@ async fn the_plantings_export_carries_forecasts_and_reads_back_into_the_importer
 
 #[tokio::test]
 async fn whole_list_exports_are_read_a_page_at_a_time_and_keep_every_row_once() {
-    use app::export::{self, Export};
+    use app::usecases::export::{self, Export};
     use tianlian_domain::access::PlotFilter;
     for engine in engines() {
         let app = spawn_app(engine).await;
         let admin = crate::helpers::admin_caller();
-        let cache = app::forecasting::ClimateCache::default();
+        let cache = app::usecases::forecasting::ClimateCache::default();
         let plantings =
             tianlian_storage::plantings::list_on_active_plots(&app.db, PlotFilter::All, None)
                 .await

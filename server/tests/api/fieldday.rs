@@ -45,13 +45,9 @@ async fn filling_books_up_to_the_headcount_poor_first_and_two_managers_at_once_n
             .expect("db");
         let free: Vec<_> = people
             .iter()
-            .filter(|c| c.able_to_work == 1 && c.booked_that_day == 0)
+            .filter(|c| c.able_to_work && !c.booked_that_day)
             .collect();
-        let poor: HashSet<i64> = free
-            .iter()
-            .filter(|c| c.is_poor == 1)
-            .map(|c| c.id)
-            .collect();
+        let poor: HashSet<i64> = free.iter().filter(|c| c.is_poor).map(|c| c.id).collect();
         // More places than poor people, fewer than free people: the fill must choose.
         let places = i64::try_from(poor.len()).expect("count") + 10;
         assert!(
@@ -128,7 +124,7 @@ async fn ticked_people_are_booked_all_or_none_and_someone_without_hours_can_be_t
                 .await
                 .expect("db")
                 .into_iter()
-                .filter(|c| c.able_to_work == 1 && c.booked_that_day == 0)
+                .filter(|c| c.able_to_work && !c.booked_that_day)
                 .map(|c| c.id)
                 .take(5)
                 .collect();

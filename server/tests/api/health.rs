@@ -1,5 +1,5 @@
 use crate::helpers::{spawn_app, spawn_app_with};
-use app::auth::LoginLimiter;
+use app::usecases::auth::LoginLimiter;
 use axum::body::Body;
 use axum::http::Request;
 use server::startup::{AppState, RouterOptions, router};
@@ -174,12 +174,14 @@ impl std::io::Write for Captured {
 }
 
 #[tokio::test]
-async fn each_request_has_an_id_in_its_answer_and_its_log_lines_with_the_callers_account() {
+async fn each_request_has_an_id_its_log_lines_name_the_caller_and_use_cases_carry_spans() {
     let captured = Captured::default();
     let writer = captured.clone();
+    // Span closes are logged too, so the use case's and storage's spans can be read back.
     let _ = tracing_subscriber::fmt()
         .with_env_filter("info")
         .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(move || writer.clone())
         .try_init();
     for engine in engines() {
@@ -210,14 +212,30 @@ async fn each_request_has_an_id_in_its_answer_and_its_log_lines_with_the_callers
             .caller
             .account_id;
         let logs = String::from_utf8_lossy(&captured.0.lock().expect("logs")).into_owned();
+        // The request's last line (its span closing), written after the gate named the caller.
         let line = logs
             .lines()
-            .find(|l| l.contains(&format!("request_id={a}")))
+            .rfind(|l| l.contains(&format!("request_id={a}")))
             .unwrap_or_else(|| panic!("no log line names request {a}:\n{logs}"));
         assert!(
             line.contains(&format!("account_id={account}")),
             "the line does not name the caller: {line}"
         );
+        // A use case's span names the caller, and storage's spans sit inside it, inside the
+        // request's span.
+        let plots = farmer
+            .get(app.url("/api/v1/plots"))
+            .send()
+            .await
+            .expect("plots");
+        let c = id_of(&plots);
+        let logs = String::from_utf8_lossy(&captured.0.lock().expect("logs")).into_owned();
+        let use_case = format!("plots_after{{account={account}}}:");
+        let line = logs
+            .lines()
+            .find(|l| l.contains(&format!("request_id={c}")) && l.contains(&use_case))
+            .unwrap_or_else(|| panic!("no storage span inside {use_case} in request {c}:\n{logs}"));
+        assert!(line.contains("close"), "{line}");
         app.finish().await;
     }
 }

@@ -221,7 +221,7 @@ async fn a_warm_week_of_observed_weather_moves_the_harvest_earlier_than_last_wee
 
         // The last seven days at 茂县 were observed, much warmer than its normals: today's
         // forecast counts them, last week's could not.
-        let today = app::forecasting::china_today();
+        let today = app::usecases::forecasting::china_today();
         let mut csv = String::from("date,tmin,tmax\n");
         for back in 1..=7 {
             let day = today - chrono::Days::new(back);

@@ -739,7 +739,7 @@ fn urlencode(text: &str) -> String {
 /// `domain::benefit::benefit_report` over the same rows read plainly.
 #[tokio::test]
 async fn the_benefit_reports_sql_agrees_with_the_domains_report_over_the_same_rows() {
-    use app::alliance::{BenefitWindow, benefit};
+    use app::usecases::alliance::{BenefitWindow, benefit};
     use tianlian_domain::Fen;
     use tianlian_domain::benefit::{HouseholdInfo, IncomeItem, IncomeKind, benefit_report};
     for engine in engines() {
@@ -798,7 +798,7 @@ async fn the_benefit_reports_sql_agrees_with_the_domains_report_over_the_same_ro
                     id: h.id,
                     name: h.head_name.clone(),
                     members: u32::try_from(h.members).unwrap_or(0),
-                    is_poor: h.is_poor != 0,
+                    is_poor: h.is_poor,
                 })
                 .collect();
             let items: Vec<IncomeItem> = income
@@ -968,7 +968,7 @@ async fn a_cooperatives_lists_page_through_the_api_with_counts_over_all_of_them(
             let now = of.iter().filter(|m| m.left_on.is_none()).count();
             let poor = of
                 .iter()
-                .filter(|m| m.left_on.is_none() && m.is_poor != 0)
+                .filter(|m| m.left_on.is_none() && m.is_poor)
                 .count();
             assert_eq!(a["current"].as_u64(), Some(now as u64));
             assert_eq!(a["poor"].as_u64(), Some(poor as u64));

@@ -7,6 +7,7 @@ use super::*;
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn add_dividend(
     db: &Db,
     caller: &Caller,
@@ -50,6 +51,7 @@ pub async fn add_dividend(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn set_income_line(
     db: &Db,
     caller: &Caller,
@@ -74,6 +76,7 @@ pub async fn set_income_line(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, StorageError> {
     let CooperativeView::Household(household) = cooperative_view(caller.scope) else {
         return Ok(None);
@@ -82,7 +85,7 @@ pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, Stora
     let (season_from, season_until) = season_of(today);
     let rows = work::household_pay(db, household, season_from).await?;
     let line = |r: &work::PayRow| PayLine {
-        day: r.day.clone(),
+        day: r.day.to_string(),
         person: r.person_name.clone(),
         task_zh: task_name(&r.task_code),
         task_en: labour::task_name(&r.task_code, tianlian_domain::Lang::En),
@@ -93,29 +96,26 @@ pub async fn my_pay(db: &Db, caller: &Caller) -> Result<Option<MyPayData>, Stora
         earned: Fen::new(r.earned_fen),
         paid: Fen::new(r.paid_fen),
     };
-    let today_s = today.to_string();
     let month = format!("{:04}-{:02}", today.year(), today.month());
     let wages: Vec<PayLine> = rows
         .iter()
-        .filter(|r| r.hours_centi != 0 || r.day < today_s)
+        .filter(|r| r.hours_centi != 0 || r.day < today)
         .map(line)
         .collect();
     let upcoming: Vec<PayLine> = rows
         .iter()
-        .filter(|r| r.day >= today_s && r.hours_centi == 0)
+        .filter(|r| r.day >= today && r.hours_centi == 0)
         .map(line)
         .collect();
     let (leases, payments) = store::household_leases(db, household).await?;
     let summary = tianlian_storage::households::summary(db, household, season_from, season_until)
         .await?
         .unwrap_or_default();
-    let (from, until) = (season_from.to_string(), season_until.to_string());
     let lease_fees_this_season: Fen = payments
         .iter()
         .filter(|p| {
             p.paid_on
-                .as_ref()
-                .is_some_and(|d| *d >= from && *d <= until)
+                .is_some_and(|d| d >= season_from && d <= season_until)
         })
         .map(|p| Fen::new(p.amount_fen))
         .sum();
@@ -156,6 +156,7 @@ pub enum BenefitWindow {
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn benefit(
     db: &Db,
     caller: &Caller,
@@ -216,7 +217,7 @@ pub async fn benefit(
                 r.id,
                 &r.head_name,
                 u32::try_from(r.members).unwrap_or(0),
-                r.is_poor != 0,
+                r.is_poor,
                 Fen::new(r.lease_fen),
                 Fen::new(r.wage_fen),
                 Fen::new(r.dividend_fen),

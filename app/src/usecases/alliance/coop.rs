@@ -10,6 +10,7 @@ use super::*;
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn coop_page(
     db: &Db,
     cache: &crate::usecases::forecasting::ClimateCache,

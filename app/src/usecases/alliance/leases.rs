@@ -7,6 +7,7 @@ use super::*;
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn create_lease(
     db: &Db,
     caller: &Caller,
@@ -54,6 +55,7 @@ pub async fn create_lease(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn pay_lease(
     db: &Db,
     caller: &Caller,
@@ -77,6 +79,7 @@ pub async fn pay_lease(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn lease_list(db: &Db, caller: &Caller) -> Result<Vec<LeaseView>, StorageError> {
     let (c, t, h) = lease_scope(caller);
     let today = crate::usecases::forecasting::china_today();
@@ -93,6 +96,7 @@ pub async fn lease_list(db: &Db, caller: &Caller) -> Result<Vec<LeaseView>, Stor
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn lease_page(
     db: &Db,
     caller: &Caller,

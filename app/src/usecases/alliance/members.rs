@@ -7,6 +7,7 @@ use super::*;
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn create_alliance(
     db: &Db,
     caller: &Caller,
@@ -43,6 +44,7 @@ pub async fn create_alliance(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn add_member(
     db: &Db,
     caller: &Caller,
@@ -124,6 +126,7 @@ pub async fn add_member(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn leave_alliance(
     db: &Db,
     caller: &Caller,
@@ -160,6 +163,7 @@ pub async fn leave_alliance(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn add_person(
     db: &Db,
     caller: &Caller,

@@ -85,13 +85,10 @@ fn lease_view(l: &store::LeaseRow, payments: &[store::PaymentRow], today: NaiveD
             .filter(|p| p.lease_id == l.id)
             .map(|p| LeasePaymentView {
                 id: p.id,
-                overdue: p
-                    .due_on
-                    .parse::<NaiveDate>()
-                    .is_ok_and(|due| lease::is_overdue(due, p.paid_on.is_some(), today)),
-                due_on: p.due_on.clone(),
+                overdue: lease::is_overdue(p.due_on, p.paid_on.is_some(), today),
+                due_on: p.due_on.to_string(),
                 amount: Fen::new(p.amount_fen),
-                paid_on: p.paid_on.clone(),
+                paid_on: p.paid_on.map(|d| d.to_string()),
             })
             .collect(),
     }
@@ -115,11 +112,11 @@ fn member_view(m: &store::MemberRow) -> MemberView {
         household_code: m.household_code.clone(),
         head_name: m.head_name.clone(),
         members: m.members,
-        is_poor: m.is_poor != 0,
+        is_poor: m.is_poor,
         role: m.role.clone(),
         mentor: m.mentor_name.clone(),
-        joined_on: m.joined_on.clone(),
-        left_on: m.left_on.clone(),
+        joined_on: m.joined_on.to_string(),
+        left_on: m.left_on.map(|d| d.to_string()),
     }
 }
 
@@ -193,10 +190,10 @@ pub(crate) async fn candidates(
             person_id: r.id,
             household_id: r.household_id,
             name: r.name.clone(),
-            household_is_poor: r.is_poor != 0,
-            in_alliance: r.in_alliance != 0,
-            able_to_work: r.able_to_work != 0,
-            booked_that_day: r.booked_that_day != 0,
+            household_is_poor: r.is_poor,
+            in_alliance: r.in_alliance,
+            able_to_work: r.able_to_work,
+            booked_that_day: r.booked_that_day,
             season_hours: Hours::from_centi(r.season_hours_centi),
         })
         .collect();

@@ -13,6 +13,7 @@ fn refused_shift(errors: &[ShiftError]) -> WorkOutcome {
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn post_shift(
     db: &Db,
     caller: &Caller,
@@ -79,6 +80,7 @@ pub async fn post_shift(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn shift_page(
     db: &Db,
     caller: &Caller,
@@ -93,10 +95,10 @@ pub async fn shift_page(
         .map(|r| WorkerLine {
             person_id: r.person_id,
             name: r.name.clone(),
-            is_poor: r.is_poor != 0,
+            is_poor: r.is_poor,
             hours: Hours::from_centi(r.hours_centi).to_string(),
             recorded: r.entry_id.is_some(),
-            absent: r.absent != 0,
+            absent: r.absent,
             entry_id: r.entry_id,
             earned: Fen::new(r.earned_fen),
             paid: Fen::new(r.paid_fen),
@@ -163,6 +165,7 @@ async fn suggestions(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn assign_household(
     db: &Db,
     caller: &Caller,
@@ -186,7 +189,7 @@ pub async fn assign_household(
     }
     match of_household
         .iter()
-        .find(|p| p.able_to_work != 0 && p.booked_that_day == 0)
+        .find(|p| p.able_to_work && !p.booked_that_day)
     {
         Some(p) => assign(db, caller, shift_id, p.id).await,
         None => Ok(assign_refusal(AssignError::DoubleBooked)),
@@ -198,6 +201,7 @@ pub async fn assign_household(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn assign(
     db: &Db,
     caller: &Caller,
@@ -216,7 +220,7 @@ pub async fn assign(
             "No such person in the township's households".into(),
         ));
     };
-    let able = person.able_to_work != 0;
+    let able = person.able_to_work;
     match work::assign_checked(db, shift_id, person_id, |headcount, assigned, booked| {
         shifts::can_assign(headcount, assigned, able, booked)
     })
@@ -235,6 +239,7 @@ pub async fn assign(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn record_hours(
     db: &Db,
     caller: &Caller,
@@ -300,6 +305,7 @@ pub async fn record_hours(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn settle(db: &Db, caller: &Caller, shift_id: i64) -> Result<WorkOutcome, StorageError> {
     if let Err(refused) = managed_shift(db, caller, shift_id).await? {
         return Ok(refused);

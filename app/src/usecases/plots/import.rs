@@ -1,20 +1,17 @@
 //! The bulk import of plots and plantings from CSV or XLSX: every line checked before any is
 //! stored, one transaction, a run that can be read back page by page.
 
-use super::register::PlotOutcome;
+use super::register::fields;
 use crate::models::{ImportLine, ImportReport};
-use tianlian_domain::access::{Caller, PlotFilter, Scope, can_manage_plots, plot_filter};
+use tianlian_domain::access::{Caller, PlotFilter, Scope, plot_filter};
 use tianlian_domain::import::{
     self, ImportKind, LineError, PlotLoadRef, PlotRefs, Problem, VillageRef,
 };
-use tianlian_domain::plot::{
-    PlotError, PlotInput, RetireError, ValidPlot, check_retire, validate_plot,
-};
 use tianlian_domain::{Lang, ValidPlanting};
-use tianlian_storage::audit::{self, AuditEntry};
 use tianlian_storage::plantings::InsertError;
 use tianlian_storage::plots::{PlotFields, WriteError};
 use tianlian_storage::{Db, StorageError, crops, households, imports, places, plantings, plots};
+
 /// Which townships' plots the caller may import into; `None` when they may not import.
 fn import_filter(scope: Scope) -> Option<PlotFilter> {
     match scope {
@@ -219,6 +216,7 @@ async fn import_plantings(
 ///
 /// # Errors
 /// Storage failures only; bad rows are in the report.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn run_import(
     db: &Db,
     caller: &Caller,
@@ -236,7 +234,8 @@ pub async fn run_import(
             Vec::new(),
         ),
         ImportKind::Households => {
-            let r = crate::usecases::onboard::import_households(db, caller, filter, text, dry_run).await?;
+            let r = crate::usecases::onboard::import_households(db, caller, filter, text, dry_run)
+                .await?;
             let checked = Checked {
                 rows_ok: r.rows_ok,
                 stored: r.stored,
@@ -285,6 +284,7 @@ pub async fn run_import(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn own_run(
     db: &Db,
     caller: &Caller,
@@ -298,7 +298,7 @@ pub async fn own_run(
         ImportReport {
             id: r.id,
             kind: r.kind,
-            dry_run: r.dry_run != 0,
+            dry_run: r.dry_run,
             rows_ok: usize::try_from(r.rows_ok).unwrap_or(0),
             stored: usize::try_from(r.stored).unwrap_or(0),
             errors,
@@ -308,4 +308,3 @@ pub async fn own_run(
         r.csv_text,
     )))
 }
-

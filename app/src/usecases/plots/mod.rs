@@ -1,13 +1,13 @@
 //! The plot register and its plantings: lists and pages ([`plots_page`], [`plot_page`],
-//! [`ScopedPlantings`]), adding and moving on plantings ([`plantings`]), adding, editing and
+//! [`ScopedPlantings`]), adding and moving on plantings ([`planting`]), adding, editing and
 //! retiring plots ([`register`]) and the CSV import ([`import`]).
 
 pub mod import;
-pub mod plantings;
+pub mod planting;
 pub mod register;
 
 pub use import::{may_import, own_run, run_import};
-pub use plantings::{
+pub use planting::{
     AddPlantingOutcome, StatusOutcome, add_planting_from_form, change_status, form_error_query,
 };
 pub use register::{PlotOutcome, create_plot, edit_plot, retire_plot};
@@ -15,17 +15,13 @@ pub use register::{PlotOutcome, create_plot, edit_plot, retire_plot};
 use crate::models::{
     CropOption, PlantingView, PlotPageData, PlotSummary, PlotsPageData, VillageOption,
 };
-use leptos::prelude::*;
-use leptos::server_fn::ServerFnError;
+use tianlian_domain::Occupancy;
 use tianlian_domain::access::{
     Caller, PlotPlace, can_view_plot, can_work_planting, planter_of, plot_filter,
 };
 use tianlian_domain::lease::Planter;
-use tianlian_domain::planting::validate_new_planting;
 use tianlian_domain::season::{Season, peak_area};
-use tianlian_domain::status::{StatusChangeError, validate_status_change};
-use tianlian_domain::{NewPlantingInput, Occupancy, PlantingError};
-use tianlian_storage::plantings::{InsertError, PlantingRow};
+use tianlian_storage::plantings::PlantingRow;
 use tianlian_storage::plots::PlotRow;
 use tianlian_storage::{Db, StorageError, crops, places, plantings, plots};
 
@@ -115,6 +111,7 @@ pub fn plot_query(q: &crate::models::PlotListQuery) -> plots::PlotQuery {
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all)]
 pub async fn summaries(db: &Db, plot_rows: Vec<PlotRow>) -> Result<Vec<PlotSummary>, StorageError> {
     let today = crate::usecases::forecasting::china_today();
     let ids: Vec<i64> = plot_rows.iter().map(|p| p.id).collect();
@@ -136,6 +133,7 @@ pub async fn summaries(db: &Db, plot_rows: Vec<PlotRow>) -> Result<Vec<PlotSumma
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn plots_page(
     db: &Db,
     caller: &Caller,
@@ -202,6 +200,7 @@ pub async fn plots_page(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn plots_after(
     db: &Db,
     caller: &Caller,
@@ -220,6 +219,7 @@ pub async fn plots_after(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn plantings_after(
     db: &Db,
     cache: &crate::usecases::forecasting::ClimateCache,
@@ -247,6 +247,7 @@ pub async fn plantings_after(
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn plantings_with_forecasts(
     db: &Db,
     cache: &crate::usecases::forecasting::ClimateCache,
@@ -267,6 +268,7 @@ pub struct ScopedPlantings {
 impl ScopedPlantings {
     /// # Errors
     /// Storage failures.
+    #[tracing::instrument(skip_all, fields(account = caller.account_id))]
     pub async fn load(db: &Db, caller: &Caller) -> Result<ScopedPlantings, StorageError> {
         Self::load_in(db, plot_filter(caller.scope)).await
     }
@@ -276,6 +278,7 @@ impl ScopedPlantings {
     ///
     /// # Errors
     /// Storage failures.
+    #[tracing::instrument(skip_all)]
     pub async fn load_in(
         db: &Db,
         filter: tianlian_domain::access::PlotFilter,
@@ -289,6 +292,7 @@ impl ScopedPlantings {
     ///
     /// # Errors
     /// Storage failures.
+    #[tracing::instrument(skip_all)]
     pub async fn on(db: &Db, plots: Vec<PlotRow>) -> Result<ScopedPlantings, StorageError> {
         let mut rows = Vec::new();
         for chunk in plots.chunks(500) {
@@ -302,6 +306,7 @@ impl ScopedPlantings {
     ///
     /// # Errors
     /// Storage failures.
+    #[tracing::instrument(skip_all)]
     pub async fn with_forecasts(
         &self,
         db: &Db,
@@ -318,7 +323,8 @@ impl ScopedPlantings {
         let mut out = Vec::with_capacity(self.rows.len());
         for (site, group) in by_site {
             let forecasts =
-                crate::usecases::forecasting::planting_forecasts_at(db, cache, site, &group, as_of).await?;
+                crate::usecases::forecasting::planting_forecasts_at(db, cache, site, &group, as_of)
+                    .await?;
             for (row, forecast) in group.iter().zip(forecasts) {
                 let Some(plot) = plot_of.get(&row.plot_id) else {
                     continue;
@@ -344,6 +350,7 @@ impl ScopedPlantings {
 ///
 /// # Errors
 /// Storage failures.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn plot_page(
     db: &Db,
     cache: &crate::usecases::forecasting::ClimateCache,

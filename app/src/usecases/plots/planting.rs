@@ -1,22 +1,14 @@
 //! Adding a planting to a plot and moving it on through its statuses.
 
-use super::{planter_by, place};
-use crate::models::{
-    CropOption, PlantingView, PlotPageData, PlotSummary, PlotsPageData, VillageOption,
-};
-use leptos::prelude::*;
-use leptos::server_fn::ServerFnError;
-use tianlian_domain::access::{
-    Caller, PlotPlace, can_view_plot, can_work_planting, planter_of, plot_filter,
-};
+use super::{place, planter_by};
+use tianlian_domain::access::{Caller, can_view_plot, can_work_planting, planter_of};
 use tianlian_domain::lease::Planter;
 use tianlian_domain::planting::validate_new_planting;
-use tianlian_domain::season::{Season, peak_area};
 use tianlian_domain::status::{StatusChangeError, validate_status_change};
-use tianlian_domain::{NewPlantingInput, Occupancy, PlantingError};
-use tianlian_storage::plantings::{InsertError, PlantingRow};
-use tianlian_storage::plots::PlotRow;
-use tianlian_storage::{Db, StorageError, crops, places, plantings, plots};
+use tianlian_domain::{NewPlantingInput, PlantingError};
+use tianlian_storage::audit::AuditEntry;
+use tianlian_storage::plantings::InsertError;
+use tianlian_storage::{Db, StorageError, crops, plantings, plots};
 
 /// What became of a planting submitted from the form or the API.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +27,7 @@ pub enum AddPlantingOutcome {
 ///
 /// # Errors
 /// Storage failures only; every refusal is an [`AddPlantingOutcome`].
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn add_planting_from_form(
     db: &Db,
     caller: &Caller,
@@ -53,7 +46,8 @@ pub async fn add_planting_from_form(
     // plants for the household. A date that does not parse is the form's error, not a refusal.
     let planter = planter_of(caller.scope);
     let leases = tianlian_storage::alliance::lease_terms_of_plot(db, plot_id).await?;
-    let on = parse_date(&input.planted_on).unwrap_or_else(|_| crate::usecases::forecasting::china_today());
+    let on = parse_date(&input.planted_on)
+        .unwrap_or_else(|_| crate::usecases::forecasting::china_today());
     if !can_work_planting(caller.scope, place(&plot), planter, &leases, on) {
         return Ok(AddPlantingOutcome::Forbidden);
     }
@@ -131,6 +125,7 @@ pub enum StatusOutcome {
 ///
 /// # Errors
 /// Storage failures only.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn change_status(
     db: &Db,
     caller: &Caller,
@@ -167,24 +162,11 @@ pub async fn change_status(
         Ok(change) => change,
         Err(error) => return Ok(StatusOutcome::Refused { plot_id, error }),
     };
-    if !plantings::set_status(db, planting_id, planting.status, &change).await? {
+    let entry = AuditEntry::new(Some(caller.account_id), "status", "planting")
+        .before(serde_json::json!({ "status": planting.status.code() }))
+        .after(serde_json::json!({ "status": change.to.code(), "on": change.on }));
+    if !plantings::set_status(db, planting_id, planting.status, &change, &entry).await? {
         return Ok(StatusOutcome::Conflict { plot_id });
     }
-    tianlian_storage::audit::record(
-        db,
-        &tianlian_storage::audit::AuditEntry {
-            account_id: Some(caller.account_id),
-            action: "status",
-            entity: "planting",
-            entity_id: Some(planting_id),
-            before: Some(format!("{{\"status\":\"{}\"}}", planting.status.code())),
-            after: Some(format!(
-                "{{\"status\":\"{}\",\"on\":\"{}\"}}",
-                change.to.code(),
-                change.on
-            )),
-        },
-    )
-    .await?;
     Ok(StatusOutcome::Changed { plot_id })
 }

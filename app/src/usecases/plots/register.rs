@@ -1,20 +1,14 @@
-//! The plot register: add, edit and retire plots, and bulk-import plots and plantings from
-//! CSV. Each use case checks who is asking, runs the domain rule and calls storage; the rules
-//! that depend on other rows run inside storage's transaction. Only compiled with `ssr`.
+//! The plot register: add, edit and retire plots. Each use case checks who is asking, runs the
+//! domain rule and calls storage; the rules that depend on other rows, and the audit entry, run
+//! inside storage's transaction.
 
-use crate::models::{ImportLine, ImportReport};
-use tianlian_domain::access::{Caller, PlotFilter, Scope, can_manage_plots, plot_filter};
-use tianlian_domain::import::{
-    self, ImportKind, LineError, PlotLoadRef, PlotRefs, Problem, VillageRef,
-};
+use tianlian_domain::access::{Caller, can_manage_plots};
 use tianlian_domain::plot::{
     PlotError, PlotInput, RetireError, ValidPlot, check_retire, validate_plot,
 };
-use tianlian_domain::{Lang, ValidPlanting};
-use tianlian_storage::audit::{self, AuditEntry};
-use tianlian_storage::plantings::InsertError;
+use tianlian_storage::audit::AuditEntry;
 use tianlian_storage::plots::{PlotFields, WriteError};
-use tianlian_storage::{Db, StorageError, crops, households, imports, places, plantings, plots};
+use tianlian_storage::{Db, StorageError, households, places, plots};
 
 /// What became of a plot form or API call.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,7 +22,7 @@ pub enum PlotOutcome {
     NotRetired(RetireError),
 }
 
-fn fields(p: ValidPlot, owner_household_id: Option<i64>) -> PlotFields {
+pub(super) fn fields(p: ValidPlot, owner_household_id: Option<i64>) -> PlotFields {
     PlotFields {
         code: p.code,
         area: p.area,
@@ -53,31 +47,16 @@ async fn owner_id(
     })
 }
 
-async fn log(
-    db: &Db,
-    caller: &Caller,
-    action: &str,
-    id: i64,
-    after: serde_json::Value,
-) -> Result<(), StorageError> {
-    audit::record(
-        db,
-        &AuditEntry {
-            account_id: Some(caller.account_id),
-            action,
-            entity: "plot",
-            entity_id: Some(id),
-            before: None,
-            after: Some(after.to_string()),
-        },
-    )
-    .await
+/// The audit entry of a change to a plot by `caller`.
+fn entry<'a>(caller: &Caller, action: &'a str, after: serde_json::Value) -> AuditEntry<'a> {
+    AuditEntry::new(Some(caller.account_id), action, "plot").after(after)
 }
 
 /// Adds a plot to a village the caller manages.
 ///
 /// # Errors
 /// Storage failures only; refusals are outcomes.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn create_plot(
     db: &Db,
     caller: &Caller,
@@ -97,11 +76,13 @@ pub async fn create_plot(
         Err(e) => return Ok(PlotOutcome::Refused(vec![e])),
     };
     let f = fields(plot, owner);
-    match plots::create(db, village.id, &f).await {
-        Ok(id) => {
-            log(db, caller, "plot.create", id, serde_json::json!({"code": f.code, "area_centi_mu": f.area.centi(), "village_id": village.id})).await?;
-            Ok(PlotOutcome::Saved(id))
-        }
+    let after = serde_json::json!({
+        "code": f.code,
+        "area_centi_mu": f.area.centi(),
+        "village_id": village.id,
+    });
+    match plots::create(db, village.id, &f, &entry(caller, "plot.create", after)).await {
+        Ok(id) => Ok(PlotOutcome::Saved(id)),
         Err(WriteError::CodeTaken) => Ok(PlotOutcome::Refused(vec![PlotError::CodeTaken])),
         Err(WriteError::Storage(e)) => Err(e),
         Err(WriteError::NotFound | WriteError::Rejected(_)) => Ok(PlotOutcome::NotFound),
@@ -134,6 +115,7 @@ async fn visible_plot(
 ///
 /// # Errors
 /// Storage failures only.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn edit_plot(
     db: &Db,
     caller: &Caller,
@@ -152,22 +134,16 @@ pub async fn edit_plot(
         },
         Err(errors) => return Ok(PlotOutcome::Refused(errors)),
     };
-    let result = plots::update_checked(db, id, |load| {
-        validate_plot(input, &load.held).map(|p| fields(p, owner))
-    })
+    let after = serde_json::json!({ "code": input.code.trim(), "area": input.area.trim() });
+    let result = plots::update_checked(
+        db,
+        id,
+        |load| validate_plot(input, &load.held).map(|p| fields(p, owner)),
+        &entry(caller, "plot.edit", after),
+    )
     .await;
     match result {
-        Ok(()) => {
-            log(
-                db,
-                caller,
-                "plot.edit",
-                id,
-                serde_json::json!({"code": input.code.trim(), "area": input.area.trim()}),
-            )
-            .await?;
-            Ok(PlotOutcome::Saved(id))
-        }
+        Ok(()) => Ok(PlotOutcome::Saved(id)),
         Err(WriteError::Rejected(errors)) => Ok(PlotOutcome::Refused(errors)),
         Err(WriteError::CodeTaken) => Ok(PlotOutcome::Refused(vec![PlotError::CodeTaken])),
         Err(WriteError::NotFound) => Ok(PlotOutcome::NotFound),
@@ -179,6 +155,7 @@ pub async fn edit_plot(
 ///
 /// # Errors
 /// Storage failures only.
+#[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn retire_plot(
     db: &Db,
     caller: &Caller,
@@ -188,21 +165,19 @@ pub async fn retire_plot(
     if let Err(outcome) = visible_plot(db, caller, id).await? {
         return Ok(outcome);
     }
-    match plots::retire_checked(db, id, today, check_retire).await {
-        Ok(()) => {
-            log(
-                db,
-                caller,
-                "plot.retire",
-                id,
-                serde_json::json!({"retired_on": today.to_string()}),
-            )
-            .await?;
-            Ok(PlotOutcome::Saved(id))
-        }
+    let after = serde_json::json!({ "retired_on": today });
+    match plots::retire_checked(
+        db,
+        id,
+        today,
+        check_retire,
+        &entry(caller, "plot.retire", after),
+    )
+    .await
+    {
+        Ok(()) => Ok(PlotOutcome::Saved(id)),
         Err(WriteError::Rejected(e)) => Ok(PlotOutcome::NotRetired(e)),
         Err(WriteError::NotFound | WriteError::CodeTaken) => Ok(PlotOutcome::NotFound),
         Err(WriteError::Storage(e)) => Err(e),
     }
 }
-

@@ -3,7 +3,7 @@
 use super::error::{ApiError, body};
 use super::openapi::ErrorBody;
 use crate::startup::AppState;
-use app::auth::{
+use app::usecases::auth::{
     AttemptFrom, ClientAddr, NewAccount, NewAccountError, PasswordError, SignInError,
     change_own_password as change_own, create_account as create_account_as, device_cookie,
     device_token, new_api_token, reset_password as reset, sign_in, sign_out,
@@ -277,17 +277,9 @@ pub async fn issue_token(
         return Err(ApiError::not_found());
     }
     let (token, hash) = new_api_token();
-    let id = tokens::insert(&state.db, b.account_id, &hash, &b.label).await?;
-    audit_change(
-        &state,
-        &caller,
-        "issue",
-        "api_token",
-        Some(id),
-        None,
-        Some(json!({ "account_id": b.account_id, "label": b.label })),
-    )
-    .await?;
+    let entry = AuditEntry::new(Some(caller.account_id), "issue", "api_token")
+        .after(json!({ "account_id": b.account_id, "label": b.label }));
+    let id = tokens::insert(&state.db, b.account_id, &hash, &b.label, &entry).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "id": id, "token": token })),
@@ -304,10 +296,10 @@ pub async fn revoke_token(
     Path(id): Path<i64>,
 ) -> ApiResult<StatusCode> {
     admin(&caller)?;
-    if !tokens::revoke(&state.db, id).await? {
+    let entry = AuditEntry::new(Some(caller.account_id), "revoke", "api_token");
+    if !tokens::revoke(&state.db, id, &entry).await? {
         return Err(ApiError::not_found());
     }
-    audit_change(&state, &caller, "revoke", "api_token", Some(id), None, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -331,32 +323,4 @@ pub async fn audit_log(
         None
     };
     Ok(Json(json!({ "entries": entries, "next_cursor": next })))
-}
-
-/// Writes one audit entry for a change the caller made.
-///
-/// # Errors
-/// The database refused the entry.
-pub async fn audit_change(
-    state: &AppState,
-    caller: &Caller,
-    action: &str,
-    entity: &str,
-    entity_id: Option<i64>,
-    before: Option<Value>,
-    after: Option<Value>,
-) -> ApiResult<()> {
-    audit::record(
-        &state.db,
-        &AuditEntry {
-            account_id: Some(caller.account_id),
-            action,
-            entity,
-            entity_id,
-            before: before.map(|v| v.to_string()),
-            after: after.map(|v| v.to_string()),
-        },
-    )
-    .await?;
-    Ok(())
 }

@@ -5,7 +5,7 @@
 use super::error::{ApiError, body};
 use super::openapi::ErrorBody;
 use crate::startup::AppState;
-use app::forecasting::{self, EngineError, ForecastQuery, WeatherImportError};
+use app::usecases::forecasting::{self, EngineError, ForecastQuery, WeatherImportError};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

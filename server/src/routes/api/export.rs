@@ -6,7 +6,7 @@
 use super::error::ApiError;
 use super::openapi::ErrorBody;
 use crate::startup::AppState;
-use app::export::{self, FileKind};
+use app::usecases::export::{self, FileKind};
 use axum::Extension;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};

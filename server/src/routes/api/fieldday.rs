@@ -1,12 +1,12 @@
 //! The field day over JSON: fill a shift, book several people, take one off, the roll call
 //! with its idempotency key, a cooperative's day sheet (JSON, CSV, XLSX) and settling the day.
-//! The same use cases as the pages (`app::fieldday`), which check who asks.
+//! The same use cases as the pages (`app::usecases::fieldday`), which check who asks.
 
 use super::error::{ApiError, body};
 use super::openapi::ErrorBody;
 use crate::startup::AppState;
-use app::alliance::WorkOutcome;
-use app::fieldday;
+use app::usecases::alliance::WorkOutcome;
+use app::usecases::fieldday;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -225,16 +225,16 @@ pub async fn day_sheet_file(
     let sheet = fieldday::day_sheet(&state.db, &caller, id, day, 0)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let table = app::export::day_sheet_table(&sheet);
+    let table = app::usecases::export::day_sheet_table(&sheet);
     let (bytes, content_type, ext) = if xlsx {
         (
-            app::export::to_xlsx(&table).map_err(|e| ApiError::internal(&e))?,
+            app::usecases::export::to_xlsx(&table).map_err(|e| ApiError::internal(&e))?,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
         )
     } else {
         (
-            app::export::to_csv(&table),
+            app::usecases::export::to_csv(&table),
             "text/csv; charset=utf-8",
             "csv",
         )

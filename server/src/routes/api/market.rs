@@ -30,7 +30,7 @@ pub async fn calendar(
     Extension(caller): Extension<Caller>,
     Query(q): Query<MarketQuery>,
 ) -> Result<Json<MarketPageData>, ApiError> {
-    app::planning::market_page(&state.db, &state.climates, &caller, q.township)
+    app::usecases::planning::market_page(&state.db, &state.climates, &caller, q.township)
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
@@ -46,7 +46,7 @@ pub async fn wallchart(
     Extension(caller): Extension<Caller>,
     Query(q): Query<MarketQuery>,
 ) -> Result<Json<app::models::WallChartData>, ApiError> {
-    app::planning::wall_chart(&state.db, &state.climates, &caller, q.township)
+    app::usecases::planning::wall_chart(&state.db, &state.climates, &caller, q.township)
         .await?
         .map(Json)
         .ok_or_else(ApiError::not_found)
@@ -74,8 +74,14 @@ pub async fn set_capacity(
     if !tianlian_domain::access::can_set_targets(caller.scope, b.township_id) {
         return Err(ApiError::forbidden());
     }
-    if app::planning::set_capacity(&state.db, &caller, b.township_id, &b.crop, b.kg_per_week)
-        .await?
+    if app::usecases::planning::set_capacity(
+        &state.db,
+        &caller,
+        b.township_id,
+        &b.crop,
+        b.kg_per_week,
+    )
+    .await?
     {
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -1,15 +1,15 @@
 //! Onboarding over JSON: accounts for admins (list, one, disable, enable, one-time password),
 //! households and their people for the township's agronomists (cooperatives read their
 //! alliance's), and a household's farmer account. The same use cases as the pages
-//! (`app::onboard`), which check who asks. Bulk import is `POST /api/v1/import/households`.
+//! (`app::usecases::onboard`), which check who asks. Bulk import is `POST /api/v1/import/households`.
 
 use super::error::{ApiError, body};
 use super::openapi::ErrorBody;
 use super::plots::PageQuery;
 use crate::startup::AppState;
-use app::alliance::WorkOutcome;
 use app::models::{AccountListQuery, HouseholdListQuery, Slip};
-use app::onboard::{self, OnboardError, SlipOutcome};
+use app::usecases::alliance::WorkOutcome;
+use app::usecases::onboard::{self, OnboardError, SlipOutcome};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

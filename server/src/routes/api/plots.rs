@@ -3,7 +3,7 @@
 use super::error::ApiError;
 use super::openapi::ErrorBody;
 use crate::startup::AppState;
-use app::services::{self, AddPlantingOutcome};
+use app::usecases::plots::{self, AddPlantingOutcome};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -60,10 +60,10 @@ impl PageQuery {
     }
 }
 
-/// A page size: 1 to [`services::MAX_API_PAGE`], that by default.
+/// A page size: 1 to [`plots::MAX_API_PAGE`], that by default.
 fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
-    let limit = limit.unwrap_or(services::MAX_API_PAGE);
-    if (1..=services::MAX_API_PAGE).contains(&limit) {
+    let limit = limit.unwrap_or(plots::MAX_API_PAGE);
+    if (1..=plots::MAX_API_PAGE).contains(&limit) {
         Ok(limit)
     } else {
         Err(ApiError::new(
@@ -231,7 +231,7 @@ pub async fn list(
 ) -> Result<Json<PlotPage>, ApiError> {
     let (query, limit) = q.parse()?;
     let (plots, next_cursor) =
-        services::plots_after(&state.db, &caller, &query, q.cursor(), limit).await?;
+        plots::plots_after(&state.db, &caller, &query, q.cursor(), limit).await?;
     Ok(Json(PlotPage {
         plots: plots.into_iter().map(PlotJson::from).collect(),
         next_cursor,
@@ -246,7 +246,7 @@ pub async fn show(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<Json<Value>, ApiError> {
-    let page = services::plot_page(&state.db, &state.climates, &caller, id)
+    let page = plots::plot_page(&state.db, &state.climates, &caller, id)
         .await?
         .ok_or_else(ApiError::not_found)?;
     Ok(Json(json!({ "plot": PlotJson::from(page.plot) })))
@@ -282,7 +282,7 @@ pub async fn add_planting(
         planted_on: b.planted_on,
         status: b.status,
     };
-    match services::add_planting_from_form(&state.db, &caller, id, &input).await? {
+    match plots::add_planting_from_form(&state.db, &caller, id, &input).await? {
         AddPlantingOutcome::Added(planting) => {
             Ok((StatusCode::CREATED, Json(json!({ "id": planting }))))
         }
@@ -334,9 +334,9 @@ pub async fn change_status(
     Path(id): Path<i64>,
     json: Result<Json<StatusBody>, JsonRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    use app::services::StatusOutcome;
+    use app::usecases::plots::StatusOutcome;
     let b = super::error::body(json)?;
-    match services::change_status(&state.db, &caller, id, &b.status, &b.on, &b.reason).await? {
+    match plots::change_status(&state.db, &caller, id, &b.status, &b.on, &b.reason).await? {
         StatusOutcome::Changed { .. } => Ok(Json(json!({ "id": id, "status": b.status.trim() }))),
         StatusOutcome::Refused { error, .. } => Err(ApiError::invalid(
             error.code(),

@@ -5,8 +5,8 @@
 use super::error::{ApiError, body};
 use super::openapi::ErrorBody;
 use crate::startup::AppState;
-use app::land::{self, PlotOutcome};
 use app::models::ImportReport;
+use app::usecases::plots::{self, PlotOutcome};
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
@@ -105,7 +105,7 @@ pub async fn create(
     json: Result<Json<PlotBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (village, input) = body(json)?.input();
-    let o = land::create_plot(&state.db, &caller, village.unwrap_or(0), &input).await?;
+    let o = plots::create_plot(&state.db, &caller, village.unwrap_or(0), &input).await?;
     outcome(o, true)
 }
 
@@ -123,7 +123,7 @@ pub async fn edit(
     json: Result<Json<PlotBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (_, input) = body(json)?.input();
-    let o = land::edit_plot(&state.db, &caller, id, &input).await?;
+    let o = plots::edit_plot(&state.db, &caller, id, &input).await?;
     outcome(o, false)
 }
 
@@ -138,8 +138,8 @@ pub async fn retire(
     Extension(caller): Extension<Caller>,
     Path(id): Path<i64>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let today = app::forecasting::china_today();
-    let o = land::retire_plot(&state.db, &caller, id, today).await?;
+    let today = app::usecases::forecasting::china_today();
+    let o = plots::retire_plot(&state.db, &caller, id, today).await?;
     outcome(o, false)
 }
 
@@ -172,7 +172,7 @@ pub async fn plantings(
     Query(q): Query<super::plots::ListQuery>,
 ) -> Result<Json<PlantingPage>, ApiError> {
     let (query, limit) = q.parse()?;
-    let (list, next_cursor) = app::services::plantings_after(
+    let (list, next_cursor) = app::usecases::plots::plantings_after(
         &state.db,
         &state.climates,
         &caller,
@@ -222,7 +222,7 @@ pub async fn import(
     bytes: Bytes,
 ) -> Result<impl IntoResponse, ApiError> {
     let kind = ImportKind::parse(&kind).ok_or_else(ApiError::not_found)?;
-    let text = app::onboard::upload_text(&bytes).map_err(|_| {
+    let text = app::usecases::onboard::upload_text(&bytes).map_err(|_| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "not_utf8",
@@ -231,7 +231,7 @@ pub async fn import(
         )
     })?;
     let dry_run = q.dry_run.unwrap_or(true);
-    let report: ImportReport = land::run_import(&state.db, &caller, kind, &text, dry_run)
+    let report: ImportReport = plots::run_import(&state.db, &caller, kind, &text, dry_run)
         .await?
         .ok_or_else(ApiError::forbidden)?;
     if !report.errors.is_empty() {

@@ -6,7 +6,7 @@ use super::error::{ApiError, body};
 use super::openapi::ErrorBody;
 use crate::startup::AppState;
 use app::models::TargetView;
-use app::planning::{self, AddTargetOutcome};
+use app::usecases::planning::{self, AddTargetOutcome};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

@@ -4,7 +4,7 @@
 use super::error::{ApiError, body};
 use super::openapi::ErrorBody;
 use crate::startup::AppState;
-use app::alliance::{self, WorkOutcome};
+use app::usecases::alliance::{self, WorkOutcome};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -395,7 +395,9 @@ pub async fn benefit(
     let (cursor, limit) = page.parse()?;
     let offset = usize::try_from(cursor.unwrap_or(0)).unwrap_or(0);
     let limit = usize::try_from(limit).unwrap_or(1);
-    let day = q.day.unwrap_or_else(app::forecasting::china_today);
+    let day = q
+        .day
+        .unwrap_or_else(app::usecases::forecasting::china_today);
     let window = alliance::BenefitWindow::From { offset, limit };
     let report = alliance::benefit(
         &state.db,
@@ -565,7 +567,7 @@ pub async fn my_calendar(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<Json<Value>, ApiError> {
-    let household = app::feed::household_of(&caller).ok_or_else(ApiError::forbidden)?;
+    let household = app::usecases::feed::household_of(&caller).ok_or_else(ApiError::forbidden)?;
     let token = tianlian_storage::feeds::token_of(&state.db, household).await?;
     Ok(Json(
         json!({ "path": token.map(|t| format!("/calendar/{t}.ics")) }),
@@ -580,8 +582,8 @@ pub async fn regenerate_calendar(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let household = app::feed::household_of(&caller).ok_or_else(ApiError::forbidden)?;
-    let token = app::feed::regenerate(&state.db, household).await?;
+    let household = app::usecases::feed::household_of(&caller).ok_or_else(ApiError::forbidden)?;
+    let token = app::usecases::feed::regenerate(&state.db, household).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "path": format!("/calendar/{token}.ics") })),
@@ -596,7 +598,7 @@ pub async fn revoke_calendar(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
 ) -> Result<StatusCode, ApiError> {
-    let household = app::feed::household_of(&caller).ok_or_else(ApiError::forbidden)?;
+    let household = app::usecases::feed::household_of(&caller).ok_or_else(ApiError::forbidden)?;
     tianlian_storage::feeds::revoke(&state.db, household).await?;
     Ok(StatusCode::NO_CONTENT)
 }
