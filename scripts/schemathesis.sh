@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Hostile input against the whole API (#8): schemathesis (PyPI) reads /api/v1/openapi.json and
 # sends generated and mutated requests to every operation with an admin's API token, on a fresh
-# demo database. Fails on any 5xx and on any response that breaks its documented schema.
+# demo database, in every phase (examples, coverage, fuzzing, and the stateful phase that chains
+# operations through the document's links). Every check runs but one: a 5xx, a response that
+# breaks its schema, an undocumented status, header or content type, a request that breaks the
+# schema and is accepted, a missing auth check, a deleted resource still served, all fail the
+# run. Left out (#19.6, open): positive_data_acceptance, which counts a 422 for a schema-valid
+# request whose values break a domain rule (31 such operations on 2026-12-03; the document does
+# not yet state every range, length and enum of the request bodies).
 # A bounded run: SCHEMATHESIS_EXAMPLES per operation (default 60), a fixed seed.
 #   bash scripts/schemathesis.sh            (after `cargo leptos build --release`)
 set -euo pipefail
@@ -33,8 +39,9 @@ rm -f "$jar"
 mkdir -p target/schemathesis
 "$venv/bin/schemathesis" run "$base/api/v1/openapi.json" \
   --header "Authorization: Bearer $token" \
-  --checks not_a_server_error,response_schema_conformance \
-  --phases examples,coverage,fuzzing \
+  --checks "${SCHEMATHESIS_CHECKS:-all}" \
+  --exclude-checks "${SCHEMATHESIS_EXCLUDE_CHECKS:-positive_data_acceptance}" \
+  --phases "${SCHEMATHESIS_PHASES:-examples,coverage,fuzzing,stateful}" \
   --max-examples "${SCHEMATHESIS_EXAMPLES:-60}" \
   --seed 2026 \
   --generation-database none \

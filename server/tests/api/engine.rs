@@ -396,6 +396,34 @@ async fn the_openapi_document_describes_exactly_the_servers_routes() {
         assert_eq!(documented, served);
         assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
         assert!(doc["components"]["schemas"]["ForecastResponse"].is_object());
+        // Every status the gate and the body reader can send is documented on each operation
+        // it can reach: 401 and 403 wherever one must sign in, 400 wherever there is input,
+        // 413 and 415 wherever there is a body.
+        for route in server::routes::api::routes() {
+            let op = &doc["paths"][route.path][route.method.to_lowercase()];
+            let documents = |status: &str| op["responses"].get(status).is_some();
+            if route.access != server::routes::api::Access::Public {
+                assert!(
+                    documents("401") && documents("403"),
+                    "{} {}",
+                    route.method,
+                    route.path
+                );
+            }
+            if op.get("requestBody").is_some() {
+                for status in ["400", "413", "415"] {
+                    assert!(
+                        documents(status),
+                        "{} {} {status}",
+                        route.method,
+                        route.path
+                    );
+                }
+            }
+            if route.path.contains('{') {
+                assert!(documents("400"), "{} {} 400", route.method, route.path);
+            }
+        }
         app.finish().await;
     }
 }

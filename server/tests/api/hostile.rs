@@ -1142,3 +1142,49 @@ async fn a_nul_character_anywhere_is_refused_with_a_400_on_both_engines() {
         app.finish().await;
     }
 }
+
+#[tokio::test]
+async fn query_values_outside_what_the_api_document_states_are_refused_with_a_400() {
+    for engine in engines() {
+        let app = spawn_app_with(engine, |_| {}).await;
+        let admin = app.signed_in(ADMIN).await;
+        let long = "田".repeat(41);
+        for (path, code) in [
+            (format!("/api/v1/plots?q={long}"), "bad_query"),
+            (format!("/api/v1/plantings?crop={long}"), "bad_query"),
+            (format!("/api/v1/households?q={long}"), "bad_query"),
+            (format!("/api/v1/benefit?q={long}"), "bad_query"),
+            (
+                format!("/api/v1/cooperatives/1?list=members&q={long}"),
+                "bad_query",
+            ),
+            ("/api/v1/audit?cursor=-1".to_owned(), "bad_cursor"),
+            ("/api/v1/leases?cursor=-5".to_owned(), "bad_cursor"),
+            ("/api/v1/plots?cursor=-1".to_owned(), "bad_cursor"),
+            ("/api/v1/accounts?status=AAA".to_owned(), "bad_filter"),
+            ("/api/v1/accounts?role=king".to_owned(), "bad_filter"),
+            ("/api/v1/households?poor=maybe".to_owned(), "bad_filter"),
+            (
+                "/api/v1/cooperatives/1?list=members&page=0".to_owned(),
+                "bad_page",
+            ),
+        ] {
+            let (status, body) = send(&path, admin.get(app.url(&path))).await;
+            assert_eq!(status, 400, "{path}: {body}");
+            assert_eq!(body["error"]["code"], code, "{path}: {body}");
+        }
+        // At the limit (40 characters, not bytes) and in the enums, the same queries answer.
+        let forty = "田".repeat(40);
+        for path in [
+            format!("/api/v1/plots?q={forty}"),
+            format!("/api/v1/households?q={forty}"),
+            "/api/v1/accounts?status=disabled&role=farmer".to_owned(),
+            "/api/v1/households?poor=not_poor".to_owned(),
+            "/api/v1/audit?cursor=0".to_owned(),
+        ] {
+            let (status, body) = send(&path, admin.get(app.url(&path))).await;
+            assert_eq!(status, 200, "{path}: {body}");
+        }
+        app.finish().await;
+    }
+}

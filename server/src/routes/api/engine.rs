@@ -65,7 +65,7 @@ pub struct SpringFestival {
 
 /// The Spring Festival (春节) of a Gregorian year, 1901–2100.
 #[utoipa::path(get, path = "/api/v1/calendar/spring-festival/{year}", tag = "calendar",
-    params(("year" = i32, Path, description = "Gregorian year, 1901–2100")),
+    params(("year" = i32, Path, minimum = 1901, maximum = 2100, description = "Gregorian year, 1901–2100")),
     responses((status = 200, body = SpringFestival), (status = 400, body = ErrorBody)))]
 pub async fn spring_festival(Path(text): Path<String>) -> Result<Json<SpringFestival>, ApiError> {
     let year = year(&text)?;
@@ -89,7 +89,7 @@ pub struct SolarTerms {
 
 /// The 24 solar terms (二十四节气) of a Gregorian year, 1901–2100.
 #[utoipa::path(get, path = "/api/v1/calendar/solar-terms/{year}", tag = "calendar",
-    params(("year" = i32, Path, description = "Gregorian year, 1901–2100")),
+    params(("year" = i32, Path, minimum = 1901, maximum = 2100, description = "Gregorian year, 1901–2100")),
     responses((status = 200, body = SolarTerms), (status = 400, body = ErrorBody)))]
 pub async fn solar_terms(Path(text): Path<String>) -> Result<Json<SolarTerms>, ApiError> {
     let year = year(&text)?;

@@ -187,7 +187,7 @@ fn day_of(text: &str) -> Result<chrono::NaiveDate, ApiError> {
 }
 
 #[utoipa::path(get, path = "/api/v1/cooperatives/{id}/days/{day}", tag = "alliance",
-    params(("id" = i64, Path, description = "Cooperative id"), ("day" = String, Path, description = "YYYY-MM-DD")),
+    params(("id" = i64, Path, description = "Cooperative id"), ("day" = String, Path, format = Date, description = "YYYY-MM-DD")),
     responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 /// The day sheet (日结单): every worker of the cooperative's shifts that day, regular and
@@ -205,7 +205,7 @@ pub async fn day_sheet(
 }
 
 #[utoipa::path(get, path = "/api/v1/cooperatives/{id}/days/{day}/{file}", tag = "alliance",
-    params(("id" = i64, Path, description = "Cooperative id"), ("day" = String, Path, description = "YYYY-MM-DD"),
+    params(("id" = i64, Path, description = "Cooperative id"), ("day" = String, Path, format = Date, description = "YYYY-MM-DD"),
         ("file" = String, Path, description = "sheet.csv or sheet.xlsx")),
     responses((status = 200, description = "The day sheet", content_type = "text/csv"),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
@@ -253,7 +253,7 @@ pub async fn day_sheet_file(
 }
 
 #[utoipa::path(post, path = "/api/v1/cooperatives/{id}/days/{day}/settle", tag = "alliance",
-    params(("id" = i64, Path, description = "Cooperative id"), ("day" = String, Path, description = "YYYY-MM-DD")),
+    params(("id" = i64, Path, description = "Cooperative id"), ("day" = String, Path, format = Date, description = "YYYY-MM-DD")),
     responses((status = 200, body = Object), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 /// Settles the cooperative's day: every worker of every shift paid what is owed, once →

@@ -14,6 +14,7 @@ use tianlian_domain::access::Caller;
 use utoipa::{IntoParams, ToSchema};
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MarketQuery {
     /// Township id; the caller's own when left out.
     township: Option<i64>,

@@ -5,7 +5,7 @@
 
 use super::error::{ApiError, body};
 use super::openapi::ErrorBody;
-use super::plots::PageQuery;
+use super::plots::{PageQuery, one_of, search_text};
 use crate::startup::AppState;
 use app::models::{AccountListQuery, HouseholdListQuery, Slip};
 use app::usecases::alliance::WorkOutcome;
@@ -127,9 +127,14 @@ pub async fn list_accounts(
 ) -> Result<Json<Value>, ApiError> {
     let (cursor, limit) = page.parse()?;
     let query = AccountListQuery {
-        q: q.q.unwrap_or_default(),
-        role: q.role.unwrap_or_default(),
-        status: q.status.unwrap_or_default(),
+        q: search_text("q", q.q.as_deref())?.unwrap_or_default(),
+        role: one_of(
+            "role",
+            q.role.as_deref(),
+            &["admin", "agronomist", "cooperative", "farmer"],
+        )?
+        .unwrap_or_default(),
+        status: one_of("status", q.status.as_deref(), &["active", "disabled"])?.unwrap_or_default(),
         page: 1,
     };
     let (lines, total) =
@@ -242,10 +247,10 @@ pub async fn list_households(
 ) -> Result<Json<Value>, ApiError> {
     let (cursor, limit) = page.parse()?;
     let query = HouseholdListQuery {
-        q: q.q.unwrap_or_default(),
+        q: search_text("q", q.q.as_deref())?.unwrap_or_default(),
         township: q.township,
         village: q.village,
-        poor: q.poor.unwrap_or_default(),
+        poor: one_of("poor", q.poor.as_deref(), &["poor", "not_poor"])?.unwrap_or_default(),
         page: 1,
     };
     let (lines, total) =

@@ -41,6 +41,66 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The answers any operation can give besides its own, added to each so that the document
+/// states every status the server sends (#19.6): 400 for a body, query or path the server
+/// cannot read; 401 and 403 on every signed-in operation (no credentials; a cross-site
+/// session post, or a password that must be changed first); 413 and 415 for a body too large
+/// or not JSON; 429 when sign-in is throttled.
+struct CommonResponses;
+
+impl Modify for CommonResponses {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+        let error = |description: &str| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("ErrorBody")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        };
+        for (path, item) in &mut openapi.paths.paths {
+            let public = super::is_public(path);
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let mut add = |status: &str, description: &str| {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| error(description));
+                };
+                let has_input = op.request_body.is_some()
+                    || op.parameters.as_ref().is_some_and(|p| !p.is_empty())
+                    || path.contains('{');
+                if has_input {
+                    add("400", "The request could not be read");
+                }
+                if op.request_body.is_some() {
+                    add("413", "The body is too large");
+                    add("415", "The body is not JSON");
+                }
+                if !public {
+                    add("401", "Not signed in");
+                    add("403", "Not allowed, or the password must be changed first");
+                }
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -72,7 +132,7 @@ impl Modify for BearerAuth {
         engine::rate, engine::sites, engine::import_weather, document,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonResponses),
     tags(
         (name = "auth", description = "Signing in and the caller"),
         (name = "accounts", description = "Accounts, tokens and the audit log (admins)"),

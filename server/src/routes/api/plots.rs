@@ -54,9 +54,55 @@ pub struct PageQuery {
 }
 
 impl PageQuery {
-    /// The cursor and the page size, or a 400 when the size is out of range.
+    /// The cursor and the page size, or a 400 when either is out of range.
     pub fn parse(&self) -> Result<(Option<i64>, i64), ApiError> {
-        Ok((self.cursor, page_limit(self.limit)?))
+        Ok((page_cursor(self.cursor)?, page_limit(self.limit)?))
+    }
+}
+
+/// A cursor: absent, or an id or position from 0 (what the document says), else 400.
+pub fn page_cursor(cursor: Option<i64>) -> Result<Option<i64>, ApiError> {
+    match cursor {
+        Some(c) if c < 0 => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_cursor",
+            "cursor 须为上一页给出的 next_cursor",
+            "cursor must be the next_cursor of the page before",
+        )),
+        c => Ok(c),
+    }
+}
+
+/// The most characters a search text (`q`) or a code filter may have, as the document says.
+pub const MAX_SEARCH_CHARS: usize = 40;
+
+/// A search text or code filter of at most [`MAX_SEARCH_CHARS`] characters, else 400.
+pub fn search_text(name: &str, text: Option<&str>) -> Result<Option<String>, ApiError> {
+    match text {
+        Some(t) if t.chars().count() > MAX_SEARCH_CHARS => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_query",
+            format!("{name} 不超过 {MAX_SEARCH_CHARS} 个字"),
+            format!("{name} must be at most {MAX_SEARCH_CHARS} characters"),
+        )),
+        t => Ok(t.map(str::to_owned)),
+    }
+}
+
+/// A value that must be one of `allowed` (as the document's enum says), else 400.
+pub fn one_of(
+    name: &str,
+    value: Option<&str>,
+    allowed: &[&str],
+) -> Result<Option<String>, ApiError> {
+    match value {
+        Some(v) if !allowed.contains(&v) => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_filter",
+            format!("{name} 须为 {}", allowed.join("、")),
+            format!("{name} must be one of {}", allowed.join(", ")),
+        )),
+        v => Ok(v.map(str::to_owned)),
     }
 }
 
@@ -87,7 +133,7 @@ pub enum StatusName {
 }
 
 impl ListQuery {
-    /// Where the page starts.
+    /// Where the page starts (checked by [`Self::parse`]).
     pub fn cursor(&self) -> Option<i64> {
         self.cursor
     }
@@ -95,6 +141,7 @@ impl ListQuery {
     /// The storage query and the page size, or a 400 naming the bad value.
     pub fn parse(&self) -> Result<(tianlian_storage::plots::PlotQuery, i64), ApiError> {
         let limit = page_limit(self.limit)?;
+        page_cursor(self.cursor)?;
         let status = match self.status.as_deref() {
             None => None,
             Some(code) => Some(tianlian_domain::PlantingStatus::from_code(code).ok_or_else(
@@ -112,9 +159,9 @@ impl ListQuery {
             tianlian_storage::plots::PlotQuery {
                 township_id: self.township,
                 village_id: self.village,
-                crop: self.crop.clone(),
+                crop: search_text("crop", self.crop.as_deref())?,
                 status,
-                text: self.q.clone(),
+                text: search_text("q", self.q.as_deref())?,
             },
             limit,
         ))

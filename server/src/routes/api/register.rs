@@ -197,6 +197,7 @@ pub async fn plantings(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// `true` (the default) only checks; `false` stores every row or none.
     dry_run: Option<bool>,

@@ -89,13 +89,22 @@ pub async fn cooperative(
             "list must be shifts, members or leases",
         ));
     }
+    let text = super::plots::search_text("q", q.q.as_deref())?;
+    if q.page == Some(0) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_page",
+            "page 从 1 起",
+            "page starts at 1",
+        ));
+    }
     let page = alliance::coop_page(
         &state.db,
         &state.climates,
         &caller,
         Some(id),
         list,
-        q.q.as_deref(),
+        text.as_deref(),
         q.page.unwrap_or(1),
     )
     .await?;
@@ -330,7 +339,8 @@ pub struct DividendBody {
 
 #[utoipa::path(post, path = "/api/v1/dividends", tag = "alliance", request_body = DividendBody,
     responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
 /// Records a dividend paid today to a household (by code) → 201.
 pub async fn dividend(
     State(state): State<AppState>,
@@ -399,11 +409,12 @@ pub async fn benefit(
         .day
         .unwrap_or_else(app::usecases::forecasting::china_today);
     let window = alliance::BenefitWindow::From { offset, limit };
+    let text = super::plots::search_text("q", q.q.as_deref())?;
     let report = alliance::benefit(
         &state.db,
         &caller,
         day,
-        q.q.as_deref(),
+        text.as_deref(),
         q.poor.unwrap_or(false),
         window,
     )
@@ -423,7 +434,7 @@ pub struct IncomeLineBody {
 }
 
 #[utoipa::path(put, path = "/api/v1/income-lines/{year}", tag = "alliance", request_body = IncomeLineBody,
-    params(("year" = i32, Path, description = "Season year (the season starting 1 July)")),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "Season year (the season starting 1 July), 2000–2100")),
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
 /// Sets the income line per person per year poor households are measured against (admins).
