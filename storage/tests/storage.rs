@@ -360,6 +360,32 @@ async fn targets_are_stored_listed_by_township_and_deleted_with_their_plantings_
                 .expect("none")
                 .is_empty()
         );
+        // Several townships in one read: each item tagged with its own, the sums the same as
+        // one township at a time.
+        let townships: Vec<i64> = tianlian_storage::places::list_villages(&db, PlotFilter::All)
+            .await
+            .expect("villages")
+            .into_iter()
+            .map(|v| v.township_id)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert!(townships.len() >= 2);
+        let both = targets::planted_items_in(&db, &townships, day(7, 1), &every_crop)
+            .await
+            .expect("items");
+        for &township in &townships {
+            let one = targets::planted_items(&db, township, None, day(7, 1), &every_crop)
+                .await
+                .expect("items");
+            let tagged: Vec<_> = both
+                .iter()
+                .filter(|(t, _)| *t == township)
+                .map(|(_, i)| i.clone())
+                .collect();
+            assert_eq!(area(&tagged), area(&one));
+            assert_eq!(tagged.len(), one.len());
+        }
 
         let gone = tianlian_storage::audit::AuditEntry::new(None, "delete", "target");
         assert!(targets::delete(&db, id, &gone).await.expect("delete"));

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use tianlian_domain::Lang;
 use tianlian_domain::access::{Caller, PlotFilter, TownshipView, can_set_targets, township_view};
 use tianlian_domain::forecast::PlanState;
-use tianlian_domain::targets::{self, NewTargetInput, TargetError};
+use tianlian_domain::targets::{self, NewTargetInput, PlantedItem, TargetError};
 use tianlian_storage::audit::AuditEntry;
 use tianlian_storage::places::VillageRow;
 use tianlian_storage::targets::TargetRow;
@@ -63,9 +63,42 @@ async fn views(
         .map(|v| (v.id, v.name))
         .collect();
     let today = china_today();
+    // Every target's plantings in one read (an admin sees the county's targets: one statement
+    // per target was the page's cost), then each target takes its own.
+    let season_start = |t: &targets::Target| {
+        tianlian_domain::forecast::climate::july_first(tianlian_domain::forecast::season_year(
+            t.deadline,
+        ))
+    };
+    let mut townships: Vec<i64> = rows.iter().map(|r| r.township_id).collect();
+    townships.sort_unstable();
+    townships.dedup();
+    let from = rows
+        .iter()
+        .map(|r| season_start(&r.target))
+        .min()
+        .unwrap_or(today);
+    let mut crops: Vec<&str> = rows
+        .iter()
+        .flat_map(|r| r.target.crops.crop_codes())
+        .collect();
+    crops.sort_unstable();
+    crops.dedup();
+    let items = tianlian_storage::targets::planted_items_in(db, &townships, from, &crops).await?;
     let mut views = Vec::with_capacity(rows.len());
-    for row in rows {
-        views.push(view_of(db, row, &crop_names, &village_names, today).await?);
+    for row in &rows {
+        let start = season_start(&row.target);
+        let mine: Vec<PlantedItem> = items
+            .iter()
+            .filter(|(township, item)| {
+                *township == row.township_id
+                    && row.village_id.is_none_or(|v| item.village_id == v)
+                    && item.planted_on >= start
+                    && row.target.crops.includes(&item.crop)
+            })
+            .map(|(_, item)| item.clone())
+            .collect();
+        views.push(view_of(row, &mine, &crop_names, &village_names, today));
     }
     Ok(views)
 }
@@ -83,31 +116,21 @@ pub async fn target_view(
     Ok(views(db, caller, Some(id)).await?.pop())
 }
 
-async fn view_of(
-    db: &Db,
-    row: TargetRow,
+/// One target's view from the plantings it counts (`items`: its place, crops and season).
+fn view_of(
+    row: &TargetRow,
+    items: &[PlantedItem],
     crop_names: &HashMap<String, String>,
     village_names: &HashMap<i64, String>,
     today: chrono::NaiveDate,
-) -> Result<TargetView, StorageError> {
+) -> TargetView {
     let t = &row.target;
-    let season_start = tianlian_domain::forecast::climate::july_first(
-        tianlian_domain::forecast::season_year(t.deadline),
-    );
-    let items = tianlian_storage::targets::planted_items(
-        db,
-        row.township_id,
-        row.village_id,
-        season_start,
-        &t.crops.crop_codes(),
-    )
-    .await?;
-    let p = targets::progress(t, &items, today);
+    let p = targets::progress(t, items, today);
     let crop_name = match &t.crops {
         targets::CropScope::Crop(code) => crop_names.get(code).map(String::as_str),
         targets::CropScope::WinterVegetables => None,
     };
-    Ok(TargetView {
+    TargetView {
         id: row.id,
         place: match &row.village_name {
             Some(v) => format!("{} · {v}", row.township_name),
@@ -153,7 +176,7 @@ async fn view_of(
             })
             .collect(),
         today,
-    })
+    }
 }
 
 /// The progress page.
