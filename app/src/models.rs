@@ -251,7 +251,7 @@ pub struct ImportReport {
     /// Rows stored (0 for a dry run or a refused import).
     pub stored: usize,
     pub errors: Vec<ImportLine>,
-    pub created_at: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
     /// Sign-in slips of the farmer accounts a household import just created: shown once in
     /// the answer to the import, never stored in clear (empty everywhere else).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -921,7 +921,7 @@ pub struct AccountLine {
     pub household_id: Option<i64>,
     pub disabled: bool,
     pub must_change_password: bool,
-    pub created_at: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// The accounts page: a page of the list and the filter's total.
@@ -939,7 +939,7 @@ pub struct AccountsPageData {
 /// An audit entry as an account's page lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditLine {
-    pub at: String,
+    pub at: chrono::DateTime<chrono::Utc>,
     pub by: Option<i64>,
     pub action: String,
     pub entity: String,

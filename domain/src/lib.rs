@@ -6,6 +6,7 @@ pub mod access;
 pub mod area;
 pub mod benefit;
 pub mod calendar;
+pub mod clock;
 pub mod crops;
 pub mod forecast;
 pub mod household;

@@ -37,9 +37,11 @@ struct Row {
     township_id: Option<i64>,
     cooperative_id: Option<i64>,
     household_id: Option<i64>,
-    must_change_password: i64,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    must_change_password: bool,
     session_epoch: i64,
-    disabled: i64,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    disabled: bool,
     coop_township_id: Option<i64>,
 }
 
@@ -69,11 +71,11 @@ impl TryFrom<Row> for AccountRow {
                 account_id: r.id,
                 phone: r.phone,
                 scope,
-                must_change_password: r.must_change_password != 0,
+                must_change_password: r.must_change_password,
             },
             password_hash: PasswordHash(r.password_hash),
             session_epoch: r.session_epoch,
-            disabled: r.disabled != 0,
+            disabled: r.disabled,
         })
     }
 }
@@ -310,7 +312,7 @@ pub struct AccountListRow {
     pub household_id: Option<i64>,
     pub disabled: bool,
     pub must_change_password: bool,
-    pub created_at: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -320,9 +322,12 @@ struct ListRow {
     role: String,
     place: Option<String>,
     household_id: Option<i64>,
-    disabled: i64,
-    must_change_password: i64,
-    created_at: String,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    disabled: bool,
+    #[sqlx(try_from = "crate::columns::Flag")]
+    must_change_password: bool,
+    #[sqlx(try_from = "crate::columns::Timestamp")]
+    created_at: chrono::DateTime<chrono::Utc>,
 }
 
 const LIST_FROM: &str = "FROM accounts a
@@ -374,8 +379,8 @@ pub async fn list(
                 phone: r.phone,
                 place: r.place.unwrap_or_default(),
                 household_id: r.household_id,
-                disabled: r.disabled != 0,
-                must_change_password: r.must_change_password != 0,
+                disabled: r.disabled,
+                must_change_password: r.must_change_password,
                 created_at: r.created_at,
             })
         })

@@ -63,7 +63,8 @@ impl<'a> AuditEntry<'a> {
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct AuditRow {
     pub id: i64,
-    pub at: String,
+    #[sqlx(try_from = "crate::columns::Timestamp")]
+    pub at: chrono::DateTime<chrono::Utc>,
     pub account_id: Option<i64>,
     pub action: String,
     pub entity: String,

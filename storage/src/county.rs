@@ -56,7 +56,7 @@ pub struct County {
     /// `(agronomist phone index, plot id, free centi-mu)`: plots with room for new plantings
     /// on `free_planting_day`.
     pub free_plots: Vec<(usize, i64, i64)>,
-    pub free_planting_day: String,
+    pub free_planting_day: NaiveDate,
 }
 
 /// Why no county was generated.
@@ -386,7 +386,7 @@ pub async fn generate(db: &Db, spec: &CountySpec) -> Result<County, CountyError>
         agronomist_phones: Vec::new(),
         open_assignments: Vec::new(),
         free_plots: Vec::new(),
-        free_planting_day: String::new(),
+        free_planting_day: spec.today,
     };
     let (mut household_id, mut person_id, mut plot_id, mut planting_id) =
         (0_i64, 0_i64, 0_i64, 0_i64);
@@ -734,7 +734,7 @@ pub async fn generate(db: &Db, spec: &CountySpec) -> Result<County, CountyError>
         let ti = usize::try_from((plot - 1) / plots_per_township).unwrap_or(0);
         county.free_plots.push((ti, plot, 200));
     }
-    county.free_planting_day = iso(NaiveDate::from_ymd_opt(season + 1, 5, 1).unwrap_or(spec.today));
+    county.free_planting_day = NaiveDate::from_ymd_opt(season + 1, 5, 1).unwrap_or(spec.today);
     for batch in [
         &b_townships,
         &b_villages,

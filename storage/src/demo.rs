@@ -195,7 +195,7 @@ pub async fn load(db: &Db) -> Result<DemoSummary, StorageError> {
     }
     // Shifts are dated from the day the demo is loaded, so the demo farmer always has a next
     // shift and the cooperative a day just worked, whenever the demo is opened.
-    let loaded_on = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let loaded_on = tianlian_domain::clock::china_day(chrono::Utc::now());
     for (site_no, site) in SITES.iter().enumerate() {
         load_alliance(db, site_no, site, loaded_on).await?;
     }

@@ -28,7 +28,8 @@ pub struct RunRow {
     pub rows_ok: i64,
     pub stored: i64,
     pub errors_json: String,
-    pub created_at: String,
+    #[sqlx(try_from = "crate::columns::Timestamp")]
+    pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
 /// Records a run and returns its id.

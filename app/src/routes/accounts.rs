@@ -11,6 +11,7 @@ use crate::models::{AccountDetail, AccountLine, AccountsPageData};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use tianlian_domain::access::Role;
+use tianlian_domain::clock;
 
 fn role_label(role: Role) -> &'static str {
     match role {
@@ -212,7 +213,7 @@ fn Account(detail: AccountDetail) -> impl IntoView {
                 })}
                 <dt>"状态"</dt><dd>{if a.disabled { "已停用" } else { "正常" }}
                     {a.must_change_password.then_some("（下次登录须改密码）")}</dd>
-                <dt>"创建"</dt><dd>{a.created_at.chars().take(10).collect::<String>()}</dd>
+                <dt>"创建"</dt><dd>{clock::china_day(a.created_at).to_string()}</dd>
             </dl>
             <div class="actions">
                 {(!detail.is_self).then(|| view! {
@@ -241,7 +242,7 @@ fn Account(detail: AccountDetail) -> impl IntoView {
                             let by = t.by.map(|b| format!("账号 {b}")).unwrap_or_else(|| "命令行".into());
                             view! {
                                 <li class="row">
-                                    <time>{t.at.chars().take(16).collect::<String>().replace('T', " ")}</time>
+                                    <time>{clock::china_minute(t.at)}</time>
                                     " · " {by} " · " {t.action} " " {t.entity}
                                     {t.entity_id.map(|e| format!(" {e}"))}
                                 </li>

@@ -5,7 +5,7 @@ use crate::models::{
     BackwardView, CropOption, ForecastForm, ForecastPageData, ForecastView, PlantingForecast,
     SiteOption, TermView,
 };
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Datelike, NaiveDate, Utc};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 use tianlian_domain::forecast::weather_csv::{self, RowError};
@@ -21,7 +21,7 @@ use tianlian_storage::{Db, StorageError, crops};
 
 /// Now on China's clock (UTC+8), as a local date and time.
 pub fn china_now() -> chrono::NaiveDateTime {
-    (Utc::now() + Duration::hours(8)).naive_utc()
+    tianlian_domain::clock::china_time(Utc::now())
 }
 
 /// Today in China (UTC+8), the calendar every township works in.

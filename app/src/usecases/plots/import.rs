@@ -275,7 +275,7 @@ pub async fn run_import(
         rows_ok: checked.rows_ok,
         stored: checked.stored,
         errors,
-        created_at: chrono::Utc::now().to_rfc3339(),
+        created_at: chrono::Utc::now(),
         slips,
     }))
 }
