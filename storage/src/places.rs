@@ -12,6 +12,19 @@ pub struct VillageRow {
     pub township_name: String,
 }
 
+/// Whether a township with this id exists.
+///
+/// # Errors
+/// The database refused the query.
+#[tracing::instrument(skip(db))]
+pub async fn township_exists(db: &Db, id: i64) -> Result<bool, StorageError> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM townships WHERE id = $1")
+        .bind(id)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n > 0)
+}
+
 /// Adds a township unless one of that name exists; returns its id either way.
 ///
 /// # Errors

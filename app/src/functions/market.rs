@@ -32,15 +32,18 @@ pub async fn set_capacity(
         text => text.parse::<i64>().map(Some),
     };
     let ok = match parsed {
-        Ok(kg) => crate::usecases::planning::set_capacity(
-            &db,
-            &caller,
-            township,
-            crop.as_deref().unwrap_or_default(),
-            kg,
-        )
-        .await
-        .map_err(crate::usecases::internal)?,
+        Ok(kg) => {
+            crate::usecases::planning::set_capacity(
+                &db,
+                &caller,
+                township,
+                crop.as_deref().unwrap_or_default(),
+                kg,
+            )
+            .await
+            .map_err(crate::usecases::internal)?
+                == crate::usecases::planning::CapacityOutcome::Set
+        }
         Err(_) => false,
     };
     let flag = if ok { "saved" } else { "refused" };

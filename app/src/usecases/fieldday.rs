@@ -278,7 +278,7 @@ pub async fn submit_roll_call(
         Err(refused) => return Ok(Err(refused)),
     };
     let key = key.trim();
-    if key.is_empty() || key.len() > 64 {
+    if key.is_empty() || key.chars().count() > 64 {
         return Ok(Err(refused(
             "key_missing",
             "点名单缺少提交编号，请刷新页面后重新提交".into(),

@@ -634,10 +634,22 @@ pub async fn market_page(
     }))
 }
 
+/// What came of setting a market capacity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CapacityOutcome {
+    Set,
+    /// The caller may not set it there.
+    Forbidden,
+    /// An unknown crop or a negative amount.
+    Invalid,
+    /// No such township (only an admin gets this far for one).
+    NoTownship,
+}
+
 /// Sets a crop's weekly market capacity for a township (`None` or 0 clears it).
 ///
 /// # Errors
-/// The database failed. `Ok(false)` when the caller may not set it or the crop is unknown.
+/// The database failed.
 #[tracing::instrument(skip_all, fields(account = caller.account_id))]
 pub async fn set_capacity(
     db: &Db,
@@ -645,14 +657,19 @@ pub async fn set_capacity(
     township_id: i64,
     crop: &str,
     kg_per_week: Option<i64>,
-) -> Result<bool, StorageError> {
-    if !can_set_targets(caller.scope, township_id)
-        || !crops::list(db).await?.iter().any(|c| c.code == crop)
+) -> Result<CapacityOutcome, StorageError> {
+    if !can_set_targets(caller.scope, township_id) {
+        return Ok(CapacityOutcome::Forbidden);
+    }
+    if !crops::list(db).await?.iter().any(|c| c.code == crop)
         || kg_per_week.is_some_and(|kg| kg < 0)
     {
-        return Ok(false);
+        return Ok(CapacityOutcome::Invalid);
+    }
+    if !tianlian_storage::places::township_exists(db, township_id).await? {
+        return Ok(CapacityOutcome::NoTownship);
     }
     tianlian_storage::market::set_capacity(db, township_id, crop, kg_per_week.filter(|kg| *kg > 0))
         .await?;
-    Ok(true)
+    Ok(CapacityOutcome::Set)
 }

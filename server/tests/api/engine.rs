@@ -427,3 +427,97 @@ async fn the_openapi_document_describes_exactly_the_servers_routes() {
         app.finish().await;
     }
 }
+
+/// Every JSON body of the document is an object that names all its fields (no others are
+/// read), every text in a body says it cannot hold NUL, and the refusals no schema can state are
+/// listed; the server keeps to the same: an array or a bare value is not a body, an unknown
+/// field is refused, and `\\u0000` (a backslash, then text) is not a NUL.
+#[tokio::test]
+async fn the_document_states_each_bodys_shape_and_the_server_keeps_to_it() {
+    let app = spawn_app(tianlian_storage::testing::Engine::Sqlite).await;
+    let (_, doc) = get(&app, "/api/v1/openapi.json", None).await;
+    let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+    let mut bodies = 0;
+    for item in doc["paths"].as_object().expect("paths").values() {
+        for op in item.as_object().expect("item").values() {
+            let Some(reference) =
+                op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str()
+            else {
+                continue;
+            };
+            let name = reference.trim_start_matches("#/components/schemas/");
+            let body = &schemas[name];
+            bodies += 1;
+            assert_eq!(body["type"], "object", "{name}");
+            assert_eq!(body["additionalProperties"], false, "{name}");
+            for (field, schema) in body["properties"].as_object().expect("properties") {
+                let text = schema["type"] == "string"
+                    || schema["type"]
+                        .as_array()
+                        .is_some_and(|t| t.contains(&json!("string")));
+                if text {
+                    // A pattern (each one leaves NUL out) or an enum.
+                    assert!(
+                        schema.get("pattern").is_some() || schema.get("enum").is_some(),
+                        "{name}.{field}: {schema}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(bodies >= 25, "{bodies} JSON bodies");
+    // Two bodies of one name would share one schema: the /persons body keeps its own.
+    assert_eq!(
+        schemas["NewPersonBody"]["required"],
+        json!(["household", "name"])
+    );
+    let refusals = doc["x-refusals-beyond-schema"]
+        .as_object()
+        .expect("refusals listed");
+    assert!(
+        refusals.contains_key("unknown_household") && refusals.contains_key("status_not_allowed")
+    );
+    assert!(
+        !refusals.contains_key("invalid_area"),
+        "a schema states areas"
+    );
+
+    let rate = json!({ "target_mu": 800, "planted_mu": 200, "deadline": "2026-12-10", "today": "2026-12-01" });
+    let (status, _) = post(&app, "/api/v1/schedule/rate", rate.clone(), None).await;
+    assert_eq!(status, 200);
+    let (status, body) = post(
+        &app,
+        "/api/v1/schedule/rate",
+        json!([800, 200, "2026-12-10", null]),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (400, Some("not_an_object"))
+    );
+    let mut extra = rate.clone();
+    extra["note"] = json!("hello");
+    let (status, _) = post(&app, "/api/v1/schedule/rate", extra, None).await;
+    assert_eq!(status, 400, "an unknown field");
+    let mut missing = rate;
+    missing
+        .as_object_mut()
+        .expect("object")
+        .remove("planted_mu");
+    let (status, _) = post(&app, "/api/v1/schedule/rate", missing, None).await;
+    assert_eq!(status, 400, "a required field left out");
+    // A site code that is a backslash and `u0000` is text the server reads (and does not know).
+    let (status, body) = post(
+        &app,
+        "/api/v1/forecast",
+        json!({ "crop": "celtuce", "site": "\\u0000", "planted_on": "2026-11-12", "area_mu": 1 }),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (422, Some("unknown_site"))
+    );
+    app.finish().await;
+}

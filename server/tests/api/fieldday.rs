@@ -246,6 +246,21 @@ async fn a_roll_call_records_everyone_at_once_once_and_names_every_bad_line() {
             "every bad line is named: {message}"
         );
         assert_eq!(ledger(&app).await, before, "all or none");
+        // The key holds up to 64 characters of any script (64 CJK characters are 192 bytes).
+        let mut long = bad.clone();
+        long["key"] = json!("点".repeat(65));
+        let (status, body) = send(coop.post(&url).json(&long)).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (422, Some("key_missing"))
+        );
+        long["key"] = json!("点".repeat(64));
+        let (status, body) = send(coop.post(&url).json(&long)).await;
+        assert_eq!(status, 422);
+        assert_ne!(
+            body["error"]["code"], "key_missing",
+            "the key is taken: {body}"
+        );
 
         // One absent, one worked 10 h, the rest the planned 8 h; sent twice at once under one key.
         let lines: Vec<Value> = people

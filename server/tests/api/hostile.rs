@@ -145,8 +145,8 @@ fn with_bytes(prefix: impl Into<Vec<u8>>, bytes: &[u8], suffix: &str) -> Vec<u8>
 /// A plot as JSON text, `padding` bytes longer than it needs to be (a field nobody reads).
 fn padded_plot(village: i64, code: &str, padding: usize) -> String {
     format!(
-        r#"{{"village_id":{village},"code":"{code}","area_mu":1,"padding":"{}"}}"#,
-        "x".repeat(padding)
+        r#"{{"village_id":{village},"code":"{code}","area_mu":1,"notes":"x{}"}}"#,
+        " ".repeat(padding)
     )
 }
 
@@ -260,7 +260,8 @@ async fn bodies_over_the_limit_or_nested_thousands_deep_are_refused_with_a_4xx_a
         let tuanjie = app.village_id("团结村").await;
         let before = plot_codes(&app, &admin).await;
 
-        // Just under the limit the body is read in full (the padding is ignored) and stored.
+        // Just under the limit the body is read in full (the padding is white space the notes'
+        // trim drops) and stored.
         let fits = padded_plot(tuanjie, "BIG-FITS", limit - 1024);
         let (status, body) = send(
             "a plot just under the body limit",

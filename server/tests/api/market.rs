@@ -1,7 +1,7 @@
 //! The market calendar over HTTP: weekly supply summed from forecasts, capacity flags and
 //! succession suggestions, in the caller's scope.
 
-use crate::helpers::{AGRONOMIST, COOPERATIVE, FARMER, spawn_app};
+use crate::helpers::{ADMIN, AGRONOMIST, COOPERATIVE, FARMER, spawn_app};
 use serde_json::{Value, json};
 use tianlian_storage::testing::engines;
 
@@ -101,6 +101,17 @@ async fn the_market_calendar_sums_forecasts_by_week_and_flags_weeks_over_capacit
         assert_eq!(res.status().as_u16(), 403);
         let farmer = app.signed_in(FARMER).await;
         assert_eq!(get(farmer, app.url("/api/v1/market-calendar")).await.0, 404);
+
+        // An admin may set any township's capacity, but one that does not exist is 404 (it was
+        // a 500 from the foreign key).
+        let admin = app.signed_in(ADMIN).await;
+        let res = admin
+            .put(app.url("/api/v1/market-calendar/capacity"))
+            .json(&json!({ "township_id": 999_999, "crop": "celtuce", "kg_per_week": 5 }))
+            .send()
+            .await
+            .expect("capacity");
+        assert_eq!(res.status().as_u16(), 404);
         app.finish().await;
     }
 }

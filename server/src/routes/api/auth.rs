@@ -42,6 +42,7 @@ fn weak_password() -> ApiError {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LoginBody {
     phone: String,
     password: String,
@@ -136,8 +137,11 @@ pub async fn me(Extension(caller): Extension<Caller>) -> Json<Value> {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ChangePasswordBody {
+    /// The password now (422 `wrong_password` when it is not).
     current: String,
+    #[schema(schema_with = super::schema::password)]
     new: String,
 }
 
@@ -172,12 +176,19 @@ fn password_error(e: PasswordError) -> ApiError {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewAccountBody {
+    #[schema(schema_with = super::schema::account_phone)]
     phone: String,
+    #[schema(schema_with = super::schema::password)]
     password: String,
+    #[schema(schema_with = super::schema::role)]
     role: String,
+    /// Needed for an agronomist (422 `missing_scope` without it).
     township_id: Option<i64>,
+    /// Needed for a cooperative.
     cooperative_id: Option<i64>,
+    /// Needed for a farmer.
     household_id: Option<i64>,
 }
 
@@ -233,7 +244,9 @@ pub async fn create_account(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ResetBody {
+    #[schema(schema_with = super::schema::password)]
     password: String,
 }
 
@@ -256,6 +269,7 @@ pub async fn reset_password(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TokenBody {
     account_id: i64,
     #[serde(default)]

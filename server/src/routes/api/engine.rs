@@ -123,24 +123,30 @@ impl Amount {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ForecastRequest {
     /// `celtuce`, `cauliflower`, `morel`, `chuanxiong` or `houttuynia`.
-    #[serde(default)]
+    #[schema(schema_with = super::schema::crop)]
     crop: String,
     /// A type of the crop: celtuce `overwintering`, `spring`, `early_autumn`, `late_autumn`;
     /// cauliflower `overwintering`, `early`, `mid`, `late`, `spring`; morel and houttuynia
     /// `field`; chuanxiong `basin`. Missing or blank: picked from the planting date and site.
+    #[schema(schema_with = super::schema::crop_type)]
+    #[serde(default)]
     crop_type: Option<String>,
     /// `maoxian`, `shifang`, `chengdu`, or a site added as data.
-    #[serde(default)]
+    #[schema(schema_with = super::schema::site)]
     site: String,
     /// `open` (default), `mulch` (地膜) or `tunnel` (小拱棚).
+    #[schema(schema_with = super::schema::protection)]
+    #[serde(default)]
     protection: Option<String>,
     /// Sowing or transplanting date, `YYYY-MM-DD`.
-    #[serde(default)]
+    #[schema(schema_with = super::schema::engine_day_field)]
     planted_on: String,
     /// Area in mu.
-    area_mu: Option<Amount>,
+    #[schema(schema_with = super::schema::area)]
+    area_mu: Amount,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -200,7 +206,7 @@ pub async fn forecast(
     json: Result<Json<ForecastRequest>, JsonRejection>,
 ) -> Result<Json<ForecastResponse>, ApiError> {
     let b = body(json)?;
-    let area = b.area_mu.as_ref().map(Amount::text).unwrap_or_default();
+    let area = b.area_mu.text();
     let query = ForecastQuery {
         crop: &b.crop,
         crop_type: b.crop_type.as_deref(),
@@ -237,9 +243,18 @@ pub async fn forecast(
 
 /// `{"spring_festival":2027,"days_before":7}` or `{"date":"2027-01-30"}`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Market {
+    /// The Spring Festival of this year (with `days_before`), or …
+    #[schema(schema_with = super::schema::spring_festival)]
+    #[serde(default)]
     spring_festival: Option<i32>,
+    #[schema(schema_with = super::schema::days_before)]
+    #[serde(default)]
     days_before: Option<u32>,
+    /// … a market day (alone).
+    #[schema(schema_with = super::schema::engine_day_or_null)]
+    #[serde(default)]
     date: Option<String>,
 }
 
@@ -259,16 +274,21 @@ impl Market {
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BackwardRequest {
-    #[serde(default)]
+    #[schema(schema_with = super::schema::crop)]
     crop: String,
     /// A type of the crop (as for a forecast); missing or blank: the type whose latest planting
     /// lies in its own planting window.
-    crop_type: Option<String>,
+    #[schema(schema_with = super::schema::crop_type)]
     #[serde(default)]
+    crop_type: Option<String>,
+    #[schema(schema_with = super::schema::site)]
     site: String,
+    #[schema(schema_with = super::schema::protection)]
+    #[serde(default)]
     protection: Option<String>,
-    market: Option<Market>,
+    market: Market,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -295,11 +315,7 @@ pub async fn backward(
     json: Result<Json<BackwardRequest>, JsonRejection>,
 ) -> Result<Json<BackwardResponse>, ApiError> {
     let b = body(json)?;
-    let market = b
-        .market
-        .as_ref()
-        .ok_or(ForecastError::InvalidMarket)?
-        .target()?;
+    let market = b.market.target()?;
     let s = forecasting::backward(
         &state.db,
         &state.climates,
@@ -321,15 +337,20 @@ pub async fn backward(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RateRequest {
     /// Plan target in mu (e.g. 800).
-    target_mu: Option<Amount>,
+    #[schema(schema_with = super::schema::area)]
+    target_mu: Amount,
     /// Already planted, in mu.
-    planted_mu: Option<Amount>,
+    #[schema(schema_with = super::schema::planted_area)]
+    planted_mu: Amount,
     /// Deadline, `YYYY-MM-DD` (e.g. 10 December).
-    #[serde(default)]
+    #[schema(schema_with = super::schema::engine_day_field)]
     deadline: String,
     /// Defaults to today in China.
+    #[schema(schema_with = super::schema::engine_day_or_null)]
+    #[serde(default)]
     today: Option<String>,
 }
 
@@ -353,10 +374,9 @@ pub async fn rate(
     json: Result<Json<RateRequest>, JsonRejection>,
 ) -> Result<Json<RateResponse>, ApiError> {
     let b = body(json)?;
-    let text = |a: &Option<Amount>| a.as_ref().map(Amount::text).unwrap_or_default();
     // The domain's own rules: a target above zero, nothing or more planted, both within its cap.
-    let target = forecast::parse_area(&text(&b.target_mu))?;
-    let planted = forecast::parse_planted_area(&text(&b.planted_mu))?;
+    let target = forecast::parse_area(&b.target_mu.text())?;
+    let planted = forecast::parse_planted_area(&b.planted_mu.text())?;
     let deadline = forecast::parse_day(&b.deadline)?;
     let today = match b.today.as_deref() {
         Some(t) => forecast::parse_day(t)?,

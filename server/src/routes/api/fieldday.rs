@@ -59,8 +59,9 @@ pub async fn fill(
 
 /// People to book together.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BookingsBody {
-    #[serde(default)]
+    #[schema(schema_with = super::schema::person_ids)]
     person_ids: Vec<i64>,
 }
 
@@ -117,11 +118,12 @@ pub async fn roll_call(
 
 /// One roll-call line: `hours` empty or missing = the shift's planned hours.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RollLineBody {
     person_id: i64,
     #[serde(default)]
     absent: bool,
-    #[schema(value_type = f64)]
+    #[schema(schema_with = super::schema::roll_hours)]
     #[serde(default)]
     hours: Option<Value>,
 }
@@ -129,8 +131,9 @@ pub struct RollLineBody {
 /// A roll call: the key from `GET …/roll-call` (or any unique text up to 64 characters) and a
 /// line per person.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct RollCallBody {
-    #[serde(default)]
+    #[schema(schema_with = super::schema::roll_key)]
     key: String,
     #[serde(default)]
     lines: Vec<RollLineBody>,

@@ -55,27 +55,30 @@ pub async fn wallchart(
 
 /// `{"township_id":1,"crop":"celtuce","kg_per_week":20000}`; `kg_per_week` null or 0 clears it.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CapacityBody {
     township_id: i64,
+    #[schema(schema_with = super::schema::crop_exact)]
     crop: String,
+    /// Null or 0 clears it.
+    #[schema(schema_with = super::schema::kg_per_week)]
     kg_per_week: Option<i64>,
 }
 
 /// Sets a crop's weekly market capacity → 204; 403 for anyone but the township's agronomist or
-/// an admin (and for an unknown crop or a negative amount: 422).
+/// an admin; 404 for no such township; 422 for an unknown crop or a negative amount.
 #[utoipa::path(put, path = "/api/v1/market-calendar/capacity", tag = "plans", request_body = CapacityBody,
     responses((status = 204), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
 pub async fn set_capacity(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
     json: Result<Json<CapacityBody>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
+    use app::usecases::planning::CapacityOutcome;
     let b = body(json)?;
-    if !tianlian_domain::access::can_set_targets(caller.scope, b.township_id) {
-        return Err(ApiError::forbidden());
-    }
-    if app::usecases::planning::set_capacity(
+    match app::usecases::planning::set_capacity(
         &state.db,
         &caller,
         b.township_id,
@@ -84,12 +87,13 @@ pub async fn set_capacity(
     )
     .await?
     {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::invalid(
+        CapacityOutcome::Set => Ok(StatusCode::NO_CONTENT),
+        CapacityOutcome::Forbidden => Err(ApiError::forbidden()),
+        CapacityOutcome::NoTownship => Err(ApiError::not_found()),
+        CapacityOutcome::Invalid => Err(ApiError::invalid(
             "invalid_capacity",
             "容量应为不小于 0 的整数公斤，作物须为已知作物",
             "Capacity must be whole kg, not negative, for a known crop",
-        ))
+        )),
     }
 }

@@ -12,6 +12,7 @@ pub mod onboard;
 pub mod openapi;
 pub mod plots;
 pub mod register;
+pub mod schema;
 pub mod targets;
 pub mod work;
 
@@ -473,8 +474,8 @@ pub fn routes() -> Vec<ApiRoute> {
 
 /// An area posted as a JSON number (`4.5`) or as text (`"4.5"`), as the text the domain parses;
 /// anything else is empty text, which the domain refuses as an invalid area.
-pub(crate) fn number_or_text(value: Option<serde_json::Value>) -> String {
-    match value {
+pub(crate) fn number_or_text(value: impl Into<Option<serde_json::Value>>) -> String {
+    match value.into() {
         Some(serde_json::Value::Number(n)) => n.to_string(),
         Some(serde_json::Value::String(s)) => s,
         _ => String::new(),

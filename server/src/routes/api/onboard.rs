@@ -282,19 +282,20 @@ pub async fn show_household(
 
 /// A household as sent: code, head, phone and poor status.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct HouseholdBody {
-    /// The village (of a township the caller manages).
+    /// The village (of a township the caller manages); needed to add one, null keeps it.
     village_id: Option<i64>,
-    #[schema(max_length = 32)]
-    #[serde(default)]
+    #[schema(schema_with = super::schema::household_code)]
     code: String,
-    #[schema(max_length = 40)]
-    #[serde(default)]
+    #[schema(schema_with = super::schema::name40)]
     head_name: String,
     /// A mainland mobile number, or empty.
+    #[schema(schema_with = super::schema::phone_or_empty)]
     #[serde(default)]
     phone: String,
-    /// `not_poor`, `poor` or `lifted`.
+    /// `not_poor` (or empty), `poor` or `lifted`, or a word the register uses for them.
+    #[schema(schema_with = super::schema::poor)]
     #[serde(default)]
     poor: String,
     /// The year it was identified as poor (2000 to this year).
@@ -353,11 +354,12 @@ pub async fn edit_household(
 
 /// A person as sent.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PersonBody {
-    #[schema(max_length = 40)]
-    #[serde(default)]
+    #[schema(schema_with = super::schema::name40)]
     name: String,
     /// A mainland mobile number, or empty.
+    #[schema(schema_with = super::schema::phone_or_empty)]
     #[serde(default)]
     phone: String,
     #[serde(default = "yes")]

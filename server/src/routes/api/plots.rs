@@ -301,11 +301,16 @@ pub async fn show(
 
 /// A planting as JSON: the area may be a number (`4.5`) or text (`"4.5"`).
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PlantingBody {
+    #[schema(schema_with = super::schema::crop)]
     crop: String,
-    #[schema(value_type = f64)]
+    #[schema(schema_with = super::schema::area)]
     area_mu: serde_json::Value,
+    #[schema(schema_with = super::schema::day)]
     planted_on: String,
+    /// Empty: `planned`.
+    #[schema(schema_with = super::schema::planting_status_or_empty)]
     #[serde(default)]
     status: String,
 }
@@ -321,7 +326,7 @@ pub async fn add_planting(
     Path(id): Path<i64>,
     json: Result<Json<PlantingBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let Json(b) = json.map_err(|e| ApiError::bad_json(&e.body_text()))?;
+    let b = super::error::body(json)?;
     let area = super::number_or_text(Some(b.area_mu));
     let input = NewPlantingInput {
         crop: b.crop,
@@ -359,11 +364,14 @@ pub async fn add_planting(
 
 /// A status change: `{"status":"planted","on":"2026-11-20"}`; `reason` when failed.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct StatusBody {
-    #[serde(default)]
+    #[schema(schema_with = super::schema::planting_status)]
     status: String,
-    #[serde(default)]
+    #[schema(schema_with = super::schema::engine_day_field)]
     on: String,
+    /// Why it failed: needed (1–200 characters) when `status` is `failed`, else ignored.
+    #[schema(schema_with = super::schema::reason)]
     #[serde(default)]
     reason: String,
 }

@@ -23,20 +23,24 @@ use utoipa::{IntoParams, ToSchema};
 
 /// A plot as JSON. `area_mu` may be a number or text; `owner` is a household code.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PlotBody {
     /// Needed to add a plot; ignored when editing.
     #[serde(default)]
     village_id: Option<i64>,
-    #[serde(default)]
+    #[schema(schema_with = super::schema::plot_code)]
     code: String,
-    #[schema(value_type = f64)]
-    #[serde(default)]
-    area_mu: Option<Value>,
+    #[schema(schema_with = super::schema::plot_area)]
+    area_mu: Value,
+    /// A household code of the plot's village; empty for collective land.
+    #[schema(schema_with = super::schema::owner)]
     #[serde(default)]
     owner: String,
     /// `rainfed`, `furrow`, `pumped`, `sprinkler`, `drip` or empty.
+    #[schema(schema_with = super::schema::irrigation)]
     #[serde(default)]
     irrigation: String,
+    #[schema(schema_with = super::schema::notes)]
     #[serde(default)]
     notes: String,
 }

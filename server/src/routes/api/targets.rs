@@ -154,16 +154,20 @@ pub async fn show(
 /// A new target: `place` is `t:ID` (a township) or `v:ID` (a village); `crops` a crop code or
 /// `winter_vegetables`.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewTarget {
-    #[serde(default)]
+    /// `t:ID` (a township) or `v:ID` (a village).
+    #[schema(schema_with = super::schema::target_place)]
     place: String,
-    #[serde(default)]
+    /// A crop code or `winter_vegetables`.
+    #[schema(schema_with = super::schema::target_crops)]
     crops: String,
-    #[schema(value_type = f64)]
-    area_mu: Option<Value>,
-    #[serde(default)]
+    #[schema(schema_with = super::schema::target_area)]
+    area_mu: Value,
+    #[schema(schema_with = super::schema::engine_day_field)]
     starts_on: String,
-    #[serde(default)]
+    /// On or after `starts_on`.
+    #[schema(schema_with = super::schema::engine_day_field)]
     deadline: String,
 }
 

@@ -116,21 +116,21 @@ pub async fn cooperative(
 
 /// A shift to post; `hourly_yuan` empty = the cooperative's wage.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ShiftBody {
     cooperative_id: i64,
-    #[serde(default)]
+    #[schema(schema_with = super::schema::day)]
     date: String,
-    #[serde(default)]
+    #[schema(schema_with = super::schema::task)]
     task: String,
     #[serde(default)]
     plot_id: Option<i64>,
-    #[schema(value_type = i64)]
-    #[serde(default)]
-    headcount: Option<Value>,
-    #[schema(value_type = f64)]
-    #[serde(default)]
-    hours: Option<Value>,
-    #[schema(value_type = f64)]
+    #[schema(schema_with = super::schema::headcount)]
+    headcount: Value,
+    #[schema(schema_with = super::schema::shift_hours)]
+    hours: Value,
+    /// Null or left out: the cooperative's wage.
+    #[schema(schema_with = super::schema::hourly_yuan)]
     #[serde(default)]
     hourly_yuan: Option<Value>,
 }
@@ -175,9 +175,12 @@ pub async fn shift(
 
 /// Who to book: a person, or (`household`) the first free person of a household by its code.
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AssignBody {
+    /// Who; when null, `household` names them.
     #[serde(default)]
     person_id: Option<i64>,
+    #[schema(schema_with = super::schema::household_ref_or_null)]
     #[serde(default)]
     household: Option<String>,
 }
@@ -210,11 +213,11 @@ pub async fn assign(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct HoursBody {
     person_id: i64,
-    #[schema(value_type = f64)]
-    #[serde(default)]
-    hours: Option<Value>,
+    #[schema(schema_with = super::schema::recorded_hours)]
+    hours: Value,
     /// The entry to correct (reversed, then the new hours recorded).
     #[serde(default)]
     replaces: Option<i64>,
@@ -255,22 +258,21 @@ pub async fn settle(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct LeaseBody {
     cooperative_id: i64,
     plot_id: i64,
-    #[schema(value_type = f64)]
-    #[serde(default)]
-    area_mu: Option<Value>,
-    #[schema(value_type = f64)]
-    #[serde(default)]
-    fee_yuan_per_mu_year: Option<Value>,
-    #[serde(default)]
+    #[schema(schema_with = super::schema::lease_area)]
+    area_mu: Value,
+    #[schema(schema_with = super::schema::lease_fee)]
+    fee_yuan_per_mu_year: Value,
+    #[schema(schema_with = super::schema::day)]
     starts_on: String,
-    /// The last day of the lease, inclusive.
-    #[serde(default)]
+    /// The last day of the lease, inclusive; after `starts_on`.
+    #[schema(schema_with = super::schema::day)]
     ends_on: String,
     /// `annual`, `quarterly` or `once`.
-    #[serde(default)]
+    #[schema(schema_with = super::schema::schedule)]
     schedule: String,
 }
 
@@ -326,13 +328,13 @@ pub async fn pay_lease(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DividendBody {
     cooperative_id: i64,
-    #[serde(default)]
+    #[schema(schema_with = super::schema::household_ref)]
     household: String,
-    #[schema(value_type = f64)]
-    #[serde(default)]
-    amount_yuan: Option<Value>,
+    #[schema(schema_with = super::schema::dividend_yuan)]
+    amount_yuan: Value,
     #[serde(default)]
     note: String,
 }
@@ -428,9 +430,10 @@ pub async fn benefit(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct IncomeLineBody {
-    #[schema(value_type = f64)]
-    yuan_per_person: Option<Value>,
+    #[schema(schema_with = super::schema::income_yuan)]
+    yuan_per_person: Value,
 }
 
 #[utoipa::path(put, path = "/api/v1/income-lines/{year}", tag = "alliance", request_body = IncomeLineBody,
@@ -453,15 +456,17 @@ pub async fn income_line(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AllianceBody {
     cooperative_id: i64,
-    #[serde(default)]
+    #[schema(schema_with = super::schema::name60)]
     name: String,
 }
 
 #[utoipa::path(post, path = "/api/v1/alliances", tag = "alliance", request_body = AllianceBody,
     responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = [])))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = [])))]
 /// Creates an alliance (联合体) of a cooperative → 201 `{"id"}` (the same id for a name it has).
 pub async fn create_alliance(
     State(state): State<AppState>,
@@ -476,12 +481,13 @@ pub async fn create_alliance(
 }
 
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MemberBody {
     /// Household code.
-    #[serde(default)]
+    #[schema(schema_with = super::schema::household_ref)]
     household: String,
     /// `able` (致富能人) or `member`.
-    #[serde(default)]
+    #[schema(schema_with = super::schema::member_role)]
     role: String,
     /// For a poor member: the membership id of the skilled farmer who mentors it.
     #[serde(default)]
@@ -530,11 +536,13 @@ pub async fn leave(
 }
 
 #[derive(Deserialize, ToSchema)]
-pub struct PersonBody {
-    #[serde(default)]
+#[serde(deny_unknown_fields)]
+pub struct NewPersonBody {
+    #[schema(schema_with = super::schema::household_ref)]
     household: String,
-    #[serde(default)]
+    #[schema(schema_with = super::schema::name40)]
     name: String,
+    #[schema(schema_with = super::schema::phone_or_empty)]
     #[serde(default)]
     phone: String,
     #[serde(default = "yes")]
@@ -545,7 +553,7 @@ fn yes() -> bool {
     true
 }
 
-#[utoipa::path(post, path = "/api/v1/persons", tag = "alliance", request_body = PersonBody,
+#[utoipa::path(post, path = "/api/v1/persons", tag = "alliance", request_body = NewPersonBody,
     responses((status = 201, body = Object), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -555,7 +563,7 @@ fn yes() -> bool {
 pub async fn add_person(
     State(state): State<AppState>,
     Extension(caller): Extension<Caller>,
-    json: Result<Json<PersonBody>, JsonRejection>,
+    json: Result<Json<NewPersonBody>, JsonRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let b = body(json)?;
     let o = alliance::add_person(
