@@ -58,24 +58,19 @@ pub fn whole_floats_as_integers(value: &mut serde_json::Value) -> bool {
             }
             _ => false,
         },
-        Value::Array(items) => {
-            items
-                .iter_mut()
-                .map(whole_floats_as_integers)
-                .filter(|changed| *changed)
-                .count()
-                > 0
-        }
-        Value::Object(fields) => {
-            fields
-                .values_mut()
-                .map(whole_floats_as_integers)
-                .filter(|changed| *changed)
-                .count()
-                > 0
-        }
+        Value::Array(items) => any_changed(items.iter_mut()),
+        Value::Object(fields) => any_changed(fields.values_mut()),
         _ => false,
     }
+}
+
+/// Walks every value (none is skipped once one has changed) and says whether any changed.
+fn any_changed<'a>(values: impl Iterator<Item = &'a mut serde_json::Value>) -> bool {
+    values
+        .map(whole_floats_as_integers)
+        .filter(|changed| *changed)
+        .count()
+        > 0
 }
 
 /// Whether a JSON body is something other than an object (after white space); an empty body
@@ -132,11 +127,13 @@ pub async fn refuse_nul(limit: usize, req: Request, next: Next) -> Response {
     ) {
         return next.run(req).await;
     }
-    let form = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+        .unwrap_or_default()
+        .to_owned();
+    let form = content_type.starts_with("application/x-www-form-urlencoded");
     let (parts, body) = req.into_parts();
     let bytes: Bytes = match axum::body::to_bytes(body, limit).await {
         Ok(b) => b,
@@ -147,22 +144,13 @@ pub async fn refuse_nul(limit: usize, req: Request, next: Next) -> Response {
     // A workbook (a zip archive, as an XLSX import sends it) and a file upload are binary by
     // nature: the import reads them (`app::usecases::onboard::upload_text`) and refuses a NUL in the
     // text it gets out of them.
-    let binary = bytes.starts_with(b"PK\x03\x04")
-        || parts
-            .headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|t| t.starts_with("multipart/form-data"));
+    let binary =
+        bytes.starts_with(b"PK\x03\x04") || content_type.starts_with("multipart/form-data");
     if !binary && carries_nul(&bytes, form) {
         return refused(parts.uri.path(), &parts.headers);
     }
-    let json = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/json"));
     let mut bytes = bytes;
-    if json && parts.uri.path().starts_with("/api/") {
+    if content_type.starts_with("application/json") && parts.uri.path().starts_with("/api/") {
         if not_an_object(&bytes) {
             return ApiError::new(
                 StatusCode::BAD_REQUEST,
